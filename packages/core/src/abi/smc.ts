@@ -1,0 +1,116 @@
+/**
+ * The SMC interface of the RMM as the Host sees it: X0..X6 in, X0..Xn out (DEN0137 B1.2, B4.1;
+ * SMCCC). Every 64-bit register tuple gives a defined result.
+ *
+ * @packageDocumentation
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { catalogue, type CatalogueCommand } from '../catalogue/index.js';
+import type { Command, SpecFailure } from '../engine/command.js';
+import type { RuleHits } from '../engine/hits.js';
+import { InternalError } from '../internal/errors.js';
+import { U64_MAX } from '../model/bits.js';
+import type { RmmState } from '../model/state.js';
+
+/** SMCCC_NOT_SUPPORTED (−1) as a 64-bit register value. */
+export const SMCCC_NOT_SUPPORTED = U64_MAX;
+
+/** SMCCC v1.3 bit 16 of a function id: the SVE hint, which the callee ignores (DEN0137 B1.1). */
+export const SMCCC_SVE_HINT = 1 << 16;
+
+/** The result of one SMC. */
+export interface SmcResult {
+  /** The state after the call (the same object when the call changed nothing). */
+  readonly state: RmmState;
+  /** X0 and the output registers X1..Xn the command defines; registers it does not define are 0. */
+  readonly regs: readonly bigint[];
+  /** The command the FID selected, if any. */
+  readonly command: CatalogueCommand | undefined;
+  /** The failure condition that held, if the command failed. */
+  readonly failure: SpecFailure | undefined;
+}
+
+/** A command the SMC layer can route to: takes and returns registers by name. */
+export type RegisterCommand = Command<Record<string, bigint>, unknown, Readonly<Record<string, bigint>>>;
+
+/** DEN0137 B4.4.25: X0 of an RMI command, status in bits 7:0 and index in bits 15:8. */
+export function encodeRmiResult(code: number, index: number): bigint {
+  return BigInt(code | ((index & 0xff) << 8));
+}
+
+/** The output register numbers of a command, by output name. */
+function outputLayout(entry: CatalogueCommand): Array<readonly [string, number]> {
+  return entry.spec.outputs.map((o) => [o.name, Number(o.reg.slice(1))] as const);
+}
+
+/** The input register numbers of a command, by input name. */
+function inputLayout(entry: CatalogueCommand): Array<readonly [string, number]> {
+  return entry.spec.inputs.map((o) => [o.name, Number(o.reg.slice(1))] as const);
+}
+
+/** A routing table from function id (SVE hint cleared) to command. */
+export interface DispatchTable {
+  /** Runs the command for `fid` on `regs`, or undefined when no command has that id. */
+  readonly route: (fid: number) => RegisterCommand | undefined;
+}
+
+/** Builds a routing table for `commands`; each command's FIDs come from the catalogue. */
+export function dispatchTable(commands: readonly RegisterCommand[]): DispatchTable {
+  const byFid = new Map<number, RegisterCommand>();
+  for (const c of commands) {
+    for (const fid of c.entry.fids) {
+      if (byFid.has(fid)) throw new InternalError(`two commands answer FID 0x${fid.toString(16)}`);
+      byFid.set(fid, c);
+    }
+  }
+  return { route: (fid) => byFid.get(fid) };
+}
+
+/**
+ * Runs `command` with its inputs taken from `regs` (X0 = regs[0]) as the catalogue lays them out,
+ * and packs the result into registers. `encode` turns a failure's status and index into X0.
+ */
+export function callWithRegisters(
+  s: RmmState,
+  command: RegisterCommand,
+  regs: readonly bigint[],
+  encode: (f: SpecFailure) => bigint,
+  hits?: RuleHits,
+): SmcResult {
+  const entry = command.entry;
+  const input: Record<string, bigint> = {};
+  for (const [name, reg] of inputLayout(entry)) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
+  const outs = outputLayout(entry);
+  const width = outs.reduce((m, [, r]) => Math.max(m, r), 0) + 1;
+  const out = new Array<bigint>(width).fill(0n);
+  const r = command(s, input, hits);
+  if (E.isLeft(r)) {
+    out[0] = encode(r.left);
+    for (const [name, reg] of outs) out[reg] = r.left.outputs[name] ?? 0n;
+    return { state: s, regs: out, command: entry, failure: r.left };
+  }
+  const [next, values] = r.right;
+  for (const [name, reg] of outs) {
+    const v = values[name];
+    if (v === undefined) throw new InternalError(`${entry.name} did not produce output ${name}`);
+    out[reg] = v;
+  }
+  return { state: next, regs: out, command: entry, failure: undefined };
+}
+
+/** Function id of an SMC: W0 (SMCCC passes the function id in the low 32 bits) without the SVE hint. */
+export function functionId(x0: bigint): number {
+  return (Number(x0 & 0xffff_ffffn) & ~SMCCC_SVE_HINT) >>> 0;
+}
+
+/** Views a typed command as one the SMC layer routes by register name. @internal */
+export function asRegisterCommand<I extends Readonly<Record<string, bigint>>, C, O extends Readonly<Record<string, bigint>>>(c: Command<I, C, O>): RegisterCommand {
+  const names = c.entry.spec.inputs.map((i) => i.name);
+  if (new Set(names).size !== names.length) throw new InternalError(`${c.entry.name}: two inputs share a name`);
+  return c as unknown as RegisterCommand;
+}
+
+/** Every function id the catalogue gives to `iface`. @internal */
+export function catalogueFids(iface: 'RMI' | 'RSI' | 'PSCI'): ReadonlySet<number> {
+  return new Set(catalogue.commands.filter((c) => c.iface === iface).flatMap((c) => c.fids));
+}

@@ -1,0 +1,209 @@
+/**
+ * The rule catalogue, decoded and indexed: the single source of the model's failure order,
+ * status codes, register layout, rule ids and coverage reports.
+ *
+ * @packageDocumentation
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { rawCatalogue, type RawCommandFile } from '@realmspec/spec';
+import { CommandSpec, type FailureCondition, type Interface, type StatusName } from './schema.js';
+import { formatValidationErrors, InternalError } from '../internal/errors.js';
+
+export { CommandSpec, FailureCondition, Ordering, SuccessCondition, RegisterField, StatusName, Interface } from './schema.js';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A rule id: `<COMMAND>/<label>` for a failure condition, `<COMMAND>/success/<label>` for a success condition. */
+export type RuleId = string;
+
+/** One catalogue rule: a failure or success condition of one command. */
+export interface Rule {
+  /** Stable id. */
+  readonly id: RuleId;
+  /** Dense number of the rule, for counters (position in {@link Catalogue.rules}). */
+  readonly n: number;
+  /** The command's name. */
+  readonly command: string;
+  /** Failure or success condition. */
+  readonly kind: 'failure' | 'success';
+  /** The spec label. */
+  readonly label: string;
+  /** The condition in words. */
+  readonly text: string;
+  /** Spec section. */
+  readonly section: string;
+  /** `spec` for rows of the spec's tables, `derived` for conditions the model adds. */
+  readonly origin: 'spec' | 'derived';
+  /** Position among the command's failure (or success) conditions, from 0. */
+  readonly position: number;
+  /** For failures: the status name. */
+  readonly status?: StatusName;
+  /** For failures: the status code (see {@link statusCode}). */
+  readonly code?: number;
+  /** For failures: the index, or the name of the value the command supplies. */
+  readonly index?: number | string;
+  /** For failures: the outputs the failure defines. */
+  readonly outputs?: Readonly<Record<string, string>>;
+}
+
+/** One command of the catalogue with its rules. */
+export interface CatalogueCommand {
+  /** The command as written in `spec/`. */
+  readonly spec: CommandSpec;
+  /** Command name. */
+  readonly name: string;
+  /** Interface. */
+  readonly iface: Interface;
+  /** Function id, and aliases. */
+  readonly fids: readonly number[];
+  /** Failure conditions in listed order. */
+  readonly failures: readonly Rule[];
+  /** Success conditions. */
+  readonly success: readonly Rule[];
+  /** Ordering constraints as pairs of rule positions `[before, after]`. */
+  readonly orderPairs: ReadonlyArray<readonly [number, number]>;
+}
+
+/** The decoded catalogue. */
+export interface Catalogue {
+  /** Commands in catalogue order (RMI, RSI, PSCI; by name). */
+  readonly commands: readonly CatalogueCommand[];
+  /** Every rule, numbered densely. */
+  readonly rules: readonly Rule[];
+  /** Command by name. */
+  readonly byName: ReadonlyMap<string, CatalogueCommand>;
+  /** Rule by id. */
+  readonly byId: ReadonlyMap<RuleId, Rule>;
+}
+
+// -------------------------------------------------------------------------------------
+// status codes
+// -------------------------------------------------------------------------------------
+
+const codes: Readonly<Record<StatusName, number>> = {
+  RMI_ERROR_INPUT: 1,
+  RMI_ERROR_REALM: 2,
+  RMI_ERROR_REC: 3,
+  RMI_ERROR_RTT: 4,
+  RSI_ERROR_INPUT: 1,
+  RSI_ERROR_STATE: 2,
+  RSI_ERROR_UNKNOWN: 4,
+  PSCI_NOT_SUPPORTED: -1,
+  PSCI_INVALID_PARAMETERS: -2,
+  PSCI_DENIED: -3,
+  PSCI_ALREADY_ON: -4,
+  PSCI_INVALID_ADDRESS: -9,
+};
+
+/** DEN0137 B4.4.25 RmiStatusCode, B5.4.1 RsiCommandReturnCode, B6.4 PsciReturnCode: the code of a status name. */
+export function statusCode(s: StatusName): number {
+  return codes[s];
+}
+
+// -------------------------------------------------------------------------------------
+// decoding
+// -------------------------------------------------------------------------------------
+
+/** Decodes and cross-checks raw catalogue files; every problem is reported with its file and path. */
+export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<string[], Catalogue> {
+  const problems: string[] = [];
+  const commands: CatalogueCommand[] = [];
+  const rules: Rule[] = [];
+  const fidOwner = new Map<number, string>();
+  for (const { path, data } of files) {
+    const decoded = CommandSpec.decode(data);
+    if (E.isLeft(decoded)) {
+      for (const m of formatValidationErrors(decoded.left)) problems.push(`${path}: ${m}`);
+      continue;
+    }
+    const c = decoded.right;
+    const expectedPath = `${c.interface.toLowerCase()}/${c.name}.json`;
+    if (path !== expectedPath) problems.push(`${path}: command ${c.name} of ${c.interface} belongs in ${expectedPath}`);
+    const fids = [c.fid, ...(c.fidAliases ?? [])].map((f) => Number(BigInt(f)));
+    for (const f of fids) {
+      const other = fidOwner.get(f);
+      if (other !== undefined) problems.push(`${path}: FID 0x${f.toString(16)} is also ${other}`);
+      fidOwner.set(f, c.name);
+    }
+    const seen = new Set<string>();
+    const failures = c.failures.map((f: FailureCondition, position): Rule => {
+      if (seen.has(f.label)) problems.push(`${path}: failure label ${f.label} appears twice`);
+      seen.add(f.label);
+      if (c.interface === 'RMI' && f.index === undefined) problems.push(`${path}: RMI failure ${f.label} has no index`);
+      if (f.origin === 'derived' && f.reason === undefined) problems.push(`${path}: derived failure ${f.label} gives no reason`);
+      const rule: Rule = {
+        id: `${c.name}/${f.label}`,
+        n: rules.length,
+        command: c.name,
+        kind: 'failure',
+        label: f.label,
+        text: f.when,
+        section: f.section,
+        origin: f.origin,
+        position,
+        status: f.status,
+        code: statusCode(f.status),
+        ...(f.index !== undefined ? { index: f.index } : {}),
+        ...(f.outputs !== undefined ? { outputs: f.outputs } : {}),
+      };
+      rules.push(rule);
+      return rule;
+    });
+    const successSeen = new Set<string>();
+    const success = c.success.map((s, position): Rule => {
+      if (successSeen.has(s.label)) problems.push(`${path}: success label ${s.label} appears twice`);
+      successSeen.add(s.label);
+      const rule: Rule = {
+        id: `${c.name}/success/${s.label}`,
+        n: rules.length,
+        command: c.name,
+        kind: 'success',
+        label: s.label,
+        text: s.then,
+        section: s.section ?? c.section,
+        origin: 'spec',
+        position,
+      };
+      rules.push(rule);
+      return rule;
+    });
+    const pos = new Map(failures.map((f) => [f.label, f.position]));
+    const orderPairs: Array<readonly [number, number]> = [];
+    for (const o of c.ordering) {
+      for (const l of [...o.before, ...o.after]) if (!pos.has(l)) problems.push(`${path}: ordering names unknown failure ${l}`);
+      for (const b of o.before) for (const a of o.after) {
+        const pb = pos.get(b);
+        const pa = pos.get(a);
+        if (pb === undefined || pa === undefined) continue;
+        if (pb >= pa) problems.push(`${path}: ${b} must precede ${a} but is listed after it`);
+        orderPairs.push([pb, pa]);
+      }
+    }
+    commands.push({ spec: c, name: c.name, iface: c.interface, fids, failures, success, orderPairs });
+  }
+  if (problems.length > 0) return E.left(problems);
+  return E.right({
+    commands,
+    rules,
+    byName: new Map(commands.map((c) => [c.name, c])),
+    byId: new Map(rules.map((r) => [r.id, r])),
+  });
+}
+
+function load(): Catalogue {
+  const r = decodeCatalogue(rawCatalogue());
+  if (E.isLeft(r)) throw new InternalError(`the rule catalogue in @realmspec/spec does not decode:\n  ${r.left.join('\n  ')}`);
+  return r.right;
+}
+
+/** The rule catalogue shipped in `@realmspec/spec`, decoded at load. */
+export const catalogue: Catalogue = load();
+
+/** The catalogue entry of command `name`; throws {@link InternalError} when there is none. */
+export function catalogueCommand(name: string): CatalogueCommand {
+  const c = catalogue.byName.get(name);
+  if (c === undefined) throw new InternalError(`command ${name} is not in the rule catalogue`);
+  return c;
+}

@@ -1,0 +1,129 @@
+/**
+ * The io-ts schema of the rule catalogue (`spec/`): one JSON document per command.
+ *
+ * @packageDocumentation
+ */
+import * as t from 'io-ts';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A hexadecimal 64-bit value written as a string, e.g. `"0xC4000150"`. */
+const HexString = t.refinement(t.string, (s) => /^0x[0-9a-fA-F]{1,16}$/.test(s), 'HexString');
+
+/** A register name `X0`..`X30`. */
+const Register = t.refinement(t.string, (s) => /^X([0-9]|[12][0-9]|30)$/.test(s), 'Register');
+
+/** A failure or success label: lower case, digits and underscores, as the spec writes them. */
+const Label = t.refinement(t.string, (s) => /^[a-z][a-z0-9_]*$/.test(s), 'Label');
+
+/** Status names a failure condition may give (DEN0137 B4.4.25, B5.4.1, B6.4). */
+export const StatusName = t.keyof(
+  {
+    RMI_ERROR_INPUT: null,
+    RMI_ERROR_REALM: null,
+    RMI_ERROR_REC: null,
+    RMI_ERROR_RTT: null,
+    RSI_ERROR_INPUT: null,
+    RSI_ERROR_STATE: null,
+    RSI_ERROR_UNKNOWN: null,
+    PSCI_NOT_SUPPORTED: null,
+    PSCI_INVALID_PARAMETERS: null,
+    PSCI_DENIED: null,
+    PSCI_ALREADY_ON: null,
+    PSCI_INVALID_ADDRESS: null,
+  },
+  'StatusName',
+);
+/** A status name of the catalogue. */
+export type StatusName = t.TypeOf<typeof StatusName>;
+
+/** One register of a command's interface (DEN0137 B4.3.x.1 "Input values" / "Output values"). */
+export const RegisterField = t.intersection(
+  [
+    t.type({ name: Label, reg: Register, type: t.string, description: t.string }),
+    t.partial({ bits: t.string }),
+  ],
+  'RegisterField',
+);
+/** One register of a command's interface. */
+export type RegisterField = t.TypeOf<typeof RegisterField>;
+
+/**
+ * Where a failure condition comes from: `spec` for a row of the spec's failure table, `derived`
+ * for a condition the model adds (an invalid-encoding rule of B4.2, or a documented decision).
+ */
+export const Origin = t.keyof({ spec: null, derived: null }, 'Origin');
+
+/** One failure condition (DEN0137 B1.6): label, condition in words, status and index rule. */
+export const FailureCondition = t.intersection(
+  [
+    t.type({
+      label: Label,
+      when: t.string,
+      status: StatusName,
+      origin: Origin,
+      section: t.string,
+    }),
+    t.partial({
+      /** The error index: a number, or the name of a value the command computes (`walk.level`). */
+      index: t.union([t.number, t.string]),
+      /** Output registers that the command defines on this failure, by name, with their value in words. */
+      outputs: t.record(t.string, t.string),
+      /** For `derived` conditions: why the model adds it (a DECISIONS.md id or a spec section). */
+      reason: t.string,
+    }),
+  ],
+  'FailureCondition',
+);
+/** One failure condition. */
+export type FailureCondition = t.TypeOf<typeof FailureCondition>;
+
+/** A failure-condition ordering `[before...] < [after...]` (DEN0137 B1.6.2). */
+export const Ordering = t.intersection(
+  [t.type({ before: t.array(Label), after: t.array(Label) }), t.partial({ note: t.string })],
+  'Ordering',
+);
+/** A failure-condition ordering. */
+export type Ordering = t.TypeOf<typeof Ordering>;
+
+/** One success condition (a post-condition that holds when the command succeeds). */
+export const SuccessCondition = t.intersection(
+  [t.type({ label: Label, then: t.string }), t.partial({ section: t.string })],
+  'SuccessCondition',
+);
+/** One success condition. */
+export type SuccessCondition = t.TypeOf<typeof SuccessCondition>;
+
+/** Which interface a command belongs to. */
+export const Interface = t.keyof({ RMI: null, RSI: null, PSCI: null }, 'Interface');
+/** Which interface a command belongs to. */
+export type Interface = t.TypeOf<typeof Interface>;
+
+/** One command of the catalogue. */
+export const CommandSpec = t.intersection(
+  [
+    t.type({
+      name: t.refinement(t.string, (s) => /^(RMI|RSI|PSCI)_[A-Z0-9_]+$/.test(s), 'CommandName'),
+      interface: Interface,
+      fid: HexString,
+      section: t.string,
+      summary: t.string,
+      inputs: t.array(RegisterField),
+      outputs: t.array(RegisterField),
+      failures: t.array(FailureCondition),
+      ordering: t.array(Ordering),
+      success: t.array(SuccessCondition),
+    }),
+    t.partial({
+      /** Other FIDs that reach the same command (PSCI SMC32/SMC64 pairs). */
+      fidAliases: t.array(HexString),
+      footprint: t.array(t.string),
+      notes: t.array(t.string),
+    }),
+  ],
+  'CommandSpec',
+);
+/** One command of the catalogue, as decoded. */
+export type CommandSpec = t.TypeOf<typeof CommandSpec>;

@@ -1,0 +1,191 @@
+/**
+ * The shared command engine: a command is a context builder, an ordered failure table taken
+ * from the catalogue (one predicate per spec label), and a total apply function. The engine
+ * evaluates failure conditions in listed order, attributes each evaluation to its rule, and
+ * only applies the command when none holds (DEN0137 B1.6).
+ *
+ * @packageDocumentation
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { catalogueCommand, type CatalogueCommand, type Rule, type RuleId, type StatusName } from '../catalogue/index.js';
+import { InternalError } from '../internal/errors.js';
+import type { RmmState } from '../model/state.js';
+import type { RuleHits } from './hits.js';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A spec failure: the first failure condition that held, with its status, index and defined outputs. */
+export interface SpecFailure {
+  /** The catalogue id of the condition. */
+  readonly rule: RuleId;
+  /** Status name. */
+  readonly status: StatusName;
+  /** Status code. */
+  readonly code: number;
+  /** Error index (RMI only; 0 otherwise). */
+  readonly index: number;
+  /** Output registers the failure defines, by name. */
+  readonly outputs: Readonly<Record<string, bigint>>;
+}
+
+/** The result of a command: a failure (state unchanged), or the new state and the outputs. */
+export type CommandResult<O> = E.Either<SpecFailure, readonly [RmmState, O]>;
+
+/** A failure predicate over a command's context. Must be total: false when its inputs are not well formed. */
+export type Check<C> = (c: C) => boolean;
+
+/** A failure predicate with the values its catalogue row asks the code for. */
+export interface FailureImpl<C> {
+  /** Whether the condition holds. */
+  readonly holds: Check<C>;
+  /** The index, for a row whose catalogue index is symbolic (`walk.level`, `level`). */
+  readonly index?: (c: C) => number;
+  /** The outputs, for a row whose catalogue entry defines failure outputs. */
+  readonly outputs?: (c: C) => Readonly<Record<string, bigint>>;
+}
+
+/** Register values by name. */
+export type Registers = Readonly<Record<string, bigint>>;
+
+/** What a command module supplies to {@link defineCommand}. */
+export interface CommandDefinition<I, C, O> {
+  /** Catalogue name of the command. */
+  readonly name: string;
+  /** Builds the context the predicates and apply read. Total: it reads, never fails. */
+  readonly context: (s: RmmState, input: I) => C;
+  /** One predicate per failure label of the catalogue entry; the catalogue gives the order. */
+  readonly failures: Readonly<Record<string, Check<C> | FailureImpl<C>>>;
+  /** Performs the command; called only when no failure condition holds. Total. */
+  readonly apply: (c: C) => readonly [RmmState, O];
+  /**
+   * Success conditions that apply only in some cases (`rim` of a runnable REC, one result of
+   * several): the label's predicate says whether this call established it. Unlisted success
+   * conditions hold on every success.
+   */
+  readonly successIf?: Readonly<Record<string, (c: C) => boolean>>;
+}
+
+/** A command of the model: call it to run check then apply. */
+export interface Command<I, C, O> {
+  /** Runs the command: the first failure condition that holds, or the new state and outputs. */
+  (s: RmmState, input: I, hits?: RuleHits): CommandResult<O>;
+  /** The catalogue entry. */
+  readonly entry: CatalogueCommand;
+  /** The check phase alone: the failure, or the context that apply would take. Changes nothing. */
+  readonly check: (s: RmmState, input: I, hits?: RuleHits) => E.Either<SpecFailure, C>;
+  /** The apply phase alone. */
+  readonly apply: (c: C) => readonly [RmmState, O];
+  /** Every failure condition that holds for this state and input, in listed order (for ordering checks). */
+  readonly holding: (s: RmmState, input: I) => Rule[];
+}
+
+interface Row<C> {
+  readonly rule: Rule;
+  readonly holds: Check<C>;
+  readonly index: (c: C) => number;
+  readonly outputs: ((c: C) => Readonly<Record<string, bigint>>) | undefined;
+}
+
+const noOutputs: Readonly<Record<string, bigint>> = Object.freeze({});
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+function buildRows<C>(entry: CatalogueCommand, impls: Readonly<Record<string, Check<C> | FailureImpl<C>>>): Row<C>[] {
+  const labels = new Set(entry.failures.map((r) => r.label));
+  for (const k of Object.keys(impls)) {
+    if (!labels.has(k)) throw new InternalError(`${entry.name}: the code checks '${k}', which the catalogue does not list`);
+  }
+  return entry.failures.map((rule) => {
+    const impl = impls[rule.label];
+    if (impl === undefined) throw new InternalError(`${rule.id}: listed in the catalogue but not checked by the code`);
+    const f: FailureImpl<C> = typeof impl === 'function' ? { holds: impl } : impl;
+    let index: (c: C) => number;
+    if (typeof rule.index === 'string') {
+      if (f.index === undefined) throw new InternalError(`${rule.id}: the catalogue index '${rule.index}' needs a value from the code`);
+      index = f.index;
+    } else {
+      if (f.index !== undefined) throw new InternalError(`${rule.id}: the catalogue fixes index ${String(rule.index)}; the code must not supply one`);
+      const fixed = rule.index ?? 0;
+      index = () => fixed;
+    }
+    if ((rule.outputs !== undefined) !== (f.outputs !== undefined)) {
+      throw new InternalError(`${rule.id}: failure outputs in the catalogue and in the code disagree`);
+    }
+    return { rule, holds: f.holds, index, outputs: f.outputs };
+  });
+}
+
+function failureOf<C>(row: Row<C>, c: C): SpecFailure {
+  return {
+    rule: row.rule.id,
+    status: row.rule.status as StatusName,
+    code: row.rule.code as number,
+    index: row.index(c),
+    outputs: row.outputs === undefined ? noOutputs : row.outputs(c),
+  };
+}
+
+/**
+ * Builds a command from its definition, checking that the code and the catalogue entry agree
+ * label for label (a mismatch is a model bug and throws at load time).
+ */
+export function defineCommand<I, C, O>(def: CommandDefinition<I, C, O>): Command<I, C, O> {
+  const entry = catalogueCommand(def.name);
+  const rows = buildRows(entry, def.failures);
+  const conditional = def.successIf ?? {};
+  for (const k of Object.keys(conditional)) {
+    if (!entry.success.some((r) => r.label === k)) throw new InternalError(`${entry.name}: no success condition '${k}' in the catalogue`);
+  }
+  const success = entry.success.map((r) => ({ n: r.n, when: conditional[r.label] }));
+
+  const check = (s: RmmState, input: I, hits?: RuleHits): E.Either<SpecFailure, C> => {
+    const c = def.context(s, input);
+    if (hits === undefined) {
+      for (const row of rows) if (row.holds(c)) return E.left(failureOf(row, c));
+      return E.right(c);
+    }
+    hits.call(entry.name);
+    for (const row of rows) {
+      const n = row.rule.n;
+      hits.reached[n] = (hits.reached[n] as number) + 1;
+      if (row.holds(c)) {
+        hits.held[n] = (hits.held[n] as number) + 1;
+        return E.left(failureOf(row, c));
+      }
+    }
+    return E.right(c);
+  };
+
+  const run = (s: RmmState, input: I, hits?: RuleHits): CommandResult<O> => {
+    const checked = check(s, input, hits);
+    if (E.isLeft(checked)) return checked;
+    const out = def.apply(checked.right);
+    if (hits !== undefined) {
+      for (const r of success) {
+        hits.reached[r.n] = (hits.reached[r.n] as number) + 1;
+        if (r.when === undefined || r.when(checked.right)) hits.held[r.n] = (hits.held[r.n] as number) + 1;
+      }
+    }
+    return E.right(out);
+  };
+
+  const holding = (s: RmmState, input: I): Rule[] => {
+    const c = def.context(s, input);
+    return rows.filter((r) => r.holds(c)).map((r) => r.rule);
+  };
+
+  return Object.assign(run, { entry, check, apply: def.apply, holding });
+}
+
+/**
+ * DEN0137 B1.6: the failures an implementation may report when `held` (the conditions that hold,
+ * in listed order) are all true: those that no stated ordering puts after another holding one.
+ */
+export function permittedFailures(entry: CatalogueCommand, held: readonly Rule[]): Rule[] {
+  const pos = new Set(held.map((r) => r.position));
+  return held.filter((r) => !entry.orderPairs.some(([before, after]) => after === r.position && pos.has(before)));
+}

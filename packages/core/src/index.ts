@@ -1,0 +1,40 @@
+/**
+ * realmspec core: the Arm CCA Realm Management Monitor specification (DEN0137 1.0-rel0) as a
+ * pure, executable model. Every command is `(state, input) -> Either<failure, [state, output]>`;
+ * {@link smc} is the register-level entry the Host uses.
+ *
+ * @example
+ * ```ts
+ * import { initialState, smc } from '@realmspec/core';
+ * const s0 = initialState();
+ * const r = smc(s0, [0xc4000151n, 0x8000_0000n]); // RMI_GRANULE_DELEGATE
+ * r.regs[0]; // 0n: RMI_SUCCESS
+ * ```
+ *
+ * @packageDocumentation
+ */
+export * from './catalogue/index.js';
+export { decodeCatalogue, catalogueCommand, statusCode } from './catalogue/index.js';
+export { defineCommand, permittedFailures } from './engine/command.js';
+export type { Check, Command, CommandDefinition, CommandResult, FailureImpl, Registers, SpecFailure } from './engine/command.js';
+export { RuleHits, type CommandTally } from './engine/hits.js';
+export { InternalError, formatValidationErrors } from './internal/errors.js';
+export { PMap, type ValueHasher } from './internal/pmap.js';
+export * from './model/bits.js';
+export * from './model/platform.js';
+export * from './model/granule.js';
+export * from './model/layout.js';
+export * from './model/structs.js';
+export * from './model/realm.js';
+export * from './model/realm-params.js';
+export * from './model/rec.js';
+export * from './model/rtt.js';
+export * from './model/state.js';
+export * from './model/memory.js';
+export * from './model/measurement.js';
+export * from './abi/smc.js';
+export { smc, rmiCommands } from './rmi/dispatch.js';
+export { rmiVersion, rmiFeatures, RMI_ABI_VERSION } from './rmi/features.js';
+export { rmiGranuleDelegate, rmiGranuleUndelegate } from './rmi/granule.js';
+export { rmiRealmCreate, rmiRealmActivate, rmiRealmDestroy, realmIsLive } from './rmi/realm.js';
+export { rmiRecAuxCount, rmiRecCreate, rmiRecDestroy, recAuxCount } from './rmi/rec.js';

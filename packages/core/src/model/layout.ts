@@ -1,0 +1,125 @@
+/**
+ * In-memory structure layouts: one table per structure drives its decoder, its encoder, its
+ * invalid-encoding check and (in the conformance package) its generator, so they cannot drift.
+ *
+ * @packageDocumentation
+ */
+
+/** One field of a little-endian structure. */
+export interface FieldLayout {
+  /** Field name as the spec writes it, in lower case. */
+  readonly name: string;
+  /** Byte offset from the start of the structure. */
+  readonly offset: number;
+  /** Width of one element in bytes. */
+  readonly bytes: 1 | 2 | 4 | 8;
+  /** Number of elements for an array field (`gprs`, `aux`, `rpv`); 1 when absent. */
+  readonly count?: number;
+  /** Bits of each element that are SBZ (should be zero): a set bit there is an invalid encoding. */
+  readonly sbz?: bigint;
+  /** Whether the field is signed (Int64). */
+  readonly signed?: boolean;
+}
+
+/** A structure layout: its size and its fields, in offset order. */
+export interface Layout {
+  /** Structure name as in the spec. */
+  readonly name: string;
+  /** Base offset of the structure inside the granule that holds it. */
+  readonly base: number;
+  /** Size in bytes. */
+  readonly size: number;
+  /** The fields. */
+  readonly fields: readonly FieldLayout[];
+}
+
+/** A decoded structure: every field as a 64-bit value or an array of them. */
+export type StructValue = Readonly<Record<string, bigint | readonly bigint[]>>;
+
+function readElem(b: Uint8Array, at: number, bytes: number): bigint {
+  let v = 0n;
+  for (let i = bytes - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i] ?? 0);
+  return v;
+}
+
+function writeElem(b: Uint8Array, at: number, bytes: number, v: bigint): void {
+  let x = BigInt.asUintN(bytes * 8, v);
+  for (let i = 0; i < bytes; i++) {
+    b[at + i] = Number(x & 0xffn);
+    x >>= 8n;
+  }
+}
+
+/** Reads field `f` of `layout` from granule bytes `g`. */
+export function readField(layout: Layout, f: FieldLayout, g: Uint8Array): bigint | readonly bigint[] {
+  const at = layout.base + f.offset;
+  if (f.count === undefined) return readElem(g, at, f.bytes);
+  const out: bigint[] = [];
+  for (let i = 0; i < f.count; i++) out.push(readElem(g, at + i * f.bytes, f.bytes));
+  return out;
+}
+
+/** Decodes every field of `layout` from granule bytes `g`. Performs no validity check. */
+export function decodeStruct(layout: Layout, g: Uint8Array): StructValue {
+  const out: Record<string, bigint | readonly bigint[]> = {};
+  for (const f of layout.fields) out[f.name] = readField(layout, f, g);
+  return out;
+}
+
+/**
+ * Encodes `values` into `g` (a 4096-byte granule image) at the layout's place; fields not given
+ * are zero. A value wider than its field is truncated: callers validate widths first.
+ */
+export function encodeStructInto(layout: Layout, values: Readonly<Record<string, bigint | readonly bigint[] | undefined>>, g: Uint8Array): void {
+  g.fill(0, layout.base, layout.base + layout.size);
+  for (const f of layout.fields) {
+    const v = values[f.name];
+    if (v === undefined) continue;
+    const at = layout.base + f.offset;
+    if (typeof v === 'bigint') writeElem(g, at, f.bytes, v);
+    else v.forEach((x, i) => writeElem(g, at + i * f.bytes, f.bytes, x));
+  }
+}
+
+/** A fresh 4096-byte granule image holding `values` encoded by `layout`. */
+export function encodeStruct(layout: Layout, values: Readonly<Record<string, bigint | readonly bigint[] | undefined>>): Uint8Array {
+  const g = new Uint8Array(4096);
+  encodeStructInto(layout, values, g);
+  return g;
+}
+
+const covered = new WeakMap<Layout, Uint8Array>();
+
+function coverage(layout: Layout): Uint8Array {
+  let c = covered.get(layout);
+  if (c === undefined) {
+    c = new Uint8Array(layout.size);
+    for (const f of layout.fields) c.fill(1, f.offset, f.offset + f.bytes * (f.count ?? 1));
+    covered.set(layout, c);
+  }
+  return c;
+}
+
+/**
+ * DEN0137 B4.2, B5.2: whether the structure in `g` is a valid encoding as far as layout goes:
+ * every byte outside the fields is zero and no SBZ bit of a field is set. Enumeration and range
+ * checks belong to the structure's own validity function.
+ */
+export function hasZeroReservedBits(layout: Layout, g: Uint8Array): boolean {
+  const c = coverage(layout);
+  for (let i = 0; i < layout.size; i++) if (c[i] === 0 && g[layout.base + i] !== 0) return false;
+  for (const f of layout.fields) {
+    if (f.sbz === undefined) continue;
+    const v = readField(layout, f, g);
+    const elems = typeof v === 'bigint' ? [v] : v;
+    for (const e of elems) if ((e & f.sbz) !== 0n) return false;
+  }
+  return true;
+}
+
+/** The field of `layout` called `name`; throws when the layout has none (a model bug). @internal */
+export function fieldOf(layout: Layout, name: string): FieldLayout {
+  const f = layout.fields.find((x) => x.name === name);
+  if (f === undefined) throw new Error(`internal error: ${layout.name} has no field ${name}`);
+  return f;
+}

@@ -1,0 +1,230 @@
+/**
+ * The platform under the RMM: delegable memory, RmiFeatureRegister0, and the implementation
+ * choices the spec leaves to the platform.
+ *
+ * @packageDocumentation
+ */
+import * as t from 'io-ts';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { bits, type GranuleIndex } from './bits.js';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A GPT entry (Granule Protection Information) as the RMM sees it (DEN0137 A2.2.2, C1.8). */
+export const Gpt = {
+  /** GPT_NS: accessible from the Non-secure PAS only. */
+  NS: 0,
+  /** GPT_REALM: accessible from the Realm PAS only. */
+  REALM: 1,
+  /** GPT_SECURE: accessible from the Secure PAS only. */
+  SECURE: 2,
+  /** GPT_ROOT: accessible from the Root PAS only. */
+  ROOT: 3,
+  /** GPT_AAP: accessible from any PAS. */
+  AAP: 4,
+} as const;
+/** A GPT entry value (DEN0137 C1.8). */
+export type Gpt = (typeof Gpt)[keyof typeof Gpt];
+/** Names of {@link Gpt} values, for reports. */
+export const gptName: Readonly<Record<Gpt, string>> = ['GPT_NS', 'GPT_REALM', 'GPT_SECURE', 'GPT_ROOT', 'GPT_AAP'];
+
+/** RmiFeatureRegister0 decoded into its fields (DEN0137 B4.4.6). */
+export interface Features0 {
+  /** S2SZ: largest IPA width a Realm may use. */
+  readonly s2sz: number;
+  /** LPA2: FEAT_LPA2 is supported for Realms. */
+  readonly lpa2: boolean;
+  /** SVE_EN: SVE is supported. */
+  readonly sveEn: boolean;
+  /** SVE_VL: largest SVE vector length, as (VL/128) − 1. */
+  readonly sveVl: number;
+  /** NUM_BPS: number of breakpoints − 1. */
+  readonly numBps: number;
+  /** NUM_WPS: number of watchpoints − 1. */
+  readonly numWps: number;
+  /** PMU_EN: the PMU is supported. */
+  readonly pmuEn: boolean;
+  /** PMU_NUM_CTRS: number of PMU counters. */
+  readonly pmuNumCtrs: number;
+  /** HASH_SHA_256: SHA-256 is supported. */
+  readonly hashSha256: boolean;
+  /** HASH_SHA_512: SHA-512 is supported. */
+  readonly hashSha512: boolean;
+  /** GICV3_NUM_LRS: number of usable GICv3 list registers − 1. */
+  readonly gicv3NumLrs: number;
+  /** MAX_RECS_ORDER: a Realm has at most 2^order − 1 RECs. */
+  readonly maxRecsOrder: number;
+}
+
+/** DEN0137 B4.4.6: decodes RmiFeatureRegister0. Bits 63:42 are reserved and ignored here. */
+export function decodeFeatures0(v: bigint): Features0 {
+  return {
+    s2sz: bits(v, 7, 0),
+    lpa2: bits(v, 8, 8) === 1,
+    sveEn: bits(v, 9, 9) === 1,
+    sveVl: bits(v, 13, 10),
+    numBps: bits(v, 19, 14),
+    numWps: bits(v, 25, 20),
+    pmuEn: bits(v, 26, 26) === 1,
+    pmuNumCtrs: bits(v, 31, 27),
+    hashSha256: bits(v, 32, 32) === 1,
+    hashSha512: bits(v, 33, 33) === 1,
+    gicv3NumLrs: bits(v, 37, 34),
+    maxRecsOrder: bits(v, 41, 38),
+  };
+}
+
+/** A physical address range `[base, base + size)`. */
+export interface PaRange {
+  /** First byte. */
+  readonly base: bigint;
+  /** Length in bytes. */
+  readonly size: bigint;
+}
+
+/** A range whose granules start with a GPT entry other than GPT_NS. */
+export interface GptRange extends PaRange {
+  /** The initial GPT entry of every granule in the range. */
+  readonly gpt: Gpt;
+}
+
+/** The platform description a model state is built on (trace contract "platform"). */
+export interface Platform {
+  /** Physical ranges whose granules are delegable (DEN0137 B3 PaIsDelegable). */
+  readonly dram: readonly PaRange[];
+  /** The value RMI_FEATURES(0) returns. */
+  readonly features0: bigint;
+  /** The value RMI_REC_AUX_COUNT returns for any RD (DEN0137 B4.3.11; at most 16). */
+  readonly recAuxCount: number;
+  /** FEAT_VMID16: VMIDs are 16 bits wide (otherwise 8). */
+  readonly vmid16: boolean;
+  /** FEAT_HPMN0: a Realm may have a PMU with zero event counters. */
+  readonly hpmn0: boolean;
+  /** Ranges whose granules start with a GPT entry other than GPT_NS (Secure, Root, AAP carve-outs). */
+  readonly gpt: readonly GptRange[];
+  /** {@link features0} decoded. */
+  readonly features: Features0;
+  /** @internal The delegable ranges as granule-index intervals `[start, end)`. */
+  readonly dramGranules: ReadonlyArray<readonly [GranuleIndex, GranuleIndex]>;
+}
+
+// -------------------------------------------------------------------------------------
+// constructors
+// -------------------------------------------------------------------------------------
+
+/** The default platform's RmiFeatureRegister0: 48-bit IPA, LPA2, 2 BPs and WPs, PMU with 31 counters, SHA-256 and SHA-512, 1 LR, MAX_RECS_ORDER 10. */
+export const DEFAULT_FEATURES0 = 0x283fc104130n;
+
+/** Settings that make up a {@link Platform}; every field is optional. */
+export interface PlatformConfig {
+  readonly dram?: readonly PaRange[];
+  readonly features0?: bigint;
+  readonly recAuxCount?: number;
+  readonly vmid16?: boolean;
+  readonly hpmn0?: boolean;
+  readonly gpt?: readonly GptRange[];
+}
+
+/**
+ * Builds a platform; absent settings take the defaults documented in the README: one DRAM range
+ * 0x8000_0000..0xBFE0_0000 (1 GB − 2 MB), features0 {@link DEFAULT_FEATURES0}, recAuxCount 16,
+ * VMID16, no FEAT_HPMN0, every granule initially GPT_NS.
+ */
+export function makePlatform(config: PlatformConfig = {}): Platform {
+  const dram = config.dram ?? [{ base: 0x8000_0000n, size: 0x3fe0_0000n }];
+  const features0 = config.features0 ?? DEFAULT_FEATURES0;
+  return {
+    dram,
+    features0,
+    recAuxCount: config.recAuxCount ?? 16,
+    vmid16: config.vmid16 ?? true,
+    hpmn0: config.hpmn0 ?? false,
+    gpt: config.gpt ?? [],
+    features: decodeFeatures0(features0),
+    dramGranules: dram.map((r) => {
+      const start = (r.base + 0xfffn) >> 12n;
+      const end = (r.base + r.size) >> 12n;
+      return [Number(start), Number(end)] as const;
+    }),
+  };
+}
+
+/** The built-in default platform. */
+export const defaultPlatform: Platform = makePlatform();
+
+// -------------------------------------------------------------------------------------
+// queries
+// -------------------------------------------------------------------------------------
+
+/** DEN0137 B3 PaIsDelegable, for a granule: it lies in one of the platform's DRAM ranges. */
+export function isDelegableGranule(p: Platform, gi: GranuleIndex): boolean {
+  for (const [start, end] of p.dramGranules) if (gi >= start && gi < end) return true;
+  return false;
+}
+
+/** The GPT entry a granule has before anything changes it. */
+export function initialGpt(p: Platform, gi: GranuleIndex): Gpt {
+  if (p.gpt.length === 0) return Gpt.NS;
+  const pa = BigInt(gi) << 12n;
+  for (const r of p.gpt) if (pa >= r.base && pa < r.base + r.size) return r.gpt;
+  return Gpt.NS;
+}
+
+// -------------------------------------------------------------------------------------
+// codecs
+// -------------------------------------------------------------------------------------
+
+/** A 64-bit value as the trace contract writes it: `"0x…"`, decimal digits, or a JSON integer below 2^53. */
+export const U64 = new t.Type<bigint, string, unknown>(
+  'U64',
+  (u): u is bigint => typeof u === 'bigint' && u >= 0n && u < 1n << 64n,
+  (u, c) => {
+    if (typeof u === 'number') {
+      return Number.isSafeInteger(u) && u >= 0 ? t.success(BigInt(u)) : t.failure(u, c, 'a non-negative integer below 2^53');
+    }
+    if (typeof u === 'string') {
+      if (/^0[xX][0-9a-fA-F]+$/.test(u) || /^[0-9]+$/.test(u)) {
+        const v = BigInt(u);
+        return v < 1n << 64n ? t.success(v) : t.failure(u, c, 'a value below 2^64');
+      }
+      return t.failure(u, c, 'a 64-bit value: "0x…" hex or decimal digits');
+    }
+    return t.failure(u, c, 'a 64-bit value: "0x…" hex, decimal digits or an integer');
+  },
+  (v) => '0x' + v.toString(16),
+);
+
+const GptName = t.keyof({ GPT_NS: null, GPT_REALM: null, GPT_SECURE: null, GPT_ROOT: null, GPT_AAP: null }, 'GptName');
+
+/** io-ts codec of the trace contract's `"platform"` object (with realmspec's documented extensions). */
+export const PlatformCodec = t.exact(
+  t.partial({
+    dram: t.array(t.exact(t.type({ base: U64, size: U64 }))),
+    features0: U64,
+    recAuxCount: t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 16, 'RecAuxCount(0..16)'),
+    vmid16: t.boolean,
+    hpmn0: t.boolean,
+    gpt: t.array(t.exact(t.type({ base: U64, size: U64, gpi: GptName }))),
+  }),
+  'Platform',
+);
+
+/** Decodes a platform description (trace header or user input) into a {@link Platform}. */
+export function decodePlatform(u: unknown): t.Validation<Platform> {
+  return pipe(
+    PlatformCodec.decode(u),
+    E.map((c) =>
+      makePlatform({
+        ...(c.dram !== undefined ? { dram: c.dram } : {}),
+        ...(c.features0 !== undefined ? { features0: c.features0 } : {}),
+        ...(c.recAuxCount !== undefined ? { recAuxCount: c.recAuxCount } : {}),
+        ...(c.vmid16 !== undefined ? { vmid16: c.vmid16 } : {}),
+        ...(c.hpmn0 !== undefined ? { hpmn0: c.hpmn0 } : {}),
+        ...(c.gpt !== undefined ? { gpt: c.gpt.map((g) => ({ base: g.base, size: g.size, gpt: Gpt[g.gpi.slice(4) as keyof typeof Gpt] })) } : {}),
+      }),
+    ),
+  );
+}

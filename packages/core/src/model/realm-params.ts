@@ -1,0 +1,129 @@
+/**
+ * RmiRealmParams: decoding and the validity and support rules RMI_REALM_CREATE applies
+ * (DEN0137 B4.4.12, B4.3.9, A3.1, A5.5.3; states.md §6.2; data.md §1).
+ *
+ * @packageDocumentation
+ */
+import { bits } from './bits.js';
+import { decodeStruct, hasZeroReservedBits } from './layout.js';
+import { RmiRealmParams } from './structs.js';
+import type { Platform } from './platform.js';
+import type { StructValue } from './layout.js';
+
+/** RmiRealmParams decoded into typed fields (DEN0137 B4.4.12). */
+export interface RealmParams {
+  /** The raw decoded structure (all fields as 64-bit values), for measurement. */
+  readonly raw: StructValue;
+  /** flags.lpa2 */
+  readonly lpa2: boolean;
+  /** flags.sve */
+  readonly sve: boolean;
+  /** flags.pmu */
+  readonly pmu: boolean;
+  /** s2sz: requested IPA width. */
+  readonly s2sz: number;
+  /** sve_vl */
+  readonly sveVl: number;
+  /** num_bps */
+  readonly numBps: number;
+  /** num_wps */
+  readonly numWps: number;
+  /** pmu_num_ctrs */
+  readonly pmuNumCtrs: number;
+  /** hash_algo (raw encoding; 0 SHA-256, 1 SHA-512). */
+  readonly hashAlgo: number;
+  /** rpv: 64 bytes. */
+  readonly rpv: Uint8Array;
+  /** vmid */
+  readonly vmid: number;
+  /** rtt_base */
+  readonly rttBase: bigint;
+  /** rtt_level_start as a signed value. */
+  readonly rttLevelStart: bigint;
+  /** rtt_num_start */
+  readonly rttNumStart: bigint;
+}
+
+/** Smallest IPA width the model supports (TF-RMM RMI_FEATURE_MIN_IPA_SIZE; DECISIONS D-PARAMS). */
+export const MIN_IPA_WIDTH = 32;
+
+function num(v: bigint | readonly bigint[] | undefined): bigint {
+  return typeof v === 'bigint' ? v : 0n;
+}
+
+/** Little-endian bytes of an array of 64-bit values. @internal */
+export function u64sToBytes(vs: readonly bigint[]): Uint8Array {
+  const out = new Uint8Array(vs.length * 8);
+  const view = new DataView(out.buffer);
+  vs.forEach((v, i) => view.setBigUint64(i * 8, v, true));
+  return out;
+}
+
+/** Decodes the RmiRealmParams in granule `g`. No validity check. */
+export function decodeRealmParams(g: Uint8Array): RealmParams {
+  const raw = decodeStruct(RmiRealmParams, g);
+  const flags = num(raw.flags);
+  return {
+    raw,
+    lpa2: bits(flags, 0, 0) === 1,
+    sve: bits(flags, 1, 1) === 1,
+    pmu: bits(flags, 2, 2) === 1,
+    s2sz: Number(num(raw.s2sz)),
+    sveVl: Number(num(raw.sve_vl)),
+    numBps: Number(num(raw.num_bps)),
+    numWps: Number(num(raw.num_wps)),
+    pmuNumCtrs: Number(num(raw.pmu_num_ctrs)),
+    hashAlgo: Number(num(raw.hash_algo)),
+    rpv: u64sToBytes(raw.rpv as readonly bigint[]),
+    vmid: Number(num(raw.vmid)),
+    rttBase: num(raw.rtt_base),
+    rttLevelStart: BigInt.asIntN(64, num(raw.rtt_level_start)),
+    rttNumStart: num(raw.rtt_num_start),
+  };
+}
+
+/**
+ * DEN0137 B3 RmiRealmParamsIsValid: the structure is a valid encoding. Every reserved byte and
+ * flags bit is zero, hash_algo is 0 or 1, num_bps and num_wps are not the reserved value 0, and
+ * s2sz is at most 52 (no architecture IPA is wider). Range and feature limits are
+ * {@link realmParamsSupported}'s business (DECISIONS D-PARAMS).
+ */
+export function realmParamsAreValid(g: Uint8Array, p: RealmParams): boolean {
+  return hasZeroReservedBits(RmiRealmParams, g) && p.hashAlgo <= 1 && p.numBps !== 0 && p.numWps !== 0 && p.s2sz <= 52;
+}
+
+/**
+ * DEN0137 B3 RealmParamsSupported (no body in 1.0-rel0; TF-RMM's rules, data.md §1): every
+ * feature the Realm asks for is one the platform has (RmiFeatureRegister0).
+ */
+export function realmParamsSupported(platform: Platform, p: RealmParams): boolean {
+  const f = platform.features;
+  if (p.lpa2 && !f.lpa2) return false;
+  if (p.s2sz < MIN_IPA_WIDTH || p.s2sz > f.s2sz || (p.s2sz > 48 && !p.lpa2)) return false;
+  if (p.sve && (!f.sveEn || p.sveVl > f.sveVl)) return false;
+  if (p.pmu && (!f.pmuEn || p.pmuNumCtrs > f.pmuNumCtrs || (p.pmuNumCtrs === 0 && !platform.hpmn0))) return false;
+  if (p.numBps > f.numBps || p.numWps > f.numWps) return false;
+  if ((p.hashAlgo === 0 && !f.hashSha256) || (p.hashAlgo === 1 && !f.hashSha512)) return false;
+  return true;
+}
+
+/**
+ * DEN0137 B3 RttConfigIsValid (no body in 1.0-rel0; states.md §6.2, after the Arm ARM's
+ * S2InconsistentSL): `s2sz`, the starting level and the number of concatenated starting tables
+ * agree with each other and with the platform.
+ */
+export function rttConfigIsValid(platform: Platform, p: RealmParams): boolean {
+  const sl = p.rttLevelStart;
+  if (sl < -1n || sl > 3n) return false;
+  const level = Number(sl);
+  if (level === -1 && !p.lpa2) return false;
+  // Level 0 needs a platform PA range of at least 44 bits (Arm ARM S2InvalidSL).
+  if (level === 0 && platform.features.s2sz < 44) return false;
+  const n = 3 - level;
+  const minBits = 9 * n + 13;
+  const direct = 9 * n + 21;
+  const maxBits = level === -1 ? minBits + 3 : level > 0 || (level === 0 && p.lpa2) ? direct + 4 : direct;
+  if (p.s2sz < minBits || p.s2sz > maxBits) return false;
+  const expected = p.s2sz > direct ? 1n << BigInt(p.s2sz - direct) : 1n;
+  return p.rttNumStart === expected;
+}

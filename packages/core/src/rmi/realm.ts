@@ -1,0 +1,185 @@
+/**
+ * RMI_REALM_CREATE, RMI_REALM_ACTIVATE and RMI_REALM_DESTROY: the Realm lifecycle
+ * (DEN0137 B4.3.9, B4.3.8, B4.3.10, A2.1).
+ *
+ * @packageDocumentation
+ */
+import { defineCommand } from '../engine/command.js';
+import { GRANULE_SIZE, granuleIndex, isGranuleAligned, type GranuleIndex } from '../model/bits.js';
+import { GranuleState, realmGranule } from '../model/granule.js';
+import { granuleBytes } from '../model/memory.js';
+import { rimInit, ZERO_MEASUREMENT } from '../model/measurement.js';
+import { isDelegableGranule } from '../model/platform.js';
+import { decodeRealmParams, realmParamsAreValid, realmParamsSupported, rttConfigIsValid, type RealmParams } from '../model/realm-params.js';
+import { RealmState, updateRealm, type HashAlgorithm, type Realm } from '../model/realm.js';
+import { packMeta, rttEntries, rttIsLive, rttLevelSize, RttEntryState, Ripas, uniformRtt } from '../model/rtt.js';
+import { granuleAt, withGranule, type RmmState } from '../model/state.js';
+import { granuleArg, nsAccessible, nsGranuleArg, realmAt, withRealm, isDelegable } from './common.js';
+
+// -------------------------------------------------------------------------------------
+// RMI_REALM_CREATE
+// -------------------------------------------------------------------------------------
+
+interface CreateCtx {
+  readonly s: RmmState;
+  readonly rd: bigint;
+  readonly paramsPtr: bigint;
+  /** The params granule's bytes; undefined unless params_ptr is an aligned, delegable, NS-accessible PA. */
+  readonly bytes: Uint8Array | undefined;
+  /** RealmParams(params_ptr), decoded from `bytes`. */
+  readonly params: RealmParams | undefined;
+}
+
+function createContext(s: RmmState, i: { readonly rd: bigint; readonly params_ptr: bigint }): CreateCtx {
+  const p = i.params_ptr;
+  const readable = isGranuleAligned(p) && isDelegable(s, p) && nsAccessible(s, p);
+  const bytes = readable ? granuleBytes(s, granuleIndex(p)) : undefined;
+  return { s, rd: i.rd, paramsPtr: p, bytes, params: bytes === undefined ? undefined : decodeRealmParams(bytes) };
+}
+
+/** A check on the decoded params: false when they could not be read (well-formedness). */
+function onParams(p: (params: RealmParams, c: CreateCtx) => boolean): (c: CreateCtx) => boolean {
+  return (c) => c.params !== undefined && p(c.params, c);
+}
+
+/** Granule indexes of the starting-level RTTs the params name (empty when rtt_num_start is absurd). */
+function startRtts(p: RealmParams): GranuleIndex[] {
+  if (p.rttNumStart > 16n || !isGranuleAligned(p.rttBase)) return [];
+  const first = granuleIndex(p.rttBase);
+  return Array.from({ length: Number(p.rttNumStart) }, (_, k) => first + k);
+}
+
+/** DEN0137 B3 VmidIsValid: 8-bit VMIDs unless the platform has FEAT_VMID16. */
+function vmidIsValid(s: RmmState, vmid: number): boolean {
+  return s.platform.vmid16 || vmid < 256;
+}
+
+/** The starting-level RTTs of a new Realm: Protected entries UNASSIGNED/EMPTY, Unprotected ones UNASSIGNED_NS (B4.3.9.3). */
+function addStartingRtts(s: RmmState, rdGi: GranuleIndex, p: RealmParams): RmmState {
+  const level = Number(p.rttLevelStart);
+  const span = rttEntries(level) * rttLevelSize(level);
+  const protectedTop = 2 ** (p.s2sz - 1);
+  let out = s;
+  let rtts = s.rtts;
+  startRtts(p).forEach((gi, k) => {
+    out = withGranule(out, gi, realmGranule(GranuleState.RTT));
+    rtts = rtts.set(gi, uniformRtt(rdGi, level, k * span, packMeta(RttEntryState.UNASSIGNED, Ripas.EMPTY), packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY), protectedTop));
+  });
+  return { ...out, rtts };
+}
+
+/**
+ * DEN0137 B4.3.9 RMI_REALM_CREATE: creates a Realm in REALM_NEW from the RmiRealmParams the Host
+ * left in a Non-secure granule, with its starting-level RTTs, its VMID and its initial RIM.
+ */
+export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly params_ptr: bigint }, CreateCtx, Record<string, never>>({
+  name: 'RMI_REALM_CREATE',
+  context: createContext,
+  failures: {
+    ...nsGranuleArg<CreateCtx>('params', (c) => c.paramsPtr),
+    params_valid: (c) => c.bytes !== undefined && c.params !== undefined && !realmParamsAreValid(c.bytes, c.params),
+    params_supp: onParams((p, c) => !realmParamsSupported(c.s.platform, p)),
+    // B4.3.9.2 alias: rd is one of the starting-level RTT granules.
+    alias: onParams((p, c) => c.rd >= p.rttBase && c.rd <= p.rttBase + (p.rttNumStart - 1n) * BigInt(GRANULE_SIZE)),
+    ...granuleArg<CreateCtx>('rd', (c) => c.rd, GranuleState.DELEGATED),
+    rtt_align: onParams((p) => p.rttNumStart === 0n || p.rttBase % (p.rttNumStart * BigInt(GRANULE_SIZE)) !== 0n),
+    rtt_num_level: onParams((p, c) => !rttConfigIsValid(c.s.platform, p)),
+    rtt_state: onParams((p, c) => {
+      const gis = startRtts(p);
+      if (gis.length === 0) return true;
+      return gis.some((gi) => !isDelegableGranule(c.s.platform, gi) || granuleAt(c.s, gi).state !== GranuleState.DELEGATED);
+    }),
+    vmid_valid: onParams((p, c) => !vmidIsValid(c.s, p.vmid) || c.s.vmids.has(p.vmid)),
+  },
+  apply: (c) => {
+    const p = c.params as RealmParams;
+    const rdGi = granuleIndex(c.rd);
+    const hashAlgo = p.hashAlgo as HashAlgorithm;
+    const realm: Realm = {
+      state: RealmState.REALM_NEW,
+      featLpa2: p.lpa2,
+      ipaWidth: p.s2sz,
+      hashAlgo,
+      measurements: [rimInit(hashAlgo, p.raw), ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT],
+      recIndex: 0,
+      numRecs: 0,
+      rttBase: granuleIndex(p.rttBase),
+      rttLevelStart: Number(p.rttLevelStart),
+      rttNumStart: Number(p.rttNumStart),
+      vmid: p.vmid,
+      rpv: p.rpv,
+      sve: p.sve,
+      sveVl: p.sveVl,
+      pmu: p.pmu,
+      pmuNumCtrs: p.pmuNumCtrs,
+      numBps: p.numBps,
+      numWps: p.numWps,
+    };
+    const s1 = addStartingRtts(withGranule(c.s, rdGi, realmGranule(GranuleState.RD)), rdGi, p);
+    return [{ ...s1, realms: s1.realms.set(rdGi, realm), vmids: s1.vmids.set(p.vmid, rdGi) }, {}];
+  },
+});
+
+// -------------------------------------------------------------------------------------
+// RMI_REALM_ACTIVATE, RMI_REALM_DESTROY
+// -------------------------------------------------------------------------------------
+
+interface RdCtx {
+  readonly s: RmmState;
+  readonly rd: bigint;
+  readonly realm: Realm | undefined;
+}
+
+const rdContext = (s: RmmState, i: { readonly rd: bigint }): RdCtx => ({ s, rd: i.rd, realm: realmAt(s, i.rd) });
+const rdArg = granuleArg<RdCtx>('rd', (c) => c.rd, GranuleState.RD);
+
+/** DEN0137 B4.3.8 RMI_REALM_ACTIVATE: a Realm in REALM_NEW becomes REALM_ACTIVE; its RIM is final. */
+export const rmiRealmActivate = defineCommand<{ readonly rd: bigint }, RdCtx, Record<string, never>>({
+  name: 'RMI_REALM_ACTIVATE',
+  context: rdContext,
+  failures: {
+    ...rdArg,
+    realm_state: withRealm((c: RdCtx) => c.realm, (r) => r.state !== RealmState.REALM_NEW),
+  },
+  apply: (c) => {
+    const gi = granuleIndex(c.rd);
+    return [{ ...c.s, realms: c.s.realms.set(gi, updateRealm(c.realm as Realm, { state: RealmState.REALM_ACTIVE })) }, {}];
+  },
+});
+
+/** Granule indexes of a Realm's starting-level RTTs. @internal */
+export function startingRtts(r: Realm): GranuleIndex[] {
+  return Array.from({ length: r.rttNumStart }, (_, k) => r.rttBase + k);
+}
+
+/** DEN0137 A2.1.4 RealmIsLive: the Realm owns a REC, or a starting-level RTT has an ASSIGNED or TABLE entry. */
+export function realmIsLive(s: RmmState, r: Realm): boolean {
+  return r.numRecs !== 0 || startingRtts(r).some((gi) => {
+    const t = s.rtts.get(gi);
+    return t !== undefined && rttIsLive(t);
+  });
+}
+
+/**
+ * DEN0137 B4.3.10 RMI_REALM_DESTROY: a Realm that is not live is destroyed; its RD and
+ * starting-level RTT granules become DELEGATED and its VMID is freed.
+ */
+export const rmiRealmDestroy = defineCommand<{ readonly rd: bigint }, RdCtx, Record<string, never>>({
+  name: 'RMI_REALM_DESTROY',
+  context: rdContext,
+  failures: {
+    ...rdArg,
+    realm_live: withRealm((c: RdCtx) => c.realm, (r, c) => realmIsLive(c.s, r)),
+  },
+  apply: (c) => {
+    const r = c.realm as Realm;
+    const rdGi = granuleIndex(c.rd);
+    let s = withGranule(c.s, rdGi, realmGranule(GranuleState.DELEGATED));
+    let rtts = s.rtts;
+    for (const gi of startingRtts(r)) {
+      s = withGranule(s, gi, realmGranule(GranuleState.DELEGATED));
+      rtts = rtts.delete(gi);
+    }
+    return [{ ...s, rtts, realms: s.realms.delete(rdGi), vmids: s.vmids.delete(r.vmid) }, {}];
+  },
+});

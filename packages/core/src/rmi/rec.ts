@@ -1,0 +1,163 @@
+/**
+ * RMI_REC_AUX_COUNT, RMI_REC_CREATE and RMI_REC_DESTROY: the REC lifecycle
+ * (DEN0137 B4.3.11, B4.3.12, B4.3.13, A2.3).
+ *
+ * @packageDocumentation
+ */
+import { defineCommand } from '../engine/command.js';
+import { granuleIndex, isGranuleAligned, type GranuleIndex } from '../model/bits.js';
+import { GranuleState, realmGranule } from '../model/granule.js';
+import { decodeStruct, hasZeroReservedBits, type StructValue } from '../model/layout.js';
+import { granuleBytes } from '../model/memory.js';
+import { rimExtendRec } from '../model/measurement.js';
+import { RealmState, updateRealm, type Realm } from '../model/realm.js';
+import { AttestState, RecState, REC_GPRS, recIndexOfMpidr, type Rec } from '../model/rec.js';
+import { RmiRecParams } from '../model/structs.js';
+import { granuleAt, withGranule, type RmmState } from '../model/state.js';
+import { granuleArg, isDelegable, nsAccessible, nsGranuleArg, realmAt, recAt, withRealm } from './common.js';
+
+// -------------------------------------------------------------------------------------
+// RMI_REC_AUX_COUNT
+// -------------------------------------------------------------------------------------
+
+interface RdCtx {
+  readonly s: RmmState;
+  readonly rd: bigint;
+}
+
+/** DEN0137 B3 RecAuxCount: auxiliary granules a REC of this Realm needs (the platform's value, ≤ 16). */
+export function recAuxCount(s: RmmState): number {
+  return s.platform.recAuxCount;
+}
+
+/** DEN0137 B4.3.11 RMI_REC_AUX_COUNT: how many auxiliary granules RMI_REC_CREATE needs for this Realm. */
+export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RdCtx, { readonly aux_count: bigint }>({
+  name: 'RMI_REC_AUX_COUNT',
+  context: (s, i) => ({ s, rd: i.rd }),
+  failures: granuleArg<RdCtx>('rd', (c) => c.rd, GranuleState.RD),
+  apply: (c) => [c.s, { aux_count: BigInt(recAuxCount(c.s)) }],
+});
+
+// -------------------------------------------------------------------------------------
+// RMI_REC_CREATE
+// -------------------------------------------------------------------------------------
+
+interface CreateCtx {
+  readonly s: RmmState;
+  readonly rd: bigint;
+  readonly rec: bigint;
+  readonly paramsPtr: bigint;
+  readonly realm: Realm | undefined;
+  /** The params granule's bytes; undefined unless params_ptr is an aligned, delegable, NS-accessible PA. */
+  readonly bytes: Uint8Array | undefined;
+  /** RecParams(params_ptr). */
+  readonly params: StructValue | undefined;
+  /** params.aux[0..num_aux-1], when num_aux is at most 16. */
+  readonly aux: readonly bigint[];
+}
+
+function createContext(s: RmmState, i: { readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }): CreateCtx {
+  const p = i.params_ptr;
+  const readable = isGranuleAligned(p) && isDelegable(s, p) && nsAccessible(s, p);
+  const bytes = readable ? granuleBytes(s, granuleIndex(p)) : undefined;
+  const params = bytes === undefined ? undefined : decodeStruct(RmiRecParams, bytes);
+  const numAux = params === undefined ? 0n : (params.num_aux as bigint);
+  const aux = params !== undefined && numAux <= 16n ? (params.aux as readonly bigint[]).slice(0, Number(numAux)) : [];
+  return { s, rd: i.rd, rec: i.rec, paramsPtr: p, realm: realmAt(s, i.rd), bytes, params, aux };
+}
+
+const realmOf = (c: CreateCtx): Realm | undefined => c.realm;
+
+/**
+ * DEN0137 B4.3.12 RMI_REC_CREATE: creates a REC with the next REC index of a Realm in REALM_NEW,
+ * with its auxiliary granules; a runnable REC extends the RIM.
+ */
+export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }, CreateCtx, Record<string, never>>({
+  name: 'RMI_REC_CREATE',
+  context: createContext,
+  failures: {
+    ...nsGranuleArg<CreateCtx>('params', (c) => c.paramsPtr),
+    // B4.2: reserved flags and MPIDR bits and every other byte outside the fields are SBZ.
+    params_valid: (c) => c.bytes !== undefined && !hasZeroReservedBits(RmiRecParams, c.bytes),
+    ...granuleArg<CreateCtx>('rec', (c) => c.rec, GranuleState.DELEGATED),
+    ...granuleArg<CreateCtx>('rd', (c) => c.rd, GranuleState.RD),
+    realm_state: withRealm(realmOf, (r) => r.state !== RealmState.REALM_NEW),
+    num_recs: withRealm(realmOf, (r, c) => r.numRecs === 2 ** c.s.platform.features.maxRecsOrder - 1),
+    mpidr_index: withRealm(realmOf, (r, c) => c.params !== undefined && recIndexOfMpidr(c.params.mpidr as bigint) !== r.recIndex),
+    num_aux: (c) => c.params !== undefined && c.params.num_aux !== BigInt(recAuxCount(c.s)),
+    aux_align: (c) => c.aux.some((a) => !isGranuleAligned(a)),
+    aux_alias: (c) => c.aux.some((a, k) => a === c.rec || c.aux.indexOf(a) !== k),
+    aux_state: (c) => c.aux.some((a) => !isDelegable(c.s, a) || granuleAt(c.s, granuleIndex(a)).state !== GranuleState.DELEGATED),
+  },
+  successIf: {
+    runnable: (c) => ((c.params?.flags as bigint) & 1n) === 1n,
+    not_runnable: (c) => ((c.params?.flags as bigint) & 1n) === 0n,
+    rim: (c) => ((c.params?.flags as bigint) & 1n) === 1n,
+  },
+  apply: (c) => {
+    const p = c.params as StructValue;
+    const realm = c.realm as Realm;
+    const rdGi = granuleIndex(c.rd);
+    const recGi = granuleIndex(c.rec);
+    const runnable = ((p.flags as bigint) & 1n) === 1n;
+    const aux: GranuleIndex[] = c.aux.map(granuleIndex);
+    const gprs = [...(p.gprs as readonly bigint[]), ...new Array<bigint>(REC_GPRS - 8).fill(0n)];
+    const rec: Rec = {
+      owner: rdGi,
+      state: RecState.REC_READY,
+      runnable,
+      mpidr: p.mpidr as bigint,
+      index: realm.recIndex,
+      pc: p.pc as bigint,
+      gprs,
+      aux,
+      psciPending: false,
+      emulatableAbort: false,
+      attestState: AttestState.NO_ATTEST_IN_PROGRESS,
+      attestChallenge: new Uint8Array(64),
+      ripasAddr: 0n,
+      ripasTop: 0n,
+      ripasValue: 0,
+      ripasDestroyed: false,
+      ripasResponse: 0,
+      hostCallPending: false,
+    };
+    // B4.3.12.4: only a runnable REC contributes to the RIM.
+    const measurements = runnable
+      ? [rimExtendRec(realm.hashAlgo, realm.measurements[0] as Uint8Array, p), ...realm.measurements.slice(1)]
+      : realm.measurements;
+    let s = withGranule(c.s, recGi, realmGranule(GranuleState.REC));
+    for (const gi of aux) s = withGranule(s, gi, realmGranule(GranuleState.REC_AUX));
+    const realms = s.realms.set(rdGi, updateRealm(realm, { recIndex: realm.recIndex + 1, numRecs: realm.numRecs + 1, measurements }));
+    return [{ ...s, realms, recs: s.recs.set(recGi, rec) }, {}];
+  },
+});
+
+// -------------------------------------------------------------------------------------
+// RMI_REC_DESTROY
+// -------------------------------------------------------------------------------------
+
+interface DestroyCtx {
+  readonly s: RmmState;
+  readonly recPtr: bigint;
+  readonly rec: Rec | undefined;
+}
+
+/** DEN0137 B4.3.13 RMI_REC_DESTROY: a REC that is not running is destroyed with its auxiliary granules. */
+export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, DestroyCtx, Record<string, never>>({
+  name: 'RMI_REC_DESTROY',
+  context: (s, i) => ({ s, recPtr: i.rec_ptr, rec: recAt(s, i.rec_ptr) }),
+  failures: {
+    ...granuleArg<DestroyCtx>('rec', (c) => c.recPtr, GranuleState.REC, 'rec_gran_state'),
+    rec_state: (c) => c.rec !== undefined && c.rec.state === RecState.REC_RUNNING,
+  },
+  apply: (c) => {
+    const rec = c.rec as Rec;
+    const recGi = granuleIndex(c.recPtr);
+    let s = withGranule(c.s, recGi, realmGranule(GranuleState.DELEGATED));
+    for (const gi of rec.aux) s = withGranule(s, gi, realmGranule(GranuleState.DELEGATED));
+    const realm = s.realms.get(rec.owner) as Realm;
+    const realms = s.realms.set(rec.owner, updateRealm(realm, { numRecs: realm.numRecs - 1 }));
+    return [{ ...s, realms, recs: s.recs.delete(recGi) }, {}];
+  },
+});
