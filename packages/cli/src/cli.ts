@@ -1,0 +1,66 @@
+/**
+ * Command-line parsing: the commands and flags of `realmspec`, validated before anything runs.
+ *
+ * @packageDocumentation
+ */
+import { parseArgs } from 'node:util';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { replay } from './commands/replay.js';
+import { badInput, type Outcome } from './output.js';
+
+/** Usage text. */
+export const USAGE = [
+  'usage: realmspec <command> [options]',
+  '',
+  'commands:',
+  '  replay FILE... [--json] [--coverage]   replay traces (realmspec/1) against the model',
+  '  demo [DIR]                             replay every example trace in DIR (default: examples) with the rule tally',
+  '  help                                   this text',
+  '',
+  'exit codes: 0 every expectation held, 1 an expectation failed, 2 bad input (malformed file or flag)',
+];
+
+function parse(args: readonly string[], flags: Record<string, { type: 'boolean' }>): { values: Record<string, boolean | undefined>; positionals: string[] } | string {
+  try {
+    const r = parseArgs({ args: [...args], options: flags, allowPositionals: true, strict: true });
+    return { values: r.values as Record<string, boolean | undefined>, positionals: r.positionals };
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** Runs the CLI on `argv` (without the node and script names). */
+export function run(argv: readonly string[]): Outcome {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'replay': {
+      const p = parse(rest, { json: { type: 'boolean' }, coverage: { type: 'boolean' } });
+      if (typeof p === 'string') return badInput(`realmspec replay: ${p}`, ...USAGE);
+      if (p.positionals.length === 0) return badInput('realmspec replay: give at least one trace file', ...USAGE);
+      return replay(p.positionals, { json: p.values.json === true, coverage: p.values.coverage === true });
+    }
+    case 'demo': {
+      const p = parse(rest, {});
+      if (typeof p === 'string') return badInput(`realmspec demo: ${p}`, ...USAGE);
+      if (p.positionals.length > 1) return badInput('realmspec demo: at most one directory', ...USAGE);
+      const dir = p.positionals[0] ?? 'examples';
+      let files: string[];
+      try {
+        files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f));
+      } catch (e) {
+        return badInput(`realmspec demo: cannot read ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (files.length === 0) return badInput(`realmspec demo: no .jsonl traces in ${dir}`);
+      return replay(files, { json: false, coverage: true });
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      return { out: USAGE, err: [], code: 0 };
+    case undefined:
+      return badInput(...USAGE);
+    default:
+      return badInput(`realmspec: unknown command '${command}'`, ...USAGE);
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * io-ts codecs of the trace format, version 1 (`../shared/contracts/trace-v1.md`, documented in
+ * `spec/TRACE.md`). Structure payloads are derived from the core's structure layouts, so a trace
+ * can name exactly the fields the spec defines.
+ *
+ * @packageDocumentation
+ */
+import * as t from 'io-ts';
+import { RmiRealmParams, RmiRecEnter, RmiRecParams, U64, catalogue, type Layout } from '@realmspec/core';
+
+// -------------------------------------------------------------------------------------
+// values
+// -------------------------------------------------------------------------------------
+
+/** A hex string of whole bytes (`"00ff…"`, optional `0x`). */
+export const HexBytes = new t.Type<Uint8Array, string, unknown>(
+  'HexBytes',
+  (u): u is Uint8Array => u instanceof Uint8Array,
+  (u, c) =>
+    typeof u === 'string' && /^(0x)?([0-9a-fA-F]{2})*$/.test(u)
+      ? t.success(Uint8Array.from(Buffer.from(u.replace(/^0x/, ''), 'hex')))
+      : t.failure(u, c, 'a hex string of whole bytes'),
+  (b) => Buffer.from(b).toString('hex'),
+);
+
+/**
+ * An object type with required and optional fields that rejects fields it does not know, so a
+ * misspelt key (`"expected"` for `"expect"`) is reported instead of silently ignored.
+ */
+export function closed<R extends t.Props, O extends t.Props>(name: string, required: R, optional: O): t.Type<t.TypeOfProps<R> & Partial<t.TypeOfProps<O>>, unknown, unknown> {
+  const inner = t.intersection([t.type(required), t.partial(optional)]);
+  const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
+  return new t.Type<t.TypeOfProps<R> & Partial<t.TypeOfProps<O>>, unknown, unknown>(
+    name,
+    (u): u is t.TypeOfProps<R> & Partial<t.TypeOfProps<O>> => inner.is(u),
+    (u, c) => {
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `an object (${name})`);
+      const unknownKey = Object.keys(u).find((k) => !known.has(k));
+      if (unknownKey !== undefined) {
+        return t.failure((u as Record<string, unknown>)[unknownKey], t.appendContext(c, unknownKey, t.unknown, (u as Record<string, unknown>)[unknownKey]), `no field "${unknownKey}" in ${name} (known: ${[...known].join(', ')})`);
+      }
+      return inner.validate(u, c) as t.Validation<t.TypeOfProps<R> & Partial<t.TypeOfProps<O>>>;
+    },
+    (a) => a,
+  );
+}
+
+/** A value that fits `bits` bits. */
+function uBits(bits: number): t.Type<bigint, string, unknown> {
+  if (bits >= 64) return U64;
+  const max = 1n << BigInt(bits);
+  return new t.Type<bigint, string, unknown>(
+    `U${bits}`,
+    (u): u is bigint => typeof u === 'bigint' && u >= 0n && u < max,
+    (u, c) => {
+      const r = U64.validate(u, c);
+      if (r._tag === 'Left') return r;
+      return r.right < max ? t.success(r.right) : t.failure(u, c, `a value that fits in ${bits} bits`);
+    },
+    (v) => '0x' + v.toString(16),
+  );
+}
+
+const hashAlgoName = new t.Type<bigint, string, unknown>(
+  'HashAlgo',
+  (u): u is bigint => typeof u === 'bigint',
+  (u, c) => {
+    if (u === 'sha256') return t.success(0n);
+    if (u === 'sha512') return t.success(1n);
+    const r = uBits(8).validate(u, c);
+    return r._tag === 'Left' ? t.failure(u, c, '"sha256", "sha512" or an 8-bit value') : r;
+  },
+  (v) => '0x' + v.toString(16),
+);
+
+/** The io-ts codec of a structure payload: one optional field per layout field, unknown fields rejected. */
+export function structCodec(layout: Layout, overrides: Readonly<Record<string, t.Type<bigint, string, unknown>>> = {}): t.Type<Record<string, bigint | bigint[]>, unknown, unknown> {
+  const props: Record<string, t.Mixed> = {};
+  for (const f of layout.fields) {
+    const elem = overrides[f.name] ?? uBits(f.bytes * 8);
+    props[f.name] =
+      f.count === undefined
+        ? elem
+        : t.refinement(t.array(elem), (a) => a.length <= (f.count as number), `an array of at most ${f.count} values`);
+  }
+  return closed(layout.name, {}, props) as unknown as t.Type<Record<string, bigint | bigint[]>, unknown, unknown>;
+}
+
+// -------------------------------------------------------------------------------------
+// steps
+// -------------------------------------------------------------------------------------
+
+const rmiNames = catalogue.commands.filter((c) => c.iface === 'RMI').map((c) => c.name);
+const realmNames = catalogue.commands.filter((c) => c.iface !== 'RMI').map((c) => c.name);
+
+function nameOf(names: readonly string[], what: string): t.Type<string, string, unknown> {
+  const set = new Set(names);
+  return new t.Type<string, string, unknown>(
+    what,
+    (u): u is string => typeof u === 'string' && set.has(u),
+    (u, c) => (typeof u === 'string' && set.has(u) ? t.success(u) : t.failure(u, c, `the name of ${what}`)),
+    (s) => s,
+  );
+}
+
+/** An RMI command name of the catalogue. */
+export const RmiName = nameOf(rmiNames, 'an RMI command');
+/** An RSI or PSCI command name of the catalogue. */
+export const RealmCallName = nameOf(realmNames, 'an RSI or PSCI command');
+
+const Args = t.refinement(t.array(U64), (a) => a.length <= 16, 'at most 16 argument registers (X1..X16)');
+const Out = t.array(t.union([U64, t.null]));
+
+/** RMI status names an expectation may use (DEN0137 B4.4.25), plus SMCCC_NOT_SUPPORTED. */
+export const RmiStatusName = t.keyof(
+  { RMI_SUCCESS: null, RMI_ERROR_INPUT: null, RMI_ERROR_REALM: null, RMI_ERROR_REC: null, RMI_ERROR_RTT: null, SMCCC_NOT_SUPPORTED: null },
+  'an RMI status name',
+);
+/** RSI status names (DEN0137 B5.4.1) and PSCI return codes (B6.4) a realm-step expectation may use. */
+export const RealmStatusName = t.keyof(
+  {
+    RSI_SUCCESS: null,
+    RSI_ERROR_INPUT: null,
+    RSI_ERROR_STATE: null,
+    RSI_INCOMPLETE: null,
+    RSI_ERROR_UNKNOWN: null,
+    PSCI_SUCCESS: null,
+    PSCI_OFF: null,
+    PSCI_NOT_SUPPORTED: null,
+    PSCI_INVALID_PARAMETERS: null,
+    PSCI_DENIED: null,
+    PSCI_ALREADY_ON: null,
+    PSCI_ON_PENDING: null,
+    PSCI_INTERNAL_FAILURE: null,
+    PSCI_NOT_PRESENT: null,
+    PSCI_DISABLED: null,
+    PSCI_INVALID_ADDRESS: null,
+    SMCCC_NOT_SUPPORTED: null,
+  },
+  'an RSI or PSCI status name',
+);
+
+const ExitReasonName = t.keyof(
+  {
+    RMI_EXIT_SYNC: null,
+    RMI_EXIT_IRQ: null,
+    RMI_EXIT_FIQ: null,
+    RMI_EXIT_PSCI: null,
+    RMI_EXIT_RIPAS_CHANGE: null,
+    RMI_EXIT_HOST_CALL: null,
+    RMI_EXIT_SERROR: null,
+  },
+  'an exit reason name',
+);
+
+/** The RmiRecExit fields an `exit` expectation may check (DEN0137 B4.4.17). */
+export const ExitExpect = closed(
+  'RmiRecExit expectation',
+  {},
+  {
+    exit_reason: t.union([ExitReasonName, uBits(8)]),
+    esr: U64,
+    far: U64,
+    hpfar: U64,
+    gprs: t.refinement(Out, (a) => a.length <= 31, 'an array of at most 31 values'),
+    gicv3_hcr: U64,
+    gicv3_lrs: t.refinement(Out, (a) => a.length <= 16, 'an array of at most 16 values'),
+    gicv3_misr: U64,
+    gicv3_vmcr: U64,
+    cntp_ctl: U64,
+    cntp_cval: U64,
+    cntv_ctl: U64,
+    cntv_cval: U64,
+    ripas_base: U64,
+    ripas_top: U64,
+    ripas_value: uBits(8),
+    imm: uBits(16),
+    pmu_ovf_status: uBits(8),
+  },
+);
+/** A decoded `exit` expectation. */
+export type ExitExpect = t.TypeOf<typeof ExitExpect>;
+
+const RmiExpect = closed('RMI expectation', {}, { status: RmiStatusName, index: uBits(8), x0: U64, out: Out, exit: ExitExpect });
+/** A decoded RMI expectation. */
+export type RmiExpect = t.TypeOf<typeof RmiExpect>;
+
+const RealmExpect = closed('realm call expectation', {}, { status: RealmStatusName, x0: U64, out: Out });
+/** A decoded realm-call expectation. */
+export type RealmExpect = t.TypeOf<typeof RealmExpect>;
+
+/** A realm step inside RMI_REC_ENTER. */
+export const RealmCallStep = closed('realm call', { op: t.keyof({ rsi: null, psci: null }) }, { cmd: RealmCallName, fid: U64, args: Args, expect: RealmExpect });
+/** A memory access by the Realm. */
+export const RealmAccessStep = closed('realm access', { op: t.literal('access'), ipa: U64, kind: t.keyof({ read: null, write: null, exec: null }) }, {});
+/** An asynchronous exit. */
+export const RealmExitStep = closed('asynchronous exit', { op: t.literal('exit'), reason: t.keyof({ irq: null, fiq: null }) }, {});
+/** A decoded realm step. */
+export type RealmStep = t.TypeOf<typeof RealmCallStep> | t.TypeOf<typeof RealmAccessStep> | t.TypeOf<typeof RealmExitStep>;
+
+/** `{"op": "rmi", ...}`: a Host SMC. */
+export const RmiStepCodec = closed('rmi step', { op: t.literal('rmi') }, { cmd: RmiName, fid: U64, args: Args, expect: RmiExpect, realm: t.UnknownArray });
+
+/** Write payloads: exactly one of these. */
+export const WritePayloads = {
+  realmParams: structCodec(RmiRealmParams, { hash_algo: hashAlgoName }),
+  recParams: structCodec(RmiRecParams),
+  recEnter: structCodec(RmiRecEnter),
+  bytes: HexBytes,
+} as const;
+
+/** `{"op": "write", ...}`: the Host writes memory. */
+export const WriteStepCodec = closed('write step', { op: t.literal('write'), pa: U64 }, { ...WritePayloads, expect: closed('write expectation', {}, { fault: t.literal('GPF') }) });
+
+/** `{"op": "read", ...}`: the Host reads memory. */
+export const ReadStepCodec = closed(
+  'read step',
+  { op: t.literal('read'), pa: U64, len: t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 1 << 20, 'a length of at most 1 MB') },
+  { expect: closed('read expectation', {}, { bytes: HexBytes, fault: t.literal('GPF') }) },
+);
+
+/** The header line. */
+export const HeaderCodec = closed('header', { trace: t.literal('realmspec/1') }, { platform: t.unknown });
