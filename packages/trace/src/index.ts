@@ -7,4 +7,4 @@
 export { parseTrace, type LineError, type Step, type Trace, type RealmAction, type RealmCall } from './parse.js';
 export { runTrace, decodeRmiX0, rmiStatusNames, type ReplayResult, type StepOutcome, type Shown } from './run.js';
 export { closingLine, describeStep, exitCodeOf, ExitCode, jsonReport, malformedReport, tallyReport, textReport } from './report.js';
-export { HexBytes, RmiStatusName, RealmStatusName, closed, structCodec } from './codec.js';
+export { HexBytes, RmiStatusName, RealmStatusName, closed, structCodec, type RmiExpect, type RealmExpect, type ExitExpect } from './codec.js';

@@ -38,59 +38,62 @@ export function encodeRmiResult(code: number, index: number): bigint {
   return BigInt(code | ((index & 0xff) << 8));
 }
 
-/** The output register numbers of a command, by output name. */
-function outputLayout(entry: CatalogueCommand): Array<readonly [string, number]> {
-  return entry.spec.outputs.map((o) => [o.name, Number(o.reg.slice(1))] as const);
+/** A command with its register layout resolved once from the catalogue. */
+export interface RoutedCommand {
+  /** The command. */
+  readonly command: RegisterCommand;
+  /** Input names with their register numbers. */
+  readonly inputs: ReadonlyArray<readonly [string, number]>;
+  /** Output names with their register numbers. */
+  readonly outputs: ReadonlyArray<readonly [string, number]>;
+  /** Number of result registers: X0 up to the highest output register. */
+  readonly width: number;
 }
 
-/** The input register numbers of a command, by input name. */
-function inputLayout(entry: CatalogueCommand): Array<readonly [string, number]> {
-  return entry.spec.inputs.map((o) => [o.name, Number(o.reg.slice(1))] as const);
+/** Resolves the register layout of `command` from its catalogue entry. */
+export function routed(command: RegisterCommand): RoutedCommand {
+  const reg = (r: string): number => Number(r.slice(1));
+  const inputs = command.entry.spec.inputs.map((i) => [i.name, reg(i.reg)] as const);
+  const outputs = command.entry.spec.outputs.map((o) => [o.name, reg(o.reg)] as const);
+  return { command, inputs, outputs, width: outputs.reduce((m, [, r]) => Math.max(m, r), 0) + 1 };
 }
 
 /** A routing table from function id (SVE hint cleared) to command. */
 export interface DispatchTable {
-  /** Runs the command for `fid` on `regs`, or undefined when no command has that id. */
-  readonly route: (fid: number) => RegisterCommand | undefined;
+  /** The command for `fid`, or undefined when no command has that id. */
+  readonly route: (fid: number) => RoutedCommand | undefined;
 }
 
 /** Builds a routing table for `commands`; each command's FIDs come from the catalogue. */
 export function dispatchTable(commands: readonly RegisterCommand[]): DispatchTable {
-  const byFid = new Map<number, RegisterCommand>();
+  const byFid = new Map<number, RoutedCommand>();
   for (const c of commands) {
+    const r = routed(c);
     for (const fid of c.entry.fids) {
       if (byFid.has(fid)) throw new InternalError(`two commands answer FID 0x${fid.toString(16)}`);
-      byFid.set(fid, c);
+      byFid.set(fid, r);
     }
   }
   return { route: (fid) => byFid.get(fid) };
 }
 
 /**
- * Runs `command` with its inputs taken from `regs` (X0 = regs[0]) as the catalogue lays them out,
- * and packs the result into registers. `encode` turns a failure's status and index into X0.
+ * Runs a command with its inputs taken from `regs` (X0 = regs[0]) as the catalogue lays them
+ * out, and packs the result into registers. `encode` turns a failure's status and index into X0.
  */
-export function callWithRegisters(
-  s: RmmState,
-  command: RegisterCommand,
-  regs: readonly bigint[],
-  encode: (f: SpecFailure) => bigint,
-  hits?: RuleHits,
-): SmcResult {
-  const entry = command.entry;
+export function callWithRegisters(s: RmmState, r: RoutedCommand, regs: readonly bigint[], encode: (f: SpecFailure) => bigint, hits?: RuleHits): SmcResult {
+  const entry = r.command.entry;
   const input: Record<string, bigint> = {};
-  for (const [name, reg] of inputLayout(entry)) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
-  const outs = outputLayout(entry);
-  const width = outs.reduce((m, [, r]) => Math.max(m, r), 0) + 1;
-  const out = new Array<bigint>(width).fill(0n);
-  const r = command(s, input, hits);
-  if (E.isLeft(r)) {
-    out[0] = encode(r.left);
-    for (const [name, reg] of outs) out[reg] = r.left.outputs[name] ?? 0n;
-    return { state: s, regs: out, command: entry, failure: r.left };
+  for (const [name, reg] of r.inputs) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
+  const out = new Array<bigint>(r.width).fill(0n);
+  const result = r.command(s, input, hits);
+  if (E.isLeft(result)) {
+    out[0] = encode(result.left);
+    for (const [name, reg] of r.outputs) out[reg] = result.left.outputs[name] ?? 0n;
+    return { state: s, regs: out, command: entry, failure: result.left };
   }
-  const [next, values] = r.right;
-  for (const [name, reg] of outs) {
+  const [next, values] = result.right;
+  for (const [name, reg] of r.outputs) {
     const v = values[name];
     if (v === undefined) throw new InternalError(`${entry.name} did not produce output ${name}`);
     out[reg] = v;
@@ -104,7 +107,7 @@ export function functionId(x0: bigint): number {
 }
 
 /** Views a typed command as one the SMC layer routes by register name. @internal */
-export function asRegisterCommand<I extends Readonly<Record<string, bigint>>, C, O extends Readonly<Record<string, bigint>>>(c: Command<I, C, O>): RegisterCommand {
+export function asRegisterCommand<I extends object, C, O extends object>(c: Command<I, C, O>): RegisterCommand {
   const names = c.entry.spec.inputs.map((i) => i.name);
   if (new Set(names).size !== names.length) throw new InternalError(`${c.entry.name}: two inputs share a name`);
   return c as unknown as RegisterCommand;

@@ -16,14 +16,18 @@ export const U64_MAX = 0xffff_ffff_ffff_ffffn;
 /** A granule index: a PA shifted right by {@link GRANULE_SHIFT}; always below 2^52, so exact in a number. */
 export type GranuleIndex = number;
 
+/** 2^53: below it a bigint converts to a number exactly, without allocating. @internal */
+const EXACT = 1n << 53n;
+
 /** DEN0137 B3 AddrIsGranuleAligned: `addr` is aligned to the granule size. */
 export function isGranuleAligned(addr: bigint): boolean {
-  return (addr & GRANULE_MASK) === 0n;
+  return addr < EXACT ? Number(addr) % GRANULE_SIZE === 0 : (addr & GRANULE_MASK) === 0n;
 }
 
 /** Index of the granule containing `addr` (a 64-bit PA). */
 export function granuleIndex(addr: bigint): GranuleIndex {
-  return Number(addr >> 12n);
+  // The number path avoids two bigint allocations per call; commands call this on every argument.
+  return addr < EXACT ? Math.floor(Number(addr) / GRANULE_SIZE) : Number(addr >> 12n);
 }
 
 /** PA of the first byte of granule `gi`. */

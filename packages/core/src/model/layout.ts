@@ -88,16 +88,23 @@ export function encodeStruct(layout: Layout, values: Readonly<Record<string, big
   return g;
 }
 
-const covered = new WeakMap<Layout, Uint8Array>();
+const reservedMasks = new WeakMap<Layout, Uint32Array>();
 
-function coverage(layout: Layout): Uint8Array {
-  let c = covered.get(layout);
-  if (c === undefined) {
-    c = new Uint8Array(layout.size);
-    for (const f of layout.fields) c.fill(1, f.offset, f.offset + f.bytes * (f.count ?? 1));
-    covered.set(layout, c);
+/** Per 32-bit word of the structure, the bits that must be zero: bytes outside every field and SBZ bits. */
+function reservedMask(layout: Layout): Uint32Array {
+  let m = reservedMasks.get(layout);
+  if (m === undefined) {
+    const bytes = new Uint8Array(layout.size).fill(0xff);
+    for (const f of layout.fields) {
+      for (let e = 0; e < (f.count ?? 1); e++) {
+        const at = f.offset + e * f.bytes;
+        for (let i = 0; i < f.bytes; i++) bytes[at + i] = f.sbz === undefined ? 0 : Number((f.sbz >> BigInt(8 * i)) & 0xffn);
+      }
+    }
+    m = new Uint32Array(bytes.buffer);
+    reservedMasks.set(layout, m);
   }
-  return c;
+  return m;
 }
 
 /**
@@ -106,14 +113,15 @@ function coverage(layout: Layout): Uint8Array {
  * checks belong to the structure's own validity function.
  */
 export function hasZeroReservedBits(layout: Layout, g: Uint8Array): boolean {
-  const c = coverage(layout);
-  for (let i = 0; i < layout.size; i++) if (c[i] === 0 && g[layout.base + i] !== 0) return false;
-  for (const f of layout.fields) {
-    if (f.sbz === undefined) continue;
-    const v = readField(layout, f, g);
-    const elems = typeof v === 'bigint' ? [v] : v;
-    for (const e of elems) if ((e & f.sbz) !== 0n) return false;
+  const mask = reservedMask(layout);
+  if ((g.byteOffset + layout.base) % 4 === 0) {
+    // Structures start at 4-byte aligned offsets, so a word view is exact (and 4x fewer steps).
+    const words = new Uint32Array(g.buffer, g.byteOffset + layout.base, layout.size / 4);
+    for (let i = 0; i < words.length; i++) if (((words[i] as number) & (mask[i] as number)) !== 0) return false;
+    return true;
   }
+  const bytes = new Uint8Array(mask.buffer);
+  for (let i = 0; i < layout.size; i++) if (((g[layout.base + i] ?? 0) & (bytes[i] as number)) !== 0) return false;
   return true;
 }
 

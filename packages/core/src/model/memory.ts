@@ -8,7 +8,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { GRANULE_SIZE, granuleAddr, type GranuleIndex } from './bits.js';
 import { nsAccessPermitted } from './granule.js';
 import { Gpt } from './platform.js';
-import { granuleAt, type RmmState } from './state.js';
+import { granuleAt, updateState, type RmmState } from './state.js';
 
 /** A granule of zeros. Shared; never written. */
 export const ZERO_GRANULE: Uint8Array = new Uint8Array(GRANULE_SIZE);
@@ -20,12 +20,12 @@ export function granuleBytes(s: RmmState, gi: GranuleIndex): Uint8Array {
 
 /** `s` with granule `gi` holding `bytes` (taken over, not copied). @internal */
 export function withGranuleBytes(s: RmmState, gi: GranuleIndex, bytes: Uint8Array): RmmState {
-  return { ...s, memory: s.memory.set(gi, bytes) };
+  return updateState(s, { memory: s.memory.set(gi, bytes) });
 }
 
 /** `s` with granule `gi` wiped (DEN0137 A2.2.4: contents are scrubbed on delegation and undelegation). @internal */
 export function wipeGranule(s: RmmState, gi: GranuleIndex): RmmState {
-  return s.memory.has(gi) ? { ...s, memory: s.memory.delete(gi) } : s;
+  return s.memory.has(gi) ? updateState(s, { memory: s.memory.delete(gi) }) : s;
 }
 
 /** A granule protection fault: an access the GPT does not permit from the accessing PAS. */

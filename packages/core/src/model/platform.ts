@@ -85,10 +85,13 @@ export interface PaRange {
   readonly size: bigint;
 }
 
+/** A GPT entry an UNDELEGATED granule may have: anything but GPT_REALM (DEN0137 A2.2.3). */
+export type HostGpt = Exclude<Gpt, typeof Gpt.REALM>;
+
 /** A range whose granules start with a GPT entry other than GPT_NS. */
 export interface GptRange extends PaRange {
   /** The initial GPT entry of every granule in the range. */
-  readonly gpt: Gpt;
+  readonly gpt: HostGpt;
 }
 
 /** The platform description a model state is built on (trace contract "platform"). */
@@ -166,7 +169,7 @@ export function isDelegableGranule(p: Platform, gi: GranuleIndex): boolean {
 }
 
 /** The GPT entry a granule has before anything changes it. */
-export function initialGpt(p: Platform, gi: GranuleIndex): Gpt {
+export function initialGpt(p: Platform, gi: GranuleIndex): HostGpt {
   if (p.gpt.length === 0) return Gpt.NS;
   const pa = BigInt(gi) << 12n;
   for (const r of p.gpt) if (pa >= r.base && pa < r.base + r.size) return r.gpt;
@@ -197,7 +200,8 @@ export const U64 = new t.Type<bigint, string, unknown>(
   (v) => '0x' + v.toString(16),
 );
 
-const GptName = t.keyof({ GPT_NS: null, GPT_REALM: null, GPT_SECURE: null, GPT_ROOT: null, GPT_AAP: null }, 'GptName');
+// GPT_REALM is not a starting GPT entry: only delegation puts a granule in the Realm PAS.
+const GptName = t.keyof({ GPT_NS: null, GPT_SECURE: null, GPT_ROOT: null, GPT_AAP: null }, 'GptName');
 
 /** io-ts codec of the trace contract's `"platform"` object (with realmspec's documented extensions). */
 export const PlatformCodec = t.exact(
@@ -223,7 +227,7 @@ export function decodePlatform(u: unknown): t.Validation<Platform> {
         ...(c.recAuxCount !== undefined ? { recAuxCount: c.recAuxCount } : {}),
         ...(c.vmid16 !== undefined ? { vmid16: c.vmid16 } : {}),
         ...(c.hpmn0 !== undefined ? { hpmn0: c.hpmn0 } : {}),
-        ...(c.gpt !== undefined ? { gpt: c.gpt.map((g) => ({ base: g.base, size: g.size, gpt: Gpt[g.gpi.slice(4) as keyof typeof Gpt] })) } : {}),
+        ...(c.gpt !== undefined ? { gpt: c.gpt.map((g) => ({ base: g.base, size: g.size, gpt: Gpt[g.gpi.slice(4) as 'NS' | 'SECURE' | 'ROOT' | 'AAP'] })) } : {}),
       }),
     ),
   );

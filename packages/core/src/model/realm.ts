@@ -83,7 +83,29 @@ export function hashSize(a: HashAlgorithm): number {
   return a === HashAlgorithm.SHA_256 ? 32 : 64;
 }
 
-/** The Realm with `patch` applied; the only way realm records are updated, so their key order stays fixed. @internal */
+/**
+ * The Realm with `patch` applied; the only way Realm records are updated, so their key order
+ * stays fixed (canonical hashing) and no object spread runs on the hot path. @internal
+ */
 export function updateRealm(r: Realm, patch: Partial<Realm>): Realm {
-  return { ...r, ...patch };
+  return {
+    state: patch.state ?? r.state,
+    featLpa2: patch.featLpa2 ?? r.featLpa2,
+    ipaWidth: patch.ipaWidth ?? r.ipaWidth,
+    hashAlgo: patch.hashAlgo ?? r.hashAlgo,
+    measurements: patch.measurements ?? r.measurements,
+    recIndex: patch.recIndex ?? r.recIndex,
+    numRecs: patch.numRecs ?? r.numRecs,
+    rttBase: patch.rttBase ?? r.rttBase,
+    rttLevelStart: patch.rttLevelStart ?? r.rttLevelStart,
+    rttNumStart: patch.rttNumStart ?? r.rttNumStart,
+    vmid: patch.vmid ?? r.vmid,
+    rpv: patch.rpv ?? r.rpv,
+    sve: patch.sve ?? r.sve,
+    sveVl: patch.sveVl ?? r.sveVl,
+    pmu: patch.pmu ?? r.pmu,
+    pmuNumCtrs: patch.pmuNumCtrs ?? r.pmuNumCtrs,
+    numBps: patch.numBps ?? r.numBps,
+    numWps: patch.numWps ?? r.numWps,
+  };
 }

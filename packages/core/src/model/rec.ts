@@ -82,7 +82,29 @@ export function recIndexOfMpidr(mpidr: bigint): number {
   return aff0 + 16 * aff1 + 4096 * aff2 + 1048576 * aff3;
 }
 
-/** The REC with `patch` applied; the only way REC records are updated, so their key order stays fixed. @internal */
+/**
+ * The REC with `patch` applied; the only way REC records are updated, so their key order stays
+ * fixed (canonical hashing) and no object spread runs on the hot path. @internal
+ */
 export function updateRec(r: Rec, patch: Partial<Rec>): Rec {
-  return { ...r, ...patch };
+  return {
+    owner: patch.owner ?? r.owner,
+    state: patch.state ?? r.state,
+    runnable: patch.runnable ?? r.runnable,
+    mpidr: patch.mpidr ?? r.mpidr,
+    index: patch.index ?? r.index,
+    pc: patch.pc ?? r.pc,
+    gprs: patch.gprs ?? r.gprs,
+    aux: patch.aux ?? r.aux,
+    psciPending: patch.psciPending ?? r.psciPending,
+    emulatableAbort: patch.emulatableAbort ?? r.emulatableAbort,
+    attestState: patch.attestState ?? r.attestState,
+    attestChallenge: patch.attestChallenge ?? r.attestChallenge,
+    ripasAddr: patch.ripasAddr ?? r.ripasAddr,
+    ripasTop: patch.ripasTop ?? r.ripasTop,
+    ripasValue: patch.ripasValue ?? r.ripasValue,
+    ripasDestroyed: patch.ripasDestroyed ?? r.ripasDestroyed,
+    ripasResponse: patch.ripasResponse ?? r.ripasResponse,
+    hostCallPending: patch.hostCallPending ?? r.hostCallPending,
+  };
 }

@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 import type { GranuleIndex } from './bits.js';
-import { fnvBytes } from '../internal/canon.js';
 import { mix32 } from '../internal/pmap.js';
 
 // -------------------------------------------------------------------------------------
@@ -115,23 +114,30 @@ export function packMeta(state: RttEntryState, ripas: Ripas, memAttr = 0, s2ap =
   return state | (ripas << 3) | (memAttr << 5) | (s2ap << 8);
 }
 
-function rttHash(meta: Uint16Array, addr: Float64Array, level: number, baseIpa: number): number {
-  return mix32(
-    (fnvBytes(new Uint8Array(meta.buffer, meta.byteOffset, meta.byteLength)) ^
-      Math.imul(fnvBytes(new Uint8Array(addr.buffer, addr.byteOffset, addr.byteLength)), 0x9e3779b1) ^
-      Math.imul(level + 2, 0x85ebca6b) ^
-      Math.imul((baseIpa / 4096) | 0, 0xc2b2ae35)) >>>
-      0,
-  );
+/** Hash contribution of entry `i` (meta `m`, address `a`); a table's hash is the sum over its entries, so one entry's change rehashes in O(1). */
+function entryHash(i: number, m: number, a: number): number {
+  return mix32((Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(m + 0x10001, 0x85ebca6b) ^ Math.imul((a / 4096) | 0, 0xc2b2ae35) ^ ((a / 17592186044416) | 0)) >>> 0);
 }
+
+function headerHash(level: number, baseIpa: number): number {
+  return mix32((Math.imul(level + 2, 0x27d4eb2d) ^ Math.imul((baseIpa / 4096) | 0, 0x165667b1) ^ ((baseIpa / 17592186044416) | 0)) >>> 0);
+}
+
+function rttHash(meta: Uint16Array, addr: Float64Array, level: number, baseIpa: number): number {
+  let h = headerHash(level, baseIpa);
+  for (let i = 0; i < meta.length; i++) h += entryHash(i, meta[i] as number, addr[i] as number);
+  return h >>> 0;
+}
+
+const isLiveMeta = (m: number): number => {
+  const s = m & 7;
+  return s === RttEntryState.ASSIGNED || s === RttEntryState.TABLE ? 1 : 0;
+};
 
 /** Builds a table from its parts, computing liveness and hash. @internal */
 export function makeRtt(realm: GranuleIndex, level: number, baseIpa: number, meta: Uint16Array, addr: Float64Array): Rtt {
   let live = 0;
-  for (let i = 0; i < meta.length; i++) {
-    const s = (meta[i] as number) & 7;
-    if (s === RttEntryState.ASSIGNED || s === RttEntryState.TABLE) live++;
-  }
+  for (let i = 0; i < meta.length; i++) live += isLiveMeta(meta[i] as number);
   return { realm, level, baseIpa, meta, addr, live, h: rttHash(meta, addr, level, baseIpa) };
 }
 
@@ -146,6 +152,45 @@ export function uniformRtt(realm: GranuleIndex, level: number, baseIpa: number, 
   const meta = new Uint16Array(n);
   for (let i = 0; i < n; i++) meta[i] = baseIpa + i * size < protectedTop ? lower : upper;
   return makeRtt(realm, level, baseIpa, meta, new Float64Array(n));
+}
+
+// -------------------------------------------------------------------------------------
+// updates
+// -------------------------------------------------------------------------------------
+
+/**
+ * `rtt` with entry `i` set to packed `meta` and output address `addr`. Copies the table's arrays
+ * (the address array only when the address changes); liveness and hash are updated in O(1).
+ * @internal
+ */
+export function rttWithEntry(rtt: Rtt, i: number, meta: number, addr: number): Rtt {
+  const m0 = rtt.meta[i] as number;
+  const a0 = rtt.addr[i] as number;
+  const m = rtt.meta.slice();
+  m[i] = meta;
+  let a = rtt.addr;
+  if (a0 !== addr) {
+    a = a.slice();
+    a[i] = addr;
+  }
+  const live = rtt.live - isLiveMeta(m0) + isLiveMeta(meta);
+  const h = (rtt.h - entryHash(i, m0, a0) + entryHash(i, meta, addr)) >>> 0;
+  return { realm: rtt.realm, level: rtt.level, baseIpa: rtt.baseIpa, meta: m, addr: a, live, h };
+}
+
+/** `rtt` with the RIPAS of entries `[from, to)` set to `ripas`; states and addresses are shared. @internal */
+export function rttWithRipas(rtt: Rtt, from: number, to: number, ripas: Ripas): Rtt {
+  const m = rtt.meta.slice();
+  let h = rtt.h;
+  for (let i = from; i < to; i++) {
+    const m0 = m[i] as number;
+    const m1 = (m0 & ~0x18) | (ripas << 3);
+    if (m1 === m0) continue;
+    m[i] = m1;
+    const a = rtt.addr[i] as number;
+    h = h - entryHash(i, m0, a) + entryHash(i, m1, a);
+  }
+  return { realm: rtt.realm, level: rtt.level, baseIpa: rtt.baseIpa, meta: m, addr: rtt.addr, live: rtt.live, h: h >>> 0 };
 }
 
 // -------------------------------------------------------------------------------------

@@ -57,6 +57,23 @@ export function initialState(platform: Platform = defaultPlatform): RmmState {
   };
 }
 
+/**
+ * `s` with the collections in `patch` replaced. The only way states are updated: an explicit
+ * object literal is some thirty times faster than object spread in V8, and every command builds
+ * at least one new state. @internal
+ */
+export function updateState(s: RmmState, patch: Partial<Omit<RmmState, 'platform'>>): RmmState {
+  return {
+    platform: s.platform,
+    granules: patch.granules ?? s.granules,
+    realms: patch.realms ?? s.realms,
+    recs: patch.recs ?? s.recs,
+    rtts: patch.rtts ?? s.rtts,
+    memory: patch.memory ?? s.memory,
+    vmids: patch.vmids ?? s.vmids,
+  };
+}
+
 // -------------------------------------------------------------------------------------
 // granules
 // -------------------------------------------------------------------------------------
@@ -69,7 +86,7 @@ export function granuleAt(s: RmmState, gi: GranuleIndex): Granule {
 /** `s` with granule `gi` set to `g`; an entry equal to the initial one is dropped so equal states stay equal. @internal */
 export function withGranule(s: RmmState, gi: GranuleIndex, g: Granule): RmmState {
   const granules = g === initialGranule(s.platform, gi) ? s.granules.delete(gi) : s.granules.set(gi, g);
-  return { ...s, granules };
+  return updateState(s, { granules });
 }
 
 // -------------------------------------------------------------------------------------

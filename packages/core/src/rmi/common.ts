@@ -60,14 +60,18 @@ export function nsGranuleArg<C extends HasState>(arg: string, addr: (c: C) => bi
   };
 }
 
-/** DEN0137 B3 Realm(rd), defined only when `rd` is the aligned PA of an RD granule. @internal */
+/**
+ * DEN0137 B3 Realm(rd): the Realm whose RD is the granule containing `rd`. Predicates read it
+ * without first checking rd_align / rd_state, as the spec's conditions are written; the listed
+ * order puts those checks first, so apply only ever sees a well-formed Realm. @internal
+ */
 export function realmAt(s: RmmState, rd: bigint): Realm | undefined {
-  return isGranuleAligned(rd) ? s.realms.get(granuleIndex(rd)) : undefined;
+  return s.realms.get(granuleIndex(rd));
 }
 
-/** DEN0137 B3 Rec(rec), defined only when `rec` is the aligned PA of a REC granule. @internal */
+/** DEN0137 B3 Rec(rec): the REC whose granule contains `rec` (read like {@link realmAt}). @internal */
 export function recAt(s: RmmState, rec: bigint): Rec | undefined {
-  return isGranuleAligned(rec) ? s.recs.get(granuleIndex(rec)) : undefined;
+  return s.recs.get(granuleIndex(rec));
 }
 
 /** A bound check that reads a Realm: false when the Realm is not defined (well-formedness, DEN0137 B1.6). @internal */

@@ -5,28 +5,45 @@
  * @packageDocumentation
  */
 import { asRegisterCommand, callWithRegisters, dispatchTable, encodeRmiResult, functionId, SMCCC_NOT_SUPPORTED, type RegisterCommand, type SmcResult } from '../abi/smc.js';
+import type { SpecFailure } from '../engine/command.js';
 import type { RuleHits } from '../engine/hits.js';
 import type { RmmState } from '../model/state.js';
 import { rmiFeatures, rmiVersion } from './features.js';
 import { rmiGranuleDelegate, rmiGranuleUndelegate } from './granule.js';
 import { rmiRealmActivate, rmiRealmCreate, rmiRealmDestroy } from './realm.js';
 import { rmiRecAuxCount, rmiRecCreate, rmiRecDestroy } from './rec.js';
+import { rmiDataCreate, rmiDataCreateUnknown, rmiDataDestroy } from './data.js';
+import { rmiRttCreate, rmiRttDestroy, rmiRttFold, rmiRttReadEntry } from './rtt.js';
+import { rmiRttMapUnprotected, rmiRttUnmapUnprotected } from './rtt-ns.js';
+import { rmiRttInitRipas, rmiRttSetRipas } from './ripas.js';
 
 /** The RMI commands the model implements, in FID order. */
 export const rmiCommands: readonly RegisterCommand[] = [
   asRegisterCommand(rmiVersion),
   asRegisterCommand(rmiGranuleDelegate),
   asRegisterCommand(rmiGranuleUndelegate),
+  asRegisterCommand(rmiDataCreate),
+  asRegisterCommand(rmiDataCreateUnknown),
+  asRegisterCommand(rmiDataDestroy),
   asRegisterCommand(rmiRealmActivate),
   asRegisterCommand(rmiRealmCreate),
   asRegisterCommand(rmiRealmDestroy),
   asRegisterCommand(rmiRecCreate),
   asRegisterCommand(rmiRecDestroy),
+  asRegisterCommand(rmiRttCreate),
+  asRegisterCommand(rmiRttDestroy),
+  asRegisterCommand(rmiRttMapUnprotected),
+  asRegisterCommand(rmiRttReadEntry),
+  asRegisterCommand(rmiRttUnmapUnprotected),
   asRegisterCommand(rmiFeatures),
+  asRegisterCommand(rmiRttFold),
   asRegisterCommand(rmiRecAuxCount),
+  asRegisterCommand(rmiRttInitRipas),
+  asRegisterCommand(rmiRttSetRipas),
 ];
 
 const table = dispatchTable(rmiCommands);
+const encodeRmi = (f: SpecFailure): bigint => encodeRmiResult(f.code, f.index);
 
 /**
  * A Host SMC to the RMM: `regs` holds X0 (the function id) and X1..X6. The SVE hint bit of the
@@ -36,5 +53,5 @@ const table = dispatchTable(rmiCommands);
 export function smc(s: RmmState, regs: readonly bigint[], hits?: RuleHits): SmcResult {
   const command = table.route(functionId(regs[0] ?? 0n));
   if (command === undefined) return { state: s, regs: [SMCCC_NOT_SUPPORTED], command: undefined, failure: undefined };
-  return callWithRegisters(s, command, regs, (f) => encodeRmiResult(f.code, f.index), hits);
+  return callWithRegisters(s, command, regs, encodeRmi, hits);
 }

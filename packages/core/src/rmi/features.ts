@@ -10,7 +10,8 @@ import type { RmmState } from '../model/state.js';
 /** RMI interface revision this model implements: 1.0 (DEN0137 B4.4.9 RmiInterfaceVersion). */
 export const RMI_ABI_VERSION = 0x1_0000n;
 
-interface VersionCtx {
+/** What RMI_VERSION reads (DEN0137 B4.3.23). */
+export interface VersionCtx {
   readonly s: RmmState;
   readonly req: bigint;
 }
@@ -33,8 +34,14 @@ export const rmiVersion = defineCommand<{ readonly req: bigint }, VersionCtx, { 
   apply: (c) => [c.s, { lower: RMI_ABI_VERSION, higher: RMI_ABI_VERSION }],
 });
 
+/** What RMI_FEATURES reads (DEN0137 B4.3.4). */
+export interface FeaturesCtx {
+  readonly s: RmmState;
+  readonly index: bigint;
+}
+
 /** DEN0137 B4.3.4 RMI_FEATURES: index 0 gives RmiFeatureRegister0; every other index gives 0. */
-export const rmiFeatures = defineCommand<{ readonly index: bigint }, { readonly s: RmmState; readonly index: bigint }, { readonly value: bigint }>({
+export const rmiFeatures = defineCommand<{ readonly index: bigint }, FeaturesCtx, { readonly value: bigint }>({
   name: 'RMI_FEATURES',
   context: (s, i) => ({ s, index: i.index }),
   failures: {},

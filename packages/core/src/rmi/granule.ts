@@ -12,7 +12,8 @@ import { Gpt } from '../model/platform.js';
 import { granuleAt, withGranule, type RmmState } from '../model/state.js';
 import { granuleArg } from './common.js';
 
-interface GranuleCtx {
+/** What RMI_GRANULE_DELEGATE and RMI_GRANULE_UNDELEGATE read (DEN0137 B4.3.5, B4.3.6). */
+export interface GranuleCtx {
   readonly s: RmmState;
   readonly addr: bigint;
   readonly gi: GranuleIndex;

@@ -13,14 +13,15 @@ import { isDelegableGranule } from '../model/platform.js';
 import { decodeRealmParams, realmParamsAreValid, realmParamsSupported, rttConfigIsValid, type RealmParams } from '../model/realm-params.js';
 import { RealmState, updateRealm, type HashAlgorithm, type Realm } from '../model/realm.js';
 import { packMeta, rttEntries, rttIsLive, rttLevelSize, RttEntryState, Ripas, uniformRtt } from '../model/rtt.js';
-import { granuleAt, withGranule, type RmmState } from '../model/state.js';
+import { granuleAt, updateState, withGranule, type RmmState } from '../model/state.js';
 import { granuleArg, nsAccessible, nsGranuleArg, realmAt, withRealm, isDelegable } from './common.js';
 
 // -------------------------------------------------------------------------------------
 // RMI_REALM_CREATE
 // -------------------------------------------------------------------------------------
 
-interface CreateCtx {
+/** What RMI_REALM_CREATE reads (DEN0137 B4.3.9). */
+export interface RealmCreateCtx {
   readonly s: RmmState;
   readonly rd: bigint;
   readonly paramsPtr: bigint;
@@ -30,7 +31,7 @@ interface CreateCtx {
   readonly params: RealmParams | undefined;
 }
 
-function createContext(s: RmmState, i: { readonly rd: bigint; readonly params_ptr: bigint }): CreateCtx {
+function createContext(s: RmmState, i: { readonly rd: bigint; readonly params_ptr: bigint }): RealmCreateCtx {
   const p = i.params_ptr;
   const readable = isGranuleAligned(p) && isDelegable(s, p) && nsAccessible(s, p);
   const bytes = readable ? granuleBytes(s, granuleIndex(p)) : undefined;
@@ -38,7 +39,7 @@ function createContext(s: RmmState, i: { readonly rd: bigint; readonly params_pt
 }
 
 /** A check on the decoded params: false when they could not be read (well-formedness). */
-function onParams(p: (params: RealmParams, c: CreateCtx) => boolean): (c: CreateCtx) => boolean {
+function onParams(p: (params: RealmParams, c: RealmCreateCtx) => boolean): (c: RealmCreateCtx) => boolean {
   return (c) => c.params !== undefined && p(c.params, c);
 }
 
@@ -65,23 +66,23 @@ function addStartingRtts(s: RmmState, rdGi: GranuleIndex, p: RealmParams): RmmSt
     out = withGranule(out, gi, realmGranule(GranuleState.RTT));
     rtts = rtts.set(gi, uniformRtt(rdGi, level, k * span, packMeta(RttEntryState.UNASSIGNED, Ripas.EMPTY), packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY), protectedTop));
   });
-  return { ...out, rtts };
+  return updateState(out, { rtts });
 }
 
 /**
  * DEN0137 B4.3.9 RMI_REALM_CREATE: creates a Realm in REALM_NEW from the RmiRealmParams the Host
  * left in a Non-secure granule, with its starting-level RTTs, its VMID and its initial RIM.
  */
-export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly params_ptr: bigint }, CreateCtx, Record<string, never>>({
+export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly params_ptr: bigint }, RealmCreateCtx, Record<string, never>>({
   name: 'RMI_REALM_CREATE',
   context: createContext,
   failures: {
-    ...nsGranuleArg<CreateCtx>('params', (c) => c.paramsPtr),
+    ...nsGranuleArg<RealmCreateCtx>('params', (c) => c.paramsPtr),
     params_valid: (c) => c.bytes !== undefined && c.params !== undefined && !realmParamsAreValid(c.bytes, c.params),
     params_supp: onParams((p, c) => !realmParamsSupported(c.s.platform, p)),
     // B4.3.9.2 alias: rd is one of the starting-level RTT granules.
     alias: onParams((p, c) => c.rd >= p.rttBase && c.rd <= p.rttBase + (p.rttNumStart - 1n) * BigInt(GRANULE_SIZE)),
-    ...granuleArg<CreateCtx>('rd', (c) => c.rd, GranuleState.DELEGATED),
+    ...granuleArg<RealmCreateCtx>('rd', (c) => c.rd, GranuleState.DELEGATED),
     rtt_align: onParams((p) => p.rttNumStart === 0n || p.rttBase % (p.rttNumStart * BigInt(GRANULE_SIZE)) !== 0n),
     rtt_num_level: onParams((p, c) => !rttConfigIsValid(c.s.platform, p)),
     rtt_state: onParams((p, c) => {
@@ -116,7 +117,7 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
       numWps: p.numWps,
     };
     const s1 = addStartingRtts(withGranule(c.s, rdGi, realmGranule(GranuleState.RD)), rdGi, p);
-    return [{ ...s1, realms: s1.realms.set(rdGi, realm), vmids: s1.vmids.set(p.vmid, rdGi) }, {}];
+    return [updateState(s1, { realms: s1.realms.set(rdGi, realm), vmids: s1.vmids.set(p.vmid, rdGi) }), {}];
   },
 });
 
@@ -124,26 +125,27 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
 // RMI_REALM_ACTIVATE, RMI_REALM_DESTROY
 // -------------------------------------------------------------------------------------
 
-interface RdCtx {
+/** What RMI_REALM_ACTIVATE and RMI_REALM_DESTROY read (DEN0137 B4.3.8, B4.3.10). */
+export interface RealmCtx {
   readonly s: RmmState;
   readonly rd: bigint;
   readonly realm: Realm | undefined;
 }
 
-const rdContext = (s: RmmState, i: { readonly rd: bigint }): RdCtx => ({ s, rd: i.rd, realm: realmAt(s, i.rd) });
-const rdArg = granuleArg<RdCtx>('rd', (c) => c.rd, GranuleState.RD);
+const rdContext = (s: RmmState, i: { readonly rd: bigint }): RealmCtx => ({ s, rd: i.rd, realm: realmAt(s, i.rd) });
+const rdArg = granuleArg<RealmCtx>('rd', (c) => c.rd, GranuleState.RD);
 
 /** DEN0137 B4.3.8 RMI_REALM_ACTIVATE: a Realm in REALM_NEW becomes REALM_ACTIVE; its RIM is final. */
-export const rmiRealmActivate = defineCommand<{ readonly rd: bigint }, RdCtx, Record<string, never>>({
+export const rmiRealmActivate = defineCommand<{ readonly rd: bigint }, RealmCtx, Record<string, never>>({
   name: 'RMI_REALM_ACTIVATE',
   context: rdContext,
   failures: {
     ...rdArg,
-    realm_state: withRealm((c: RdCtx) => c.realm, (r) => r.state !== RealmState.REALM_NEW),
+    realm_state: withRealm((c: RealmCtx) => c.realm, (r) => r.state !== RealmState.REALM_NEW),
   },
   apply: (c) => {
     const gi = granuleIndex(c.rd);
-    return [{ ...c.s, realms: c.s.realms.set(gi, updateRealm(c.realm as Realm, { state: RealmState.REALM_ACTIVE })) }, {}];
+    return [updateState(c.s, { realms: c.s.realms.set(gi, updateRealm(c.realm as Realm, { state: RealmState.REALM_ACTIVE })) }), {}];
   },
 });
 
@@ -164,12 +166,12 @@ export function realmIsLive(s: RmmState, r: Realm): boolean {
  * DEN0137 B4.3.10 RMI_REALM_DESTROY: a Realm that is not live is destroyed; its RD and
  * starting-level RTT granules become DELEGATED and its VMID is freed.
  */
-export const rmiRealmDestroy = defineCommand<{ readonly rd: bigint }, RdCtx, Record<string, never>>({
+export const rmiRealmDestroy = defineCommand<{ readonly rd: bigint }, RealmCtx, Record<string, never>>({
   name: 'RMI_REALM_DESTROY',
   context: rdContext,
   failures: {
     ...rdArg,
-    realm_live: withRealm((c: RdCtx) => c.realm, (r, c) => realmIsLive(c.s, r)),
+    realm_live: withRealm((c: RealmCtx) => c.realm, (r, c) => realmIsLive(c.s, r)),
   },
   apply: (c) => {
     const r = c.realm as Realm;
@@ -180,6 +182,6 @@ export const rmiRealmDestroy = defineCommand<{ readonly rd: bigint }, RdCtx, Rec
       s = withGranule(s, gi, realmGranule(GranuleState.DELEGATED));
       rtts = rtts.delete(gi);
     }
-    return [{ ...s, rtts, realms: s.realms.delete(rdGi), vmids: s.vmids.delete(r.vmid) }, {}];
+    return [updateState(s, { rtts, realms: s.realms.delete(rdGi), vmids: s.vmids.delete(r.vmid) }), {}];
   },
 });

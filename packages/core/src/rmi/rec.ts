@@ -13,14 +13,15 @@ import { rimExtendRec } from '../model/measurement.js';
 import { RealmState, updateRealm, type Realm } from '../model/realm.js';
 import { AttestState, RecState, REC_GPRS, recIndexOfMpidr, type Rec } from '../model/rec.js';
 import { RmiRecParams } from '../model/structs.js';
-import { granuleAt, withGranule, type RmmState } from '../model/state.js';
+import { granuleAt, updateState, withGranule, type RmmState } from '../model/state.js';
 import { granuleArg, isDelegable, nsAccessible, nsGranuleArg, realmAt, recAt, withRealm } from './common.js';
 
 // -------------------------------------------------------------------------------------
 // RMI_REC_AUX_COUNT
 // -------------------------------------------------------------------------------------
 
-interface RdCtx {
+/** What RMI_REC_AUX_COUNT reads (DEN0137 B4.3.11). */
+export interface RecAuxCountCtx {
   readonly s: RmmState;
   readonly rd: bigint;
 }
@@ -31,10 +32,10 @@ export function recAuxCount(s: RmmState): number {
 }
 
 /** DEN0137 B4.3.11 RMI_REC_AUX_COUNT: how many auxiliary granules RMI_REC_CREATE needs for this Realm. */
-export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RdCtx, { readonly aux_count: bigint }>({
+export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RecAuxCountCtx, { readonly aux_count: bigint }>({
   name: 'RMI_REC_AUX_COUNT',
   context: (s, i) => ({ s, rd: i.rd }),
-  failures: granuleArg<RdCtx>('rd', (c) => c.rd, GranuleState.RD),
+  failures: granuleArg<RecAuxCountCtx>('rd', (c) => c.rd, GranuleState.RD),
   apply: (c) => [c.s, { aux_count: BigInt(recAuxCount(c.s)) }],
 });
 
@@ -42,7 +43,8 @@ export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RdCtx, { re
 // RMI_REC_CREATE
 // -------------------------------------------------------------------------------------
 
-interface CreateCtx {
+/** What RMI_REC_CREATE reads (DEN0137 B4.3.12). */
+export interface RecCreateCtx {
   readonly s: RmmState;
   readonly rd: bigint;
   readonly rec: bigint;
@@ -56,7 +58,7 @@ interface CreateCtx {
   readonly aux: readonly bigint[];
 }
 
-function createContext(s: RmmState, i: { readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }): CreateCtx {
+function createContext(s: RmmState, i: { readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }): RecCreateCtx {
   const p = i.params_ptr;
   const readable = isGranuleAligned(p) && isDelegable(s, p) && nsAccessible(s, p);
   const bytes = readable ? granuleBytes(s, granuleIndex(p)) : undefined;
@@ -66,21 +68,21 @@ function createContext(s: RmmState, i: { readonly rd: bigint; readonly rec: bigi
   return { s, rd: i.rd, rec: i.rec, paramsPtr: p, realm: realmAt(s, i.rd), bytes, params, aux };
 }
 
-const realmOf = (c: CreateCtx): Realm | undefined => c.realm;
+const realmOf = (c: RecCreateCtx): Realm | undefined => c.realm;
 
 /**
  * DEN0137 B4.3.12 RMI_REC_CREATE: creates a REC with the next REC index of a Realm in REALM_NEW,
  * with its auxiliary granules; a runnable REC extends the RIM.
  */
-export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }, CreateCtx, Record<string, never>>({
+export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }, RecCreateCtx, Record<string, never>>({
   name: 'RMI_REC_CREATE',
   context: createContext,
   failures: {
-    ...nsGranuleArg<CreateCtx>('params', (c) => c.paramsPtr),
+    ...nsGranuleArg<RecCreateCtx>('params', (c) => c.paramsPtr),
     // B4.2: reserved flags and MPIDR bits and every other byte outside the fields are SBZ.
     params_valid: (c) => c.bytes !== undefined && !hasZeroReservedBits(RmiRecParams, c.bytes),
-    ...granuleArg<CreateCtx>('rec', (c) => c.rec, GranuleState.DELEGATED),
-    ...granuleArg<CreateCtx>('rd', (c) => c.rd, GranuleState.RD),
+    ...granuleArg<RecCreateCtx>('rec', (c) => c.rec, GranuleState.DELEGATED),
+    ...granuleArg<RecCreateCtx>('rd', (c) => c.rd, GranuleState.RD),
     realm_state: withRealm(realmOf, (r) => r.state !== RealmState.REALM_NEW),
     num_recs: withRealm(realmOf, (r, c) => r.numRecs === 2 ** c.s.platform.features.maxRecsOrder - 1),
     mpidr_index: withRealm(realmOf, (r, c) => c.params !== undefined && recIndexOfMpidr(c.params.mpidr as bigint) !== r.recIndex),
@@ -129,7 +131,7 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
     let s = withGranule(c.s, recGi, realmGranule(GranuleState.REC));
     for (const gi of aux) s = withGranule(s, gi, realmGranule(GranuleState.REC_AUX));
     const realms = s.realms.set(rdGi, updateRealm(realm, { recIndex: realm.recIndex + 1, numRecs: realm.numRecs + 1, measurements }));
-    return [{ ...s, realms, recs: s.recs.set(recGi, rec) }, {}];
+    return [updateState(s, { realms, recs: s.recs.set(recGi, rec) }), {}];
   },
 });
 
@@ -137,18 +139,19 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
 // RMI_REC_DESTROY
 // -------------------------------------------------------------------------------------
 
-interface DestroyCtx {
+/** What RMI_REC_DESTROY reads (DEN0137 B4.3.13). */
+export interface RecDestroyCtx {
   readonly s: RmmState;
   readonly recPtr: bigint;
   readonly rec: Rec | undefined;
 }
 
 /** DEN0137 B4.3.13 RMI_REC_DESTROY: a REC that is not running is destroyed with its auxiliary granules. */
-export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, DestroyCtx, Record<string, never>>({
+export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, RecDestroyCtx, Record<string, never>>({
   name: 'RMI_REC_DESTROY',
   context: (s, i) => ({ s, recPtr: i.rec_ptr, rec: recAt(s, i.rec_ptr) }),
   failures: {
-    ...granuleArg<DestroyCtx>('rec', (c) => c.recPtr, GranuleState.REC, 'rec_gran_state'),
+    ...granuleArg<RecDestroyCtx>('rec', (c) => c.recPtr, GranuleState.REC, 'rec_gran_state'),
     rec_state: (c) => c.rec !== undefined && c.rec.state === RecState.REC_RUNNING,
   },
   apply: (c) => {
@@ -158,6 +161,6 @@ export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, Destroy
     for (const gi of rec.aux) s = withGranule(s, gi, realmGranule(GranuleState.DELEGATED));
     const realm = s.realms.get(rec.owner) as Realm;
     const realms = s.realms.set(rec.owner, updateRealm(realm, { numRecs: realm.numRecs - 1 }));
-    return [{ ...s, realms, recs: s.recs.delete(recGi) }, {}];
+    return [updateState(s, { realms, recs: s.recs.delete(recGi) }), {}];
   },
 });

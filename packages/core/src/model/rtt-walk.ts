@@ -1,0 +1,334 @@
+/**
+ * Realm IPA space and the RTT mechanisms the RMI commands are built on: Protected and
+ * Unprotected IPAs, RTT level predicates and alignment, the RTT walk, the skip functions that
+ * compute `walk_top`, homogeneity and folding, and unfolding (DEN0137 A5.2.1, A5.5, B3.4–B3.8,
+ * B3.62–B3.78). IPAs are JS numbers here: every IPA of a Realm is below 2^52, so exact.
+ *
+ * @packageDocumentation
+ */
+import { GRANULE_SIZE, type GranuleIndex } from './bits.js';
+import type { Realm } from './realm.js';
+import { makeRtt, packMeta, Ripas, rttEntries, rttEntry, rttLevelShift, rttLevelSize, RttEntryState, type Rtt, type RttEntry } from './rtt.js';
+import type { RmmState } from './state.js';
+
+// -------------------------------------------------------------------------------------
+// IPA space
+// -------------------------------------------------------------------------------------
+
+/** First Unprotected IPA of `realm`: 2^(ipa_width − 1) (DEN0137 A5.2.1). */
+export function protectedTop(realm: Realm): number {
+  return 2 ** (realm.ipaWidth - 1);
+}
+
+/** Size of the IPA space of `realm`: 2^ipa_width (DEN0137 A5.2.1). */
+export function ipaSpaceTop(realm: Realm): number {
+  return 2 ** realm.ipaWidth;
+}
+
+/** DEN0137 B3.4 AddrIsProtected: `ipa` is a Protected IPA of `realm` (its top IPA bit is clear). */
+export function addrIsProtected(realm: Realm, ipa: bigint | number): boolean {
+  return ipa < protectedTop(realm);
+}
+
+/** DEN0137 A5.2.1: `ipa` is an Unprotected IPA of `realm`, in [2^(w−1), 2^w). */
+export function addrIsUnprotected(realm: Realm, ipa: bigint | number): boolean {
+  return ipa >= protectedTop(realm) && ipa < ipaSpaceTop(realm);
+}
+
+/** DEN0137 A5.5.10: `ipa` lies inside the IPA space of `realm` (below 2^ipa_width). */
+export function addrInIpaSpace(realm: Realm, ipa: bigint | number): boolean {
+  return ipa < ipaSpaceTop(realm);
+}
+
+// -------------------------------------------------------------------------------------
+// levels and alignment
+// -------------------------------------------------------------------------------------
+
+/** The lowest and highest RTT level of the architecture (DEN0137 A5.5.2). */
+export const RTT_MIN_LEVEL = -1;
+/** RMM_RTT_PAGE_LEVEL: the level of 4 KB pages. */
+export const RTT_PAGE_LEVEL = 3;
+
+const isLevel = (level: number): boolean => Number.isInteger(level) && level >= RTT_MIN_LEVEL && level <= RTT_PAGE_LEVEL;
+
+/** Masks of the offset bits below each level's entry size, indexed by level + 1. */
+const LEVEL_MASKS: readonly bigint[] = [-1, 0, 1, 2, 3].map((l) => (1n << BigInt(rttLevelShift(l))) - 1n);
+
+/** DEN0137 B3.5 AddrIsRttLevelAligned: `addr` is aligned to the size of a level-`level` entry; false for an invalid level. */
+export function addrIsRttLevelAligned(addr: bigint, level: number): boolean {
+  return isLevel(level) && (addr & (LEVEL_MASKS[level + 1] as bigint)) === 0n;
+}
+
+/** {@link addrIsRttLevelAligned} for an IPA held as a number (below 2^53). */
+export function ipaIsRttLevelAligned(ipa: number, level: number): boolean {
+  return isLevel(level) && ipa % rttLevelSize(level) === 0;
+}
+
+/** DEN0137 B3.7 AlignDownToRttLevel. */
+export function alignDownToRttLevel(ipa: number, level: number): number {
+  return ipa - (ipa % rttLevelSize(level));
+}
+
+/** DEN0137 B3.67 RttLevelIsValid: rtt_level_start ≤ level ≤ 3. */
+export function rttLevelIsValid(realm: Realm, level: number): boolean {
+  return Number.isInteger(level) && level >= realm.rttLevelStart && level <= RTT_PAGE_LEVEL;
+}
+
+/** DEN0137 B3.66 RttLevelIsStarting: `level` is the Realm's starting level. */
+export function rttLevelIsStarting(realm: Realm, level: number): boolean {
+  return level === realm.rttLevelStart;
+}
+
+/**
+ * DEN0137 B3.65 RttLevelIsBlockOrPage: a block or page can be mapped at `level` in this Realm:
+ * level 1, 2 or 3, and not above the Realm's starting level.
+ */
+export function rttLevelIsBlockOrPage(realm: Realm, level: number): boolean {
+  // DECISION D-BLOCK-LEVEL: 1 ≤ level ≤ 3 as TF-RMM (S2TT_MIN_BLOCK_LEVEL), and also
+  // level ≥ rtt_level_start. The function takes rd, and a level above the Realm's starting level
+  // is not a level of its RTT tree: TF-RMM would walk to it and assert (level ≥ start level).
+  return Number.isInteger(level) && level >= 1 && level >= realm.rttLevelStart && level <= RTT_PAGE_LEVEL;
+}
+
+// -------------------------------------------------------------------------------------
+// entries
+// -------------------------------------------------------------------------------------
+
+/** State of a packed entry. @internal */
+export const metaState = (m: number): RttEntryState => (m & 7) as RttEntryState;
+/** RIPAS of a packed entry. @internal */
+export const metaRipas = (m: number): Ripas => ((m >> 3) & 3) as Ripas;
+
+/** DEN0137 A5.5.8: an entry is live if a PA is stored in it (ASSIGNED, ASSIGNED_NS or TABLE). */
+export function rttEntryIsLive(state: RttEntryState): boolean {
+  return state === RttEntryState.ASSIGNED || state === RttEntryState.ASSIGNED_NS || state === RttEntryState.TABLE;
+}
+
+/** IPA mapped by entry `index` of `rtt`. */
+export function rttEntryIpa(rtt: Rtt, index: number): number {
+  return rtt.baseIpa + index * rttLevelSize(rtt.level);
+}
+
+/** DEN0137 B3.60 RttEntryIndex: the entry of `rtt` that maps `ipa` (which must lie in the table's range). */
+export function rttEntryIndex(rtt: Rtt, ipa: number): number {
+  return Math.floor((ipa - rtt.baseIpa) / rttLevelSize(rtt.level));
+}
+
+/** The IPA just past the last entry of `rtt`. */
+export function rttTopIpa(rtt: Rtt): number {
+  return rtt.baseIpa + rttEntries(rtt.level) * rttLevelSize(rtt.level);
+}
+
+// -------------------------------------------------------------------------------------
+// descriptors
+// -------------------------------------------------------------------------------------
+
+/** MemAttr[2:0] of a stage 2 descriptor: bits 4:2. */
+const DESC_MEMATTR_SHIFT = 2n;
+/** S2AP[1:0]: bits 7:6. */
+const DESC_S2AP_SHIFT = 6n;
+/** OA[49:12] in place (the 4 KB granule's OA field, LPA2 layout). */
+const DESC_OA_MASK = ((1n << 50n) - 1n) & ~0xfffn;
+/** OA[51:50] in bits 9:8 (LPA2 layout). */
+const DESC_OA_HI_SHIFT = 8n;
+/** Every Host-controlled field of a descriptor: MemAttr[2:0], S2AP, OA[51:50] and OA[49:12]. */
+const DESC_HOST_MASK = (7n << DESC_MEMATTR_SHIFT) | (3n << DESC_S2AP_SHIFT) | (3n << DESC_OA_HI_SHIFT) | DESC_OA_MASK;
+/** MemAttr[2:0] = 0b100 is reserved with FEAT_S2FWB. */
+const MEMATTR_RESERVED = 4n;
+
+/**
+ * DEN0137 B3.56 RttDescriptorIsValidForUnprotected: no bit outside the Host-controlled fields
+ * (MemAttr[2:0], S2AP, output address) is set, and MemAttr is not the reserved 0b100
+ * (data.md §9; TF-RMM host_ns_s2tte_is_valid).
+ */
+export function rttDescriptorIsValidForUnprotected(desc: bigint): boolean {
+  // DECISION D-NS-DESC: the output address field is read in the LPA2 layout (OA[49:12] in place,
+  // OA[51:50] in bits 9:8) whatever the Realm, because this condition comes before rd is known;
+  // for a Realm without LPA2 an address that uses bits 49:48 or 9:8 fails addr_bound instead.
+  return (desc & ~DESC_HOST_MASK) === 0n && ((desc >> DESC_MEMATTR_SHIFT) & 7n) !== MEMATTR_RESERVED;
+}
+
+/** DEN0137 B3.59 RttEntryFromDescriptor: the output address, MemAttr and S2AP a Host descriptor gives. */
+export function rttDescriptorFields(desc: bigint): { readonly addr: bigint; readonly memAttr: number; readonly s2ap: number } {
+  return {
+    addr: (desc & DESC_OA_MASK) | (((desc >> DESC_OA_HI_SHIFT) & 3n) << 50n),
+    memAttr: Number((desc >> DESC_MEMATTR_SHIFT) & 7n),
+    s2ap: Number((desc >> DESC_S2AP_SHIFT) & 3n),
+  };
+}
+
+/**
+ * DEN0137 B4.3.20.3: the `desc` output of RMI_RTT_READ_ENTRY: zero for an UNASSIGNED or
+ * UNASSIGNED_NS entry; the output address for ASSIGNED and TABLE; the output address, MemAttr
+ * and S2AP for ASSIGNED_NS, in the stage 2 descriptor layout.
+ */
+export function rttEntryDescriptor(e: RttEntry): bigint {
+  if (e.state === RttEntryState.UNASSIGNED || e.state === RttEntryState.UNASSIGNED_NS) return 0n;
+  const a = BigInt(e.addr);
+  const oa = (a & DESC_OA_MASK) | ((a >> 50n) << DESC_OA_HI_SHIFT);
+  if (e.state !== RttEntryState.ASSIGNED_NS) return oa;
+  return oa | (BigInt(e.memAttr) << DESC_MEMATTR_SHIFT) | (BigInt(e.s2ap) << DESC_S2AP_SHIFT);
+}
+
+// -------------------------------------------------------------------------------------
+// walk
+// -------------------------------------------------------------------------------------
+
+/** DEN0137 C1.31 RmmRttWalkResult, with the table the walk reached and the entry's index in it. */
+export interface RttWalkResult {
+  /** level: the RTT level the walk reached. */
+  readonly level: number;
+  /** rtt_addr: granule index of the RTT the walk reached. */
+  readonly rtt: GranuleIndex;
+  /** That RTT. */
+  readonly table: Rtt;
+  /** Index of the entry in that RTT. */
+  readonly index: number;
+  /** rtte: the entry the walk reached. */
+  readonly entry: RttEntry;
+}
+
+/**
+ * DEN0137 A5.5.10, B3.78 RttWalk(rd, ipa, level): from the starting-level RTTs, descend while the
+ * entry is TABLE and the level is below `level`. The rtt_num_start concatenated starting tables
+ * act as one; the result names the granule and index that hold the entry (as TF-RMM does).
+ * Undefined when `ipa` lies beyond the starting tables (or `realm` is unknown by RD index).
+ */
+export function rttWalk(s: RmmState, realm: Realm | GranuleIndex, ipa: number, level: number): RttWalkResult | undefined {
+  const r = typeof realm === 'number' ? s.realms.get(realm) : realm;
+  if (r === undefined) return undefined;
+  let l = r.rttLevelStart;
+  const n = rttEntries(l);
+  let size = rttLevelSize(l);
+  if (!(ipa >= 0 && ipa < r.rttNumStart * n * size)) return undefined;
+  const k = Math.floor(ipa / size);
+  let gi = r.rttBase + Math.floor(k / n);
+  let index = k % n;
+  let t = s.rtts.get(gi);
+  if (t === undefined) return undefined;
+  while (l < level && ((t.meta[index] as number) & 7) === RttEntryState.TABLE) {
+    gi = (t.addr[index] as number) / GRANULE_SIZE;
+    const next = s.rtts.get(gi);
+    if (next === undefined) return undefined;
+    t = next;
+    l++;
+    size = rttLevelSize(l);
+    index = Math.floor(ipa / size) % 512;
+  }
+  return { level: l, rtt: gi, table: t, index, entry: rttEntry(t, index) };
+}
+
+/** The output address `ipa` translates to through an ASSIGNED or ASSIGNED_NS entry reached by `w`; undefined otherwise. */
+export function rttOutputAddress(w: RttWalkResult, ipa: number): number | undefined {
+  const st = w.entry.state;
+  if (st !== RttEntryState.ASSIGNED && st !== RttEntryState.ASSIGNED_NS) return undefined;
+  return w.entry.addr + (ipa - rttEntryIpa(w.table, w.index));
+}
+
+// -------------------------------------------------------------------------------------
+// skip functions
+// -------------------------------------------------------------------------------------
+
+/**
+ * The IPA of the first entry of `rtt`, scanning from the entry that maps `ipa`, whose packed
+ * attributes satisfy `stop`; the IPA just past the table when none does (DEN0137 B3.73, B3.74).
+ * The result is level-aligned.
+ */
+export function rttSkipEntriesUnless(rtt: Rtt, ipa: number, stop: (meta: number) => boolean): number {
+  const n = rttEntries(rtt.level);
+  for (let i = rttEntryIndex(rtt, ipa); i < n; i++) if (stop(rtt.meta[i] as number)) return rttEntryIpa(rtt, i);
+  return rttTopIpa(rtt);
+}
+
+const isLiveMeta = (m: number): boolean => rttEntryIsLive(metaState(m));
+const isTableMeta = (m: number): boolean => metaState(m) === RttEntryState.TABLE;
+const isTableOrDestroyedMeta = (m: number): boolean => metaState(m) === RttEntryState.TABLE || metaRipas(m) === Ripas.DESTROYED;
+
+/**
+ * DEN0137 B3.76 RttSkipNonLiveEntries(rtt, level, ipa): the IPA of the first live entry of `rtt`
+ * from the entry that maps `ipa`, or the IPA just past the table. The `top` output of
+ * DATA_DESTROY, RTT_DESTROY and RTT_UNMAP_UNPROTECTED.
+ */
+export function rttSkipNonLiveEntries(rtt: Rtt, ipa: number): number {
+  // DECISION D-SKIP-LIVE: when the entry that maps `ipa` is itself live the result is `ipa`
+  // (not ipa aligned down to the level), as the spec's outcome tables say ("block mapping at a
+  // lower level: top == ipa", B4.3.3, B4.3.16) and TF-RMM's s2tt_skip_non_live_entries returns.
+  // Only DATA_DESTROY on a block can pass an `ipa` that is not aligned to the walk level.
+  if (isLiveMeta(rtt.meta[rttEntryIndex(rtt, ipa)] as number)) return ipa;
+  return rttSkipEntriesUnless(rtt, ipa, isLiveMeta);
+}
+
+/**
+ * DEN0137 B3.75 RttSkipEntriesWithRipas(rtt, level, base, top, stop_at_destroyed): the first
+ * TABLE entry (or, with `stopAtDestroyed`, the first entry whose RIPAS is DESTROYED) from the
+ * entry that maps `base`, at most `top` and the end of the table, aligned down to the level.
+ */
+export function rttSkipEntriesWithRipas(rtt: Rtt, base: number, top: number, stopAtDestroyed: boolean): number {
+  const first = rttSkipEntriesUnless(rtt, base, stopAtDestroyed ? isTableOrDestroyedMeta : isTableMeta);
+  return alignDownToRttLevel(Math.min(first, top), rtt.level);
+}
+
+// -------------------------------------------------------------------------------------
+// folding and unfolding
+// -------------------------------------------------------------------------------------
+
+/**
+ * DEN0137 A5.5.6, B3.62 RttFold and B3.63 RttIsHomogeneous: the entry a parent takes when the
+ * child `rtt` is folded, or undefined when `rtt` is not homogeneous. Homogeneous: all
+ * UNASSIGNED with one RIPAS; all UNASSIGNED_NS; or, at level 2 or 3, all ASSIGNED with one
+ * RIPAS (or all ASSIGNED_NS with one MemAttr and S2AP) mapping contiguous output addresses
+ * from one aligned to the parent entry's size.
+ */
+export function rttFold(rtt: Rtt): RttEntry | undefined {
+  const m0 = rtt.meta[0] as number;
+  const st = metaState(m0);
+  const n = rttEntries(rtt.level);
+  switch (st) {
+    case RttEntryState.UNASSIGNED:
+    case RttEntryState.ASSIGNED: {
+      // Same state and RIPAS in every entry (MemAttr and S2AP are zero in Protected entries).
+      for (let i = 1; i < n; i++) if (((rtt.meta[i] as number) & 0x1f) !== (m0 & 0x1f)) return undefined;
+      break;
+    }
+    case RttEntryState.UNASSIGNED_NS:
+      for (let i = 1; i < n; i++) if (metaState(rtt.meta[i] as number) !== st) return undefined;
+      return { state: st, ripas: 0, addr: 0, memAttr: 0, s2ap: 0 };
+    case RttEntryState.ASSIGNED_NS:
+      // Same state, MemAttr and S2AP in every entry.
+      for (let i = 1; i < n; i++) if (((rtt.meta[i] as number) & 0x3e7) !== (m0 & 0x3e7)) return undefined;
+      break;
+    default:
+      return undefined;
+  }
+  if (st === RttEntryState.UNASSIGNED) return { state: st, ripas: metaRipas(m0), addr: 0, memAttr: 0, s2ap: 0 };
+  // A block can only be made at level 1 or 2: the child is a level 2 or 3 RTT.
+  if (rtt.level !== 2 && rtt.level !== 3) return undefined;
+  const first = rtt.addr[0] as number;
+  const size = rttLevelSize(rtt.level);
+  // The first output address is aligned to the parent entry's size; the rest are contiguous.
+  if (first % rttLevelSize(rtt.level - 1) !== 0) return undefined;
+  for (let i = 1; i < n; i++) if (rtt.addr[i] !== first + i * size) return undefined;
+  const e = rttEntry(rtt, 0);
+  return st === RttEntryState.ASSIGNED ? { ...e, memAttr: 0, s2ap: 0 } : { ...e, ripas: 0 };
+}
+
+/** DEN0137 B3.63 RttIsHomogeneous. */
+export function rttIsHomogeneous(rtt: Rtt): boolean {
+  return rttFold(rtt) !== undefined;
+}
+
+/**
+ * DEN0137 A5.5.7 RTT unfolding: a level-`level` RTT of Realm `realm` covering IPAs from
+ * `baseIpa`, every entry taking the state, RIPAS and attributes of `parent`; below an ASSIGNED
+ * or ASSIGNED_NS block the entries map contiguous addresses from the block's address.
+ */
+export function rttUnfold(realm: GranuleIndex, level: number, baseIpa: number, parent: RttEntry): Rtt {
+  const n = rttEntries(level);
+  const meta = new Uint16Array(n).fill(packMeta(parent.state, parent.ripas, parent.memAttr, parent.s2ap));
+  const addr = new Float64Array(n);
+  if (parent.state === RttEntryState.ASSIGNED || parent.state === RttEntryState.ASSIGNED_NS) {
+    const size = rttLevelSize(level);
+    for (let i = 0; i < n; i++) addr[i] = parent.addr + i * size;
+  }
+  return makeRtt(realm, level, baseIpa, meta, addr);
+}

@@ -1,0 +1,172 @@
+/**
+ * RMI_RTT_INIT_RIPAS and RMI_RTT_SET_RIPAS: RIPAS changes the Host makes on the entries of one
+ * RTT per call, before activation (measured) and at a Realm's request (DEN0137 B4.3.18,
+ * B4.3.21, A5.2.4, A5.4).
+ *
+ * @packageDocumentation
+ */
+import { defineCommand } from '../engine/command.js';
+import { granuleAddr, granuleIndex, isGranuleAligned, GRANULE_SIZE, U64_MAX } from '../model/bits.js';
+import { GranuleState } from '../model/granule.js';
+import { rimExtendRipas } from '../model/measurement.js';
+import { RealmState, updateRealm, type Realm } from '../model/realm.js';
+import { RecState, updateRec, type Rec } from '../model/rec.js';
+import { Ripas, rttLevelSize, rttWithRipas, RttEntryState, type Rtt } from '../model/rtt.js';
+import {
+  addrIsProtected,
+  addrIsRttLevelAligned,
+  metaState,
+  RTT_PAGE_LEVEL,
+  rttEntryIndex,
+  rttSkipEntriesUnless,
+  rttSkipEntriesWithRipas,
+  type RttWalkResult,
+} from '../model/rtt-walk.js';
+import type { RmmState } from '../model/state.js';
+import { granuleArg, recAt } from './common.js';
+import { onRealm, onWalk, rdArg, walkContext, type WalkCtx } from './rtt-args.js';
+
+// -------------------------------------------------------------------------------------
+// shared
+// -------------------------------------------------------------------------------------
+
+/** What RMI_RTT_INIT_RIPAS reads: `ipa` is the base of the range, the walk goes to level 3 (DEN0137 B4.3.18.1.2). */
+export interface RipasRangeCtx extends WalkCtx {
+  /** The top input. */
+  readonly top: bigint;
+  /** walk_top; NaN when it cannot be evaluated (no walk, or no REC for SET_RIPAS). */
+  readonly walkTop: number;
+}
+
+/** `top` as a number for comparisons against table IPAs (values beyond 2^53 only need to stay large). */
+const topNumber = (top: bigint): number => Number(top);
+
+/** The entries of `t` in [base, walkTop) as an index range (empty when walkTop ≤ base). */
+function entryRange(t: Rtt, from: number, base: number, walkTop: number): readonly [number, number] {
+  return walkTop > base ? [from, rttEntryIndex(t, walkTop)] : [from, from];
+}
+
+// -------------------------------------------------------------------------------------
+// RMI_RTT_INIT_RIPAS
+// -------------------------------------------------------------------------------------
+
+const notUnassigned = (m: number): boolean => metaState(m) !== RttEntryState.UNASSIGNED;
+
+/** walk_top of RMI_RTT_INIT_RIPAS. */
+function initWalkTop(w: RttWalkResult, base: number, top: number): number {
+  // RttSkipEntriesWithRipas(Rtt(walk.rtt_addr), walk.level, base, top, FALSE).
+  const specTop = rttSkipEntriesWithRipas(w.table, base, top, false);
+  // DECISION D-INIT-RIPAS-STOP: the range also ends at the first entry that is not UNASSIGNED
+  // (an ASSIGNED page or block), as TF-RMM does and the digest advises. rtte_state refuses an
+  // ASSIGNED first entry; stopping at later ones keeps the result independent of where the Host
+  // starts, and keeps "populated pages cannot be modified before activation" (D1.2.3).
+  // UNASSIGNED entries with RIPAS DESTROYED are not a stop: the spec allows them (TF-RMM does not).
+  return Math.min(specTop, rttSkipEntriesUnless(w.table, base, notUnassigned));
+}
+
+/**
+ * DEN0137 B4.3.18 RMI_RTT_INIT_RIPAS: for a Realm in REALM_NEW, the UNASSIGNED entries of one RTT
+ * from `base` up to walk_top get RIPAS RAM, and the RIM is extended with one RIPAS descriptor per
+ * entry (B4.3.18.4). Outputs walk_top.
+ */
+export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly base: bigint; readonly top: bigint }, RipasRangeCtx, { readonly out_top: bigint }>({
+  name: 'RMI_RTT_INIT_RIPAS',
+  context: (s, i) => {
+    const c = walkContext(s, i.rd, i.base, RTT_PAGE_LEVEL);
+    return { ...c, top: i.top, walkTop: c.walk === undefined ? NaN : initWalkTop(c.walk, c.ipaN, topNumber(i.top)) };
+  },
+  failures: {
+    ...rdArg<RipasRangeCtx>(),
+    size_valid: (c) => c.top <= c.ipa,
+    // !AddrIsProtected(ToAddress(UInt(top) − RMM_GRANULE_SIZE), realm): the last granule of the range.
+    top_bound: onRealm((r, c: RipasRangeCtx) => !addrIsProtected(r, (c.top - BigInt(GRANULE_SIZE)) & U64_MAX)),
+    realm_state: onRealm((r) => r.state !== RealmState.REALM_NEW),
+    // DECISION D-RIPAS-BASE-ALIGN: a base that is not granule aligned fails here with
+    // RTT(walk.level), as the spec's table says; TF-RMM returns RMI_ERROR_INPUT.
+    base_align: onWalk((w, c: RipasRangeCtx) => !addrIsRttLevelAligned(c.ipa, w.level)),
+    rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED),
+    // DECISION D-RIPAS-TOP-ALIGN: checked where the spec lists it (after rtte_state); TF-RMM
+    // checks top's alignment together with base's, before the walk.
+    top_gran_align: (c) => !isGranuleAligned(c.top),
+    no_progress: onWalk((_w, c: RipasRangeCtx) => c.ipaN === c.walkTop),
+  },
+  apply: (c) => {
+    const w = c.walk as RttWalkResult;
+    const realm = c.realm as Realm;
+    const size = rttLevelSize(w.level);
+    const top = topNumber(c.top);
+    // RimExtendRipas(realm, base, walk_top, walk.level): one descriptor per entry, in IPA order.
+    let rim = realm.measurements[0] as Uint8Array;
+    for (let ipa = c.ipaN; ipa < c.walkTop; ipa += size) rim = rimExtendRipas(realm.hashAlgo, rim, BigInt(ipa), BigInt(Math.min(ipa + size, top)));
+    const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
+    const s = { ...c.s, rtts: c.s.rtts.set(w.rtt, rttWithRipas(w.table, from, to, Ripas.RAM)) };
+    const measurements = [rim, ...realm.measurements.slice(1)];
+    return [{ ...s, realms: s.realms.set(w.table.realm, updateRealm(realm, { measurements })) }, { out_top: BigInt(c.walkTop) }];
+  },
+});
+
+// -------------------------------------------------------------------------------------
+// RMI_RTT_SET_RIPAS
+// -------------------------------------------------------------------------------------
+
+/** What RMI_RTT_SET_RIPAS reads (DEN0137 B4.3.21.1.2). */
+export interface SetRipasCtx extends RipasRangeCtx {
+  readonly recPtr: bigint;
+  /** Rec(rec_ptr), read whatever rec_ptr is (D-WELLFORMED). */
+  readonly rec: Rec | undefined;
+}
+
+/** base_align and no_progress hold only when the entry's RIPAS (before) differs from rec.ripas_value. */
+function ripasDiffers(w: RttWalkResult, c: SetRipasCtx): boolean {
+  // DECISION D-SET-RIPAS-QUALIFIER: the spec's qualifier "ripas != rec.ripas_value" is kept
+  // (TF-RMM ignores it): an entry that already has the requested RIPAS is no error.
+  return c.rec !== undefined && w.entry.ripas !== c.rec.ripasValue;
+}
+
+/**
+ * DEN0137 B4.3.21 RMI_RTT_SET_RIPAS: completes part of a RIPAS change the Realm requested
+ * (RSI_IPA_STATE_SET): the entries of one RTT from `base` up to walk_top get rec.ripas_value,
+ * and rec.ripas_addr advances to min(top, walk_top), which is also the output. HIPAS and the
+ * RIM are unchanged.
+ */
+export const rmiRttSetRipas = defineCommand<
+  { readonly rd: bigint; readonly rec_ptr: bigint; readonly base: bigint; readonly top: bigint },
+  SetRipasCtx,
+  { readonly out_top: bigint }
+>({
+  name: 'RMI_RTT_SET_RIPAS',
+  context: (s, i) => {
+    const c = walkContext(s, i.rd, i.base, RTT_PAGE_LEVEL);
+    const rec = recAt(s, i.rec_ptr);
+    // RttSkipEntriesWithRipas(..., base, top, rec.ripas_destroyed != CHANGE_DESTROYED).
+    const walkTop = c.walk === undefined || rec === undefined ? NaN : rttSkipEntriesWithRipas(c.walk.table, c.ipaN, topNumber(i.top), !rec.ripasDestroyed);
+    return { ...c, top: i.top, walkTop, recPtr: i.rec_ptr, rec };
+  },
+  failures: {
+    ...rdArg<SetRipasCtx>(),
+    ...granuleArg<SetRipasCtx>('rec', (c) => c.recPtr, GranuleState.REC, 'rec_gran_state'),
+    rec_state: (c) => c.rec !== undefined && c.rec.state === RecState.REC_RUNNING,
+    // rec.owner != rd.
+    rec_owner: (c) => c.rec !== undefined && granuleAddr(c.rec.owner) !== c.rd,
+    size_valid: (c) => c.top <= c.ipa,
+    // base != rec.ripas_addr: the call continues the pending request where it stopped.
+    base_bound: (c) => c.rec !== undefined && c.ipa !== c.rec.ripasAddr,
+    top_bound: (c) => c.rec !== undefined && c.top > c.rec.ripasTop,
+    base_align: onWalk((w, c: SetRipasCtx) => !addrIsRttLevelAligned(c.ipa, w.level) && ripasDiffers(w, c)),
+    // D-RIPAS-TOP-ALIGN: the spec's explicit check (TF-RMM has none).
+    top_gran_align: (c) => !isGranuleAligned(c.top),
+    no_progress: onWalk((w, c: SetRipasCtx) => c.ipaN === c.walkTop && ripasDiffers(w, c)),
+  },
+  apply: (c) => {
+    const w = c.walk as RttWalkResult;
+    const rec = c.rec as Rec;
+    const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
+    const t = to > from ? rttWithRipas(w.table, from, to, rec.ripasValue as Ripas) : w.table;
+    // rec.ripas_addr = MinAddress(top, walk_top). D-SET-RIPAS-QUALIFIER: taken literally, also
+    // when an unaligned base lies in a block that already has the RIPAS and walk_top ≤ base.
+    const walkTop = BigInt(c.walkTop);
+    const next = c.top < walkTop ? c.top : walkTop;
+    const recs = c.s.recs.set(granuleIndex(c.recPtr), updateRec(rec, { ripasAddr: next }));
+    return [{ ...c.s, rtts: t === w.table ? c.s.rtts : c.s.rtts.set(w.rtt, t), recs }, { out_top: next }];
+  },
+});

@@ -1,0 +1,126 @@
+/**
+ * RMI_RTT_MAP_UNPROTECTED and RMI_RTT_UNMAP_UNPROTECTED: the Host maps and unmaps Non-secure
+ * memory at Unprotected IPAs of a Realm (DEN0137 B4.3.19, B4.3.22, A5.5.11).
+ *
+ * @packageDocumentation
+ */
+import { defineCommand } from '../engine/command.js';
+import type { Realm } from '../model/realm.js';
+import { packMeta, Ripas, rttWithEntry, RttEntryState } from '../model/rtt.js';
+import {
+  addrInIpaSpace,
+  addrIsProtected,
+  addrIsRttLevelAligned,
+  rttDescriptorFields,
+  rttDescriptorIsValidForUnprotected,
+  rttLevelIsBlockOrPage,
+  rttSkipNonLiveEntries,
+  type RttWalkResult,
+} from '../model/rtt-walk.js';
+import type { RmmState } from '../model/state.js';
+import { levelArg, onRealm, onWalk, onWalkWithTop, rdArg, walkContext, type WalkCtx } from './rtt-args.js';
+
+// -------------------------------------------------------------------------------------
+// shared
+// -------------------------------------------------------------------------------------
+
+/** Inputs of RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.22.1.1). */
+export interface RttUnmapInput {
+  readonly rd: bigint;
+  readonly ipa: bigint;
+  readonly level: bigint;
+}
+
+/** Inputs of RMI_RTT_MAP_UNPROTECTED (DEN0137 B4.3.19.1.1). */
+export interface RttMapInput extends RttUnmapInput {
+  readonly desc: bigint;
+}
+
+/** What RMI_RTT_UNMAP_UNPROTECTED reads: the walk goes to `level`, the level of the block or page (DEN0137 B4.3.22.1.2). */
+export interface RttNsCtx extends WalkCtx {
+  readonly level: number;
+}
+
+function nsContext(s: RmmState, i: RttUnmapInput): RttNsCtx {
+  const level = levelArg(i.level);
+  return { ...walkContext(s, i.rd, i.ipa, level), level };
+}
+
+/** The level_bound, ipa_align and ipa_bound rows of both commands. */
+const nsArgs = {
+  // !RttLevelIsBlockOrPage(rd, level).
+  level_bound: onRealm((r: Realm, c: RttNsCtx) => !rttLevelIsBlockOrPage(r, c.level)),
+  // !AddrIsRttLevelAligned(ipa, level).
+  ipa_align: (c: RttNsCtx) => !addrIsRttLevelAligned(c.ipa, c.level),
+  // ipa ≥ 2^ipa_width || AddrIsProtected(ipa, Realm(rd)): ipa must be an Unprotected IPA.
+  ipa_bound: onRealm((r: Realm, c: RttNsCtx) => !addrInIpaSpace(r, c.ipa) || addrIsProtected(r, c.ipa)),
+};
+
+const walkStopsAbove = (w: RttWalkResult, c: RttNsCtx): boolean => w.level < c.level;
+
+// -------------------------------------------------------------------------------------
+// RMI_RTT_MAP_UNPROTECTED
+// -------------------------------------------------------------------------------------
+
+/** What RMI_RTT_MAP_UNPROTECTED reads (DEN0137 B4.3.19.1.2). */
+export interface RttMapCtx extends RttNsCtx {
+  readonly desc: bigint;
+  /** RttEntryFromDescriptor(desc). */
+  readonly rtte: ReturnType<typeof rttDescriptorFields>;
+}
+
+/**
+ * DEN0137 B4.3.19 RMI_RTT_MAP_UNPROTECTED: the UNASSIGNED_NS entry that maps `ipa` at `level`
+ * becomes ASSIGNED_NS with the output address, MemAttr and S2AP of `desc`. The PA's GPT entry is
+ * not checked and no granule changes state.
+ */
+export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record<string, never>>({
+  name: 'RMI_RTT_MAP_UNPROTECTED',
+  context: (s, i) => ({ ...nsContext(s, i), desc: i.desc, rtte: rttDescriptorFields(i.desc) }),
+  failures: {
+    // !RttDescriptorIsValidForUnprotected(desc).
+    attr_valid: (c) => !rttDescriptorIsValidForUnprotected(c.desc),
+    ...rdArg<RttMapCtx>(),
+    level_bound: nsArgs.level_bound,
+    // !AddrIsRttLevelAligned(rtte.addr, level).
+    addr_align: (c) => !addrIsRttLevelAligned(c.rtte.addr, c.level),
+    // Realm(rd).feat_lpa2 == FALSE && rtte.addr ≥ 2^48.
+    addr_bound: onRealm((r, c: RttMapCtx) => !r.featLpa2 && c.rtte.addr >= 1n << 48n),
+    ipa_align: nsArgs.ipa_align,
+    ipa_bound: nsArgs.ipa_bound,
+    rtt_walk: onWalk(walkStopsAbove),
+    // walk.rtte.state != UNASSIGNED_NS.
+    rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED_NS),
+  },
+  apply: (c) => {
+    const w = c.walk as RttWalkResult;
+    const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.ASSIGNED_NS, Ripas.EMPTY, c.rtte.memAttr, c.rtte.s2ap), Number(c.rtte.addr));
+    return [{ ...c.s, rtts: c.s.rtts.set(w.rtt, t) }, {}];
+  },
+});
+
+// -------------------------------------------------------------------------------------
+// RMI_RTT_UNMAP_UNPROTECTED
+// -------------------------------------------------------------------------------------
+
+/**
+ * DEN0137 B4.3.22 RMI_RTT_UNMAP_UNPROTECTED: the ASSIGNED_NS entry that maps `ipa` at `level`
+ * becomes UNASSIGNED_NS. Outputs `top`, the next live entry of that RTT (B3.76).
+ */
+export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { readonly top: bigint }>({
+  name: 'RMI_RTT_UNMAP_UNPROTECTED',
+  context: nsContext,
+  failures: {
+    ...rdArg<RttNsCtx>(),
+    ...nsArgs,
+    rtt_walk: onWalkWithTop(walkStopsAbove),
+    // walk.rtte.state != ASSIGNED_NS.
+    rtte_state: onWalkWithTop((w) => w.entry.state !== RttEntryState.ASSIGNED_NS),
+  },
+  apply: (c) => {
+    const w = c.walk as RttWalkResult;
+    const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY), 0);
+    // walk_top is evaluated after the command: the entry is no longer live.
+    return [{ ...c.s, rtts: c.s.rtts.set(w.rtt, t) }, { top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
+  },
+});
