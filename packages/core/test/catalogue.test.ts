@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { rawCatalogue } from '@realmspec/spec';
 import { catalogue, decodeCatalogue, rmiCommands } from '../src/index.js';
 
@@ -42,6 +43,26 @@ describe('the rule catalogue', () => {
 
   it('routes every implemented RMI command by its catalogue FID', () => {
     for (const c of rmiCommands) expect(catalogue.byName.get(c.entry.name)?.fids).toEqual(c.entry.fids);
+  });
+});
+
+describe('spec/DECISIONS.md', () => {
+  const root = new URL('../../../', import.meta.url).pathname;
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+  const code = readdirSync(join(root, 'packages'))
+    .flatMap((p) => { try { return sources(join(root, 'packages', p, 'src')); } catch { return []; } })
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+  const ids = [...readFileSync(join(root, 'spec/DECISIONS.md'), 'utf8').matchAll(/^## (D-[A-Z0-9-]+)/gm)].map((m) => m[1] as string);
+
+  it('lists decisions with distinct ids', () => {
+    expect(ids.length).toBeGreaterThan(10);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('cites every decision at the code that implements it', () => {
+    expect(ids.filter((id) => !new RegExp(`${id}\\b`).test(code))).toEqual([]);
   });
 });
 

@@ -50,6 +50,7 @@ export function keyDerivationInfo(label: KeyLabel): string {
 
 /** Derives the P-384 key pair `label` from `seed` (see the module documentation). */
 export function deriveP384Key(seed: Uint8Array, label: KeyLabel): P384KeyPair {
+  // DECISION D-HES: HKDF-SHA-384 from the seed, reduced into [1, n-1].
   const okm = new Uint8Array(hkdfSync('sha384', seed, utf8(KEY_DERIVATION_SALT), utf8(keyDerivationInfo(label)), p384.lengths.seed ?? 72));
   const privateKey = mapHashToField(okm, p384.Point.Fn.ORDER);
   return { privateKey, publicKey: p384.getPublicKey(privateKey, false) };

@@ -84,6 +84,7 @@ export function dispatchTable(commands: readonly RegisterCommand[]): DispatchTab
 export function callWithRegisters(s: RmmState, r: RoutedCommand, regs: readonly bigint[], encode: (f: SpecFailure) => bigint, hits?: RuleHits): SmcResult {
   const entry = r.command.entry;
   const input: Record<string, bigint> = {};
+  // DECISION D-UNUSED-REGS: registers the command does not take are not read, so they cannot fail it.
   for (const [name, reg] of r.inputs) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
   const out = new Array<bigint>(r.width).fill(0n);
   const result = r.command(s, input, hits);
@@ -103,6 +104,7 @@ export function callWithRegisters(s: RmmState, r: RoutedCommand, regs: readonly 
 
 /** Function id of an SMC: W0 (SMCCC passes the function id in the low 32 bits) without the SVE hint. */
 export function functionId(x0: bigint): number {
+  // DECISION D-FID: W0 without the SVE hint; bits 63:32 of X0 are ignored.
   return (Number(x0 & 0xffff_ffffn) & ~SMCCC_SVE_HINT) >>> 0;
 }
 

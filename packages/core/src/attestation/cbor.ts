@@ -18,6 +18,7 @@ export { Tagged };
 
 /** RFC 8949 §4.2.1 deterministic encoding of `value` (maps are `Map`s, byte strings `Uint8Array`s, tags {@link Tagged}). */
 export function encodeCbor(value: unknown): Uint8Array {
+  // DECISION D-CBOR: canonical RFC 8949 §4.2.1 encoding, so tokens are byte-for-byte reproducible.
   return encode(value, rfc8949EncodeOptions);
 }
 

@@ -96,6 +96,7 @@ export function coseSign1(payload: Uint8Array, privateKey: Uint8Array): Uint8Arr
  * @internal
  */
 export function es384Sign(message: Uint8Array, privateKey: Uint8Array): Uint8Array {
+  // DECISION D-COSE: RFC 6979 nonces, no low-S normalisation.
   if (privateKey.length !== P384_BYTES || !p384.utils.isValidSecretKey(privateKey)) {
     throw new InternalError('es384Sign: the signing key is not a P-384 scalar in [1, n-1]');
   }
@@ -176,6 +177,7 @@ export function coseSign1Verify(bytes: Uint8Array, publicKey: Uint8Array): E.Eit
  * members in this order, so the bytes (and hence the platform challenge, their hash) agree.
  */
 export function encodeCoseKeyP384(publicKey: Uint8Array): Uint8Array {
+  // DECISION D-COSE-KEY: exactly kty, crv, x, y.
   const raw = p384PublicKey(publicKey);
   if (E.isLeft(raw)) throw new InternalError(`encodeCoseKeyP384: ${raw.left.detail}`);
   const x = raw.right.slice(1, 1 + P384_BYTES);

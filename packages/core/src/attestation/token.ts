@@ -126,6 +126,7 @@ function exactly(b: Uint8Array, size: number, what: string): Uint8Array {
  * COSE_Key bytes. Inputs of the wrong shape are a model bug and throw.
  */
 export function realmTokenPayload(claims: RealmClaims, rakPublicCoseKey: Uint8Array): Uint8Array {
+  // DECISION D-TOKEN-CLAIMS: profile claim always present; measurements cut to the hash size.
   const size = hashAlgoIdSize(claims.hashAlgo);
   if (claims.rems.length !== 4) throw new InternalError(`realmTokenPayload: ${claims.rems.length} REMs; expected 4`);
   if (E.isLeft(decodeCoseKeyP384(rakPublicCoseKey))) throw new InternalError('realmTokenPayload: the RAK is not a P-384 COSE_Key');

@@ -131,6 +131,7 @@ function collection(item: unknown): E.Either<CcaTokenError, { platform: Uint8Arr
  * the Realm claims (A7.2.3.1). Never throws.
  */
 export function verifyCcaToken(token: Uint8Array, trustAnchor: CcaTrustAnchor): E.Either<CcaTokenError, CcaTokenClaims> {
+  // DECISION D-VERIFY: the acceptance rules are listed in spec/DECISIONS.md.
   if (!(token instanceof Uint8Array)) return fail('input', 'token: expected a Uint8Array');
   const iak = iakPublicKeyBytes((trustAnchor as CcaTrustAnchor | undefined)?.iakPublicKey ?? '');
   if (E.isLeft(iak)) return iak;

@@ -142,6 +142,7 @@ export function defineCommand<I, C, O>(def: CommandDefinition<I, C, O>): Command
   }
   const success = entry.success.map((r) => ({ n: r.n, when: conditional[r.label] }));
 
+  // DECISION D-ORDER: the first condition to hold in listed order is reported.
   const check = (s: RmmState, input: I, hits?: RuleHits): E.Either<SpecFailure, C> => {
     const c = def.context(s, input);
     if (hits === undefined) {

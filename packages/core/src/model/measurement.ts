@@ -93,5 +93,6 @@ export function rimExtendRipas(algo: HashAlgorithm, rim: Uint8Array, base: bigin
  * 64-byte value; TF-RMM and ISLET hash exactly `size` bytes, and so does the model (DECISIONS D-REM).
  */
 export function remExtend(algo: HashAlgorithm, rem: Uint8Array, value: Uint8Array, size: number): Uint8Array {
+  // DECISION D-REM: exactly `size` bytes of the value are hashed.
   return measure(algo, rem.subarray(0, hashSize(algo)), value.subarray(0, size));
 }

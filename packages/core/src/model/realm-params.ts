@@ -89,6 +89,7 @@ export function decodeRealmParams(g: Uint8Array): RealmParams {
  * {@link realmParamsSupported}'s business (DECISIONS D-PARAMS).
  */
 export function realmParamsAreValid(g: Uint8Array, p: RealmParams): boolean {
+  // DECISION D-PARAMS: only encoding questions; platform limits are realmParamsSupported's.
   return hasZeroReservedBits(RmiRealmParams, g) && p.hashAlgo <= 1 && p.numBps !== 0 && p.numWps !== 0 && p.s2sz <= 52;
 }
 
@@ -97,6 +98,7 @@ export function realmParamsAreValid(g: Uint8Array, p: RealmParams): boolean {
  * feature the Realm asks for is one the platform has (RmiFeatureRegister0).
  */
 export function realmParamsSupported(platform: Platform, p: RealmParams): boolean {
+  // DECISION D-PARAMS: TF-RMM's limits; ranges here, encodings in realmParamsAreValid.
   const f = platform.features;
   if (p.lpa2 && !f.lpa2) return false;
   if (p.s2sz < MIN_IPA_WIDTH || p.s2sz > f.s2sz || (p.s2sz > 48 && !p.lpa2)) return false;
@@ -113,6 +115,7 @@ export function realmParamsSupported(platform: Platform, p: RealmParams): boolea
  * agree with each other and with the platform.
  */
 export function rttConfigIsValid(platform: Platform, p: RealmParams): boolean {
+  // DECISION D-RTTCFG: the Arm ARM's S2InconsistentSL rule for 4 KB granules (no body in 1.0-rel0).
   const sl = p.rttLevelStart;
   if (sl < -1n || sl > 3n) return false;
   const level = Number(sl);

@@ -66,6 +66,7 @@ export function nsGranuleArg<C extends HasState>(arg: string, addr: (c: C) => bi
  * order puts those checks first, so apply only ever sees a well-formed Realm. @internal
  */
 export function realmAt(s: RmmState, rd: bigint): Realm | undefined {
+  // DECISION D-WELLFORMED: read the object whatever the earlier conditions say; listed order protects apply.
   return s.realms.get(granuleIndex(rd));
 }
 

@@ -25,6 +25,7 @@ export const rmiVersion = defineCommand<{ readonly req: bigint }, VersionCtx, { 
   name: 'RMI_VERSION',
   context: (s, i) => ({ s, req: i.req }),
   failures: {
+    // DECISION D-VERSION: every revision other than 1.0 is incompatible.
     // B2: a request for a revision other than 1.0 is incompatible with a 1.0-only RMM.
     incompatible: {
       holds: (c) => c.req !== RMI_ABI_VERSION,

@@ -33,6 +33,7 @@ export const rmiGranuleDelegate = defineCommand<{ readonly addr: bigint }, Granu
     // B4.3.5.2 gran_gpt: only a granule in the Non-secure PAS can be delegated.
     gran_gpt: (c) => granuleAt(c.s, c.gi).gpt !== Gpt.NS,
   },
+  // DECISION D-WIPE: delegation wipes to zero, so DELEGATED granules hold no bytes.
   apply: (c) => [wipeGranule(withGranule(c.s, c.gi, realmGranule(GranuleState.DELEGATED)), c.gi), {}],
 });
 

@@ -52,6 +52,7 @@ function startRtts(p: RealmParams): GranuleIndex[] {
 
 /** DEN0137 B3 VmidIsValid: 8-bit VMIDs unless the platform has FEAT_VMID16. */
 function vmidIsValid(s: RmmState, vmid: number): boolean {
+  // DECISION D-VMID: the platform's VMID width; VMID 0 is allowed.
   return s.platform.vmid16 || vmid < 256;
 }
 

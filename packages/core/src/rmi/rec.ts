@@ -28,6 +28,7 @@ export interface RecAuxCountCtx {
 
 /** DEN0137 B3 RecAuxCount: auxiliary granules a REC of this Realm needs (the platform's value, ≤ 16). */
 export function recAuxCount(s: RmmState): number {
+  // DECISION D-RECAUX: the platform's value for every Realm, as TF-RMM returns 16.
   return s.platform.recAuxCount;
 }
 
@@ -79,11 +80,13 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
   context: createContext,
   failures: {
     ...nsGranuleArg<RecCreateCtx>('params', (c) => c.paramsPtr),
+    // DECISION D-ENCODING: an invalid RmiRecParams encoding is checked once the granule is readable.
     // B4.2: reserved flags and MPIDR bits and every other byte outside the fields are SBZ.
     params_valid: (c) => c.bytes !== undefined && !hasZeroReservedBits(RmiRecParams, c.bytes),
     ...granuleArg<RecCreateCtx>('rec', (c) => c.rec, GranuleState.DELEGATED),
     ...granuleArg<RecCreateCtx>('rd', (c) => c.rd, GranuleState.RD),
     realm_state: withRealm(realmOf, (r) => r.state !== RealmState.REALM_NEW),
+    // DECISION D-NUMRECS: num_recs against 2^MAX_RECS_ORDER - 1 from RmiFeatureRegister0.
     num_recs: withRealm(realmOf, (r, c) => r.numRecs === 2 ** c.s.platform.features.maxRecsOrder - 1),
     mpidr_index: withRealm(realmOf, (r, c) => c.params !== undefined && recIndexOfMpidr(c.params.mpidr as bigint) !== r.recIndex),
     num_aux: (c) => c.params !== undefined && c.params.num_aux !== BigInt(recAuxCount(c.s)),
