@@ -191,8 +191,26 @@ export type RealmExpect = t.TypeOf<typeof RealmExpect>;
 
 /** A realm step inside RMI_REC_ENTER. */
 export const RealmCallStep = closed('realm call', { op: t.keyof({ rsi: null, psci: null }) }, { cmd: RealmCallName, fid: U64, args: Args, expect: RealmExpect });
-/** A memory access by the Realm. */
-export const RealmAccessStep = closed('realm access', { op: t.literal('access'), ipa: U64, kind: t.keyof({ read: null, write: null, exec: null }) }, {});
+/** An access size in bytes: 1, 2, 4 or 8. */
+const AccessSize = new t.Type<1 | 2 | 4 | 8, number, unknown>(
+  'AccessSize',
+  (u): u is 1 | 2 | 4 | 8 => u === 1 || u === 2 || u === 4 || u === 8,
+  (u, c) => (u === 1 || u === 2 || u === 4 || u === 8 ? t.success(u) : t.failure(u, c, 'an access size: 1, 2, 4 or 8 bytes')),
+  (n) => n,
+);
+/** A general-purpose register number, 0..31 (31 is XZR). */
+const RegNumber = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 31, 'a register number 0..31');
+
+/**
+ * A memory access by the Realm. realmspec adds optional `size` (bytes, default 8), `reg` (the
+ * transfer register, default 0), `value` (for a write: the value stored, put in the register
+ * first) and `isv` (whether the syndrome describes the access, default true).
+ */
+export const RealmAccessStep = closed(
+  'realm access',
+  { op: t.literal('access'), ipa: U64, kind: t.keyof({ read: null, write: null, exec: null }) },
+  { size: AccessSize, reg: RegNumber, value: U64, isv: t.boolean },
+);
 /** An asynchronous exit. */
 export const RealmExitStep = closed('asynchronous exit', { op: t.literal('exit'), reason: t.keyof({ irq: null, fiq: null }) }, {});
 /** A decoded realm step. */

@@ -50,7 +50,19 @@ export interface RealmCall {
 /** A step the Realm takes while a REC runs. */
 export type RealmAction =
   | RealmCall
-  | { readonly kind: 'access'; readonly ipa: bigint; readonly access: 'read' | 'write' | 'exec' }
+  | {
+      readonly kind: 'access';
+      readonly ipa: bigint;
+      readonly access: 'read' | 'write' | 'exec';
+      /** Access size in bytes (default 8). */
+      readonly size?: 1 | 2 | 4 | 8;
+      /** Transfer register (default 0; 31 is XZR). */
+      readonly reg?: number;
+      /** For a write: the value stored. */
+      readonly value?: bigint;
+      /** Whether the syndrome describes the access (ISS.ISV; default true). */
+      readonly isv?: boolean;
+    }
   | { readonly kind: 'exit'; readonly reason: 'irq' | 'fiq' };
 
 /** One step of a trace. */
@@ -115,7 +127,17 @@ function decodeWith<A>(codec: t.Type<A, unknown, unknown>, u: unknown, prefix = 
 function decodeRealmAction(u: unknown, k: number): Result<RealmAction> {
   const prefix = `realm.${k}.`;
   const op = typeof u === 'object' && u !== null ? (u as { op?: unknown }).op : undefined;
-  if (op === 'access') return E.map((a: t.TypeOf<typeof RealmAccessStep>) => ({ kind: 'access' as const, ipa: a.ipa, access: a.kind }))(decodeWith(RealmAccessStep, u, prefix));
+  if (op === 'access') {
+    return E.map((a: t.TypeOf<typeof RealmAccessStep>) => ({
+      kind: 'access' as const,
+      ipa: a.ipa,
+      access: a.kind,
+      ...(a.size !== undefined ? { size: a.size } : {}),
+      ...(a.reg !== undefined ? { reg: a.reg } : {}),
+      ...(a.value !== undefined ? { value: a.value } : {}),
+      ...(a.isv !== undefined ? { isv: a.isv } : {}),
+    }))(decodeWith(RealmAccessStep, u, prefix));
+  }
   if (op === 'exit') return E.map((a: t.TypeOf<typeof RealmExitStep>) => ({ kind: 'exit' as const, reason: a.reason }))(decodeWith(RealmExitStep, u, prefix));
   if (op !== 'rsi' && op !== 'psci') return E.left([`${prefix}op: expected "rsi", "psci", "access" or "exit", got ${JSON.stringify(op)}`]);
   const r = decodeWith(RealmCallStep, u, prefix);

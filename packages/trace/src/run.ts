@@ -12,17 +12,25 @@ import {
   hostRead,
   hostWrite,
   initialState,
+  recExitReasonName,
   RmiRealmParams,
   RmiRecEnter,
+  RmiRecExit,
   RmiRecParams,
+  runRec,
   SMCCC_NOT_SUPPORTED,
   smc,
   U64_MAX,
+  withAttestation,
+  type AttestationPort,
   type Layout,
+  type RealmAction as CoreRealmAction,
+  type RealmStepResult,
   type RmmState,
   type RuleHits,
 } from '@realmspec/core';
-import type { Step, Trace } from './parse.js';
+import { bootHes } from '@realmspec/hes';
+import type { RealmAction, RealmCall, Step, Trace } from './parse.js';
 import type { ExitExpect } from './codec.js';
 
 // -------------------------------------------------------------------------------------
@@ -125,9 +133,7 @@ function show(v: unknown): Shown {
 
 function runRmi(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: RuleHits | undefined): [RmmState, StepOutcome] {
   const expected = step.expect === undefined ? {} : showExpect(step.expect);
-  if (step.realm !== undefined || step.command?.name === 'RMI_REC_ENTER') {
-    return [s, { step, checked: step.expect !== undefined, ok: false, error: 'realm execution (RMI_REC_ENTER) is not supported yet', got: {}, expected, mismatches: [] }];
-  }
+  if (step.command?.name === 'RMI_REC_ENTER') return runRecEnter(s, step, hits, expected);
   const r = smc(s, [step.fid, ...step.args], hits);
   const mismatches: string[] = [];
   checkRmi(r.regs, step, mismatches);
@@ -186,12 +192,128 @@ export function compareExit(e: ExitExpect, got: Readonly<Record<string, bigint |
 }
 
 // -------------------------------------------------------------------------------------
+// realm execution
+// -------------------------------------------------------------------------------------
+
+/** Values of the RSI and PSCI status names a realm-call expectation may use (DEN0137 B5.4.1, B6.4.2). */
+const realmStatusValues: Readonly<Record<string, bigint>> = {
+  RSI_SUCCESS: 0n,
+  RSI_ERROR_INPUT: 1n,
+  RSI_ERROR_STATE: 2n,
+  RSI_INCOMPLETE: 3n,
+  RSI_ERROR_UNKNOWN: 4n,
+  PSCI_SUCCESS: 0n,
+  PSCI_OFF: 1n,
+  PSCI_NOT_SUPPORTED: U64_MAX,
+  PSCI_INVALID_PARAMETERS: BigInt.asUintN(64, -2n),
+  PSCI_DENIED: BigInt.asUintN(64, -3n),
+  PSCI_ALREADY_ON: BigInt.asUintN(64, -4n),
+  PSCI_ON_PENDING: BigInt.asUintN(64, -5n),
+  PSCI_INTERNAL_FAILURE: BigInt.asUintN(64, -6n),
+  PSCI_NOT_PRESENT: BigInt.asUintN(64, -7n),
+  PSCI_DISABLED: BigInt.asUintN(64, -8n),
+  PSCI_INVALID_ADDRESS: BigInt.asUintN(64, -9n),
+  SMCCC_NOT_SUPPORTED: U64_MAX,
+};
+
+/** The name of a realm call's X0: RSI names for an `rsi` step, PSCI names for a `psci` step. */
+function realmStatusName(op: 'rsi' | 'psci', x0: bigint): string {
+  const prefix = op === 'rsi' ? 'RSI_' : 'PSCI_';
+  const name = Object.keys(realmStatusValues).find((k) => k.startsWith(prefix) && realmStatusValues[k] === x0);
+  return name ?? (x0 === U64_MAX ? 'SMCCC_NOT_SUPPORTED' : hex(x0));
+}
+
+/** The core's Realm action for a decoded realm step. */
+function coreAction(a: RealmAction): CoreRealmAction {
+  if (a.kind === 'call') return { kind: 'call', regs: [a.fid, ...a.args] };
+  return a;
+}
+
+/** Checks a realm call's expectation against what the call did; `k` is its position in `realm`. */
+function checkRealmCall(call: RealmCall, r: RealmStepResult, k: number, mismatches: string[]): void {
+  const e = call.expect;
+  if (e === undefined) return;
+  if (r.exit !== undefined) {
+    mismatches.push(`realm.${k}: the call caused a REC exit (${recExitReasonName[r.exit.exit_reason] ?? r.exit.exit_reason}); its results reach the Realm on the next entry and cannot be checked here`);
+    return;
+  }
+  const regs = r.call?.regs ?? [];
+  const x0 = regs[0] ?? 0n;
+  if (e.x0 !== undefined && e.x0 !== x0) mismatches.push(`realm.${k}.x0: expected ${hex(e.x0)}, got ${hex(x0)}`);
+  if (e.status !== undefined && realmStatusValues[e.status] !== x0) mismatches.push(`realm.${k}.status: expected ${e.status}, got ${realmStatusName(call.op, x0)}`);
+  (e.out ?? []).forEach((v, i) => {
+    const actual = regs[i + 1] ?? 0n;
+    if (v !== null && v !== actual) mismatches.push(`realm.${k}.out[${i}] (X${i + 1}): expected ${hex(v)}, got ${hex(actual)}`);
+  });
+}
+
+/** What one realm step did, for the report. */
+function showRealmStep(a: RealmAction, r: RealmStepResult): { [k: string]: Shown } {
+  if (r.exit !== undefined) return { exit: recExitReasonName[r.exit.exit_reason] ?? r.exit.exit_reason };
+  if (a.kind === 'call') {
+    const regs = r.call?.regs ?? [];
+    return { status: realmStatusName(a.op, regs[0] ?? 0n), x0: hex(regs[0] ?? 0n), out: regs.slice(1, 9).map(hex), ...(r.call?.failure !== undefined ? { rule: r.call.failure.rule } : {}) };
+  }
+  return { access: r.access?.kind ?? null, ...(r.access?.kind === 'completed' && r.access.value !== undefined ? { value: hex(r.access.value) } : {}) };
+}
+
+/**
+ * RMI_REC_ENTER with its realm steps (trace contract, "Realm execution"): the steps run until one
+ * causes a REC exit (a list without one ends with an IRQ exit); then the status, the RmiRecExit
+ * read back from the run granule, and each realm call's expectation are checked. Steps left
+ * after the exit, or given to an RMI_REC_ENTER that fails, are an error of the trace.
+ */
+function runRecEnter(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: RuleHits | undefined, expected: { [k: string]: Shown }): [RmmState, StepOutcome] {
+  const realm = step.realm ?? [];
+  const runPtr = step.args[1] ?? 0n;
+  const r = runRec(s, { rec: step.args[0] ?? 0n, run_ptr: runPtr }, realm.map(coreAction), hits);
+  const mismatches: string[] = [];
+  checkRmi([r.x0], step, mismatches);
+  if (step.expect?.exit !== undefined) compareExit(step.expect.exit, readRecExit(r.state, runPtr, RmiRecExit), recExitReasonName, mismatches);
+  r.steps.forEach((res, k) => {
+    const a = realm[k] as RealmAction;
+    if (a.kind === 'call') checkRealmCall(a, res, k, mismatches);
+  });
+  const d = decodeRmiX0(r.x0);
+  const got: { [k: string]: Shown } = {
+    x0: hex(r.x0),
+    status: d.status,
+    index: d.index,
+    ...(r.failure !== undefined ? { rule: r.failure.rule } : {}),
+    realm: r.steps.map((res, k) => showRealmStep(realm[k] as RealmAction, res)),
+    ...(r.exit !== undefined ? { exit: show(r.exit) } : {}),
+    ...(r.implicitIrq ? { implicitIrq: true } : {}),
+  };
+  const checked = step.expect !== undefined || realm.some((a) => a.kind === 'call' && a.expect !== undefined);
+  let error: string | undefined;
+  if (r.leftover > 0) {
+    const first = realm.length - r.leftover;
+    error = r.failure !== undefined
+      ? `RMI_REC_ENTER failed (${d.status}${d.index !== 0 ? ` index ${d.index}` : ''}), so its ${r.leftover} realm step(s) did not run`
+      : `${r.leftover} realm step(s) left after the REC exit (from realm.${first})`;
+  }
+  return [r.state, { step, checked, ok: error === undefined && mismatches.length === 0, error, got, expected, mismatches }];
+}
+
+// -------------------------------------------------------------------------------------
 // replay
 // -------------------------------------------------------------------------------------
 
+let defaultPort: AttestationPort | undefined;
+
+/** Options of {@link runTrace}. */
+export interface ReplayOptions {
+  /**
+   * What the RMM gets from EL3 for attestation (DEN0137 A7.2.3). Default: the emulated HES of
+   * `@realmspec/hes` booted with its default seed; `null` for none (token generation then fails).
+   */
+  readonly attestation?: AttestationPort | null;
+}
+
 /** Replays `trace` from the initial state of its platform. Pass `hits` to count catalogue rules. */
-export function runTrace(trace: Trace, hits?: RuleHits): ReplayResult {
-  let s = initialState(trace.platform);
+export function runTrace(trace: Trace, hits?: RuleHits, options: ReplayOptions = {}): ReplayResult {
+  const port = options.attestation === null ? undefined : (options.attestation ?? (defaultPort ??= bootHes().attestationPort()));
+  let s = initialState(withAttestation(trace.platform, port));
   const outcomes: StepOutcome[] = [];
   for (const step of trace.steps) {
     const [next, outcome] = step.kind === 'rmi' ? runRmi(s, step, hits) : step.kind === 'write' ? runWrite(s, step) : runRead(s, step);

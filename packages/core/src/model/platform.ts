@@ -8,6 +8,7 @@ import * as t from 'io-ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { bits, type GranuleIndex } from './bits.js';
+import type { AttestationPort } from '../attestation/token.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -108,6 +109,11 @@ export interface Platform {
   readonly hpmn0: boolean;
   /** Ranges whose granules start with a GPT entry other than GPT_NS (Secure, Root, AAP carve-outs). */
   readonly gpt: readonly GptRange[];
+  /**
+   * What EL3 hands the RMM at boot for attestation (DEN0137 A7.2.3): the RAK and the CCA platform
+   * token. Without it, token generation fails (RSI_ATTESTATION_TOKEN_CONTINUE: RSI_ERROR_UNKNOWN).
+   */
+  readonly attestation: AttestationPort | undefined;
   /** {@link features0} decoded. */
   readonly features: Features0;
   /** @internal The delegable ranges as granule-index intervals `[start, end)`. */
@@ -129,6 +135,7 @@ export interface PlatformConfig {
   readonly vmid16?: boolean;
   readonly hpmn0?: boolean;
   readonly gpt?: readonly GptRange[];
+  readonly attestation?: AttestationPort;
 }
 
 /**
@@ -146,6 +153,7 @@ export function makePlatform(config: PlatformConfig = {}): Platform {
     vmid16: config.vmid16 ?? true,
     hpmn0: config.hpmn0 ?? false,
     gpt: config.gpt ?? [],
+    attestation: config.attestation,
     features: decodeFeatures0(features0),
     dramGranules: dram.map((r) => {
       const start = (r.base + 0xfffn) >> 12n;
@@ -157,6 +165,21 @@ export function makePlatform(config: PlatformConfig = {}): Platform {
 
 /** The built-in default platform. */
 export const defaultPlatform: Platform = makePlatform();
+
+/** `p` with the attestation port `port` (DEN0137 A7.2.3: what the RMM receives at boot). */
+export function withAttestation(p: Platform, port: AttestationPort | undefined): Platform {
+  return {
+    dram: p.dram,
+    features0: p.features0,
+    recAuxCount: p.recAuxCount,
+    vmid16: p.vmid16,
+    hpmn0: p.hpmn0,
+    gpt: p.gpt,
+    attestation: port,
+    features: p.features,
+    dramGranules: p.dramGranules,
+  };
+}
 
 // -------------------------------------------------------------------------------------
 // queries

@@ -70,7 +70,54 @@ export interface Rec {
   readonly ripasResponse: number;
   /** host_call_pending: an RSI_HOST_CALL waits for the next REC entry. */
   readonly hostCallPending: boolean;
+  /** The RmiRecRun PA of the current REC entry (meaningful while REC_RUNNING; DEN0137 A4.1). */
+  readonly runPtr: bigint;
+  /** enter.flags.trap_wfi of the current REC entry: WFI and WFIT exit to the Host (DEN0137 A4.3.4.1). */
+  readonly trapWfi: boolean;
+  /** enter.flags.trap_wfe of the current REC entry: WFE and WFET exit to the Host (DEN0137 A4.3.4.1). */
+  readonly trapWfe: boolean;
+  /** The Host-controlled ICH_HCR_EL2 bits of the current REC entry (DEN0137 A6.1). */
+  readonly gicv3Hcr: bigint;
+  /** ICH_LR<n>_EL2 of the current REC entry, one per implemented list register (DEN0137 A6.1). */
+  readonly gicv3Lrs: readonly bigint[];
+  /** RmiRecExitReason of the most recent REC exit; −1 before the first (DEN0137 A4.3.2). */
+  readonly lastExitReason: number;
+  /**
+   * ESR_EL2 of the most recent REC exit due to a Data or Instruction Abort or WFx, with the
+   * fields the Host does not see (SRT, SSE); 0 otherwise and after the next entry (DEN0137 A4.2.3).
+   */
+  readonly lastEsr: bigint;
+  /** The most recent REC exit was due to a Data Abort at an Unprotected IPA (DEN0137 A4.2.3 inject_sea). */
+  readonly lastAbortUnprotected: boolean;
+  /** The CCA token that RSI_ATTESTATION_TOKEN_CONTINUE hands out; empty when none (DEN0137 A7.2.2). */
+  readonly attestToken: Uint8Array;
+  /** Bytes of {@link Rec.attestToken} already copied to the Realm (DEN0137 B5.3.1). */
+  readonly attestOffset: number;
 }
+
+/** An empty attestation token: shared, never written. @internal */
+export const NO_TOKEN: Uint8Array = new Uint8Array(0);
+
+/** No list registers: shared, never written. @internal */
+export const NO_LRS: readonly bigint[] = Object.freeze([]);
+
+/**
+ * The attributes a new REC takes beyond those RMI_REC_CREATE sets from its params: not entered
+ * yet, no exit, no token (DEN0137 A2.3, B4.3.12.3). Spread last into the REC literal, so that
+ * every REC record has the same keys in the same order as {@link updateRec} builds. @internal
+ */
+export const REC_RUN_INITIAL = {
+  runPtr: 0n,
+  trapWfi: false,
+  trapWfe: false,
+  gicv3Hcr: 0n,
+  gicv3Lrs: NO_LRS,
+  lastExitReason: -1,
+  lastEsr: 0n,
+  lastAbortUnprotected: false,
+  attestToken: NO_TOKEN,
+  attestOffset: 0,
+} as const;
 
 /** DEN0137 A2.3.3 RecIndex: the REC index an RmiRecMpidr value encodes (Aff3:Aff2:Aff1:Aff0[3:0]). */
 export function recIndexOfMpidr(mpidr: bigint): number {
@@ -106,5 +153,15 @@ export function updateRec(r: Rec, patch: Partial<Rec>): Rec {
     ripasDestroyed: patch.ripasDestroyed ?? r.ripasDestroyed,
     ripasResponse: patch.ripasResponse ?? r.ripasResponse,
     hostCallPending: patch.hostCallPending ?? r.hostCallPending,
+    runPtr: patch.runPtr ?? r.runPtr,
+    trapWfi: patch.trapWfi ?? r.trapWfi,
+    trapWfe: patch.trapWfe ?? r.trapWfe,
+    gicv3Hcr: patch.gicv3Hcr ?? r.gicv3Hcr,
+    gicv3Lrs: patch.gicv3Lrs ?? r.gicv3Lrs,
+    lastExitReason: patch.lastExitReason ?? r.lastExitReason,
+    lastEsr: patch.lastEsr ?? r.lastEsr,
+    lastAbortUnprotected: patch.lastAbortUnprotected ?? r.lastAbortUnprotected,
+    attestToken: patch.attestToken ?? r.attestToken,
+    attestOffset: patch.attestOffset ?? r.attestOffset,
   };
 }

@@ -44,7 +44,7 @@ export function addrInIpaSpace(realm: Realm, ipa: bigint | number): boolean {
 // levels and alignment
 // -------------------------------------------------------------------------------------
 
-/** The lowest and highest RTT level of the architecture (DEN0137 A5.5.2). */
+/** The lowest RTT level of the architecture: −1, with LPA2 (DEN0137 A5.5.2). */
 export const RTT_MIN_LEVEL = -1;
 /** RMM_RTT_PAGE_LEVEL: the level of 4 KB pages. */
 export const RTT_PAGE_LEVEL = 3;
@@ -57,11 +57,6 @@ const LEVEL_MASKS: readonly bigint[] = [-1, 0, 1, 2, 3].map((l) => (1n << BigInt
 /** DEN0137 B3.5 AddrIsRttLevelAligned: `addr` is aligned to the size of a level-`level` entry; false for an invalid level. */
 export function addrIsRttLevelAligned(addr: bigint, level: number): boolean {
   return isLevel(level) && (addr & (LEVEL_MASKS[level + 1] as bigint)) === 0n;
-}
-
-/** {@link addrIsRttLevelAligned} for an IPA held as a number (below 2^53). */
-export function ipaIsRttLevelAligned(ipa: number, level: number): boolean {
-  return isLevel(level) && ipa % rttLevelSize(level) === 0;
 }
 
 /** DEN0137 B3.7 AlignDownToRttLevel. */

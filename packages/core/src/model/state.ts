@@ -98,7 +98,8 @@ const platformKeys = new WeakMap<Platform, string>();
 function platformKey(p: Platform): string {
   let k = platformKeys.get(p);
   if (k === undefined) {
-    k = canonical({ dram: p.dram, features0: p.features0, recAuxCount: p.recAuxCount, vmid16: p.vmid16, hpmn0: p.hpmn0, gpt: p.gpt });
+    // The attestation port is identified by its RAK public key (the platform token is bound to it).
+    k = canonical({ dram: p.dram, features0: p.features0, recAuxCount: p.recAuxCount, vmid16: p.vmid16, hpmn0: p.hpmn0, gpt: p.gpt, rak: p.attestation?.rakPublicKey });
     platformKeys.set(p, k);
   }
   return k;

@@ -16,6 +16,9 @@ import { rmiDataCreate, rmiDataCreateUnknown, rmiDataDestroy } from './data.js';
 import { rmiRttCreate, rmiRttDestroy, rmiRttFold, rmiRttReadEntry } from './rtt.js';
 import { rmiRttMapUnprotected, rmiRttUnmapUnprotected } from './rtt-ns.js';
 import { rmiRttInitRipas, rmiRttSetRipas } from './ripas.js';
+import { rmiRecEnter } from './rec-enter.js';
+import { rmiPsciComplete } from './psci-complete.js';
+import { runRec } from '../realm/run.js';
 
 /** The RMI commands the model implements, in FID order. */
 export const rmiCommands: readonly RegisterCommand[] = [
@@ -30,11 +33,13 @@ export const rmiCommands: readonly RegisterCommand[] = [
   asRegisterCommand(rmiRealmDestroy),
   asRegisterCommand(rmiRecCreate),
   asRegisterCommand(rmiRecDestroy),
+  asRegisterCommand(rmiRecEnter),
   asRegisterCommand(rmiRttCreate),
   asRegisterCommand(rmiRttDestroy),
   asRegisterCommand(rmiRttMapUnprotected),
   asRegisterCommand(rmiRttReadEntry),
   asRegisterCommand(rmiRttUnmapUnprotected),
+  asRegisterCommand(rmiPsciComplete),
   asRegisterCommand(rmiFeatures),
   asRegisterCommand(rmiRttFold),
   asRegisterCommand(rmiRecAuxCount),
@@ -43,6 +48,7 @@ export const rmiCommands: readonly RegisterCommand[] = [
 ];
 
 const table = dispatchTable(rmiCommands);
+const recEnter = asRegisterCommand(rmiRecEnter);
 const encodeRmi = (f: SpecFailure): bigint => encodeRmiResult(f.code, f.index);
 
 /**
@@ -53,5 +59,11 @@ const encodeRmi = (f: SpecFailure): bigint => encodeRmiResult(f.code, f.index);
 export function smc(s: RmmState, regs: readonly bigint[], hits?: RuleHits): SmcResult {
   const command = table.route(functionId(regs[0] ?? 0n));
   if (command === undefined) return { state: s, regs: [SMCCC_NOT_SUPPORTED], command: undefined, failure: undefined };
+  if (command.command === recEnter) {
+    // RMI_REC_ENTER by SMC: the REC is entered and the Realm takes no step, so it exits at once
+    // due to IRQ (realm/run.ts runs Realm steps).
+    const r = runRec(s, { rec: BigInt.asUintN(64, regs[1] ?? 0n), run_ptr: BigInt.asUintN(64, regs[2] ?? 0n) }, [], hits);
+    return { state: r.state, regs: [r.x0], command: recEnter.entry, failure: r.failure };
+  }
   return callWithRegisters(s, command, regs, encodeRmi, hits);
 }

@@ -11,7 +11,7 @@ import { decodeStruct, hasZeroReservedBits, type StructValue } from '../model/la
 import { granuleBytes } from '../model/memory.js';
 import { rimExtendRec } from '../model/measurement.js';
 import { RealmState, updateRealm, type Realm } from '../model/realm.js';
-import { AttestState, RecState, REC_GPRS, recIndexOfMpidr, type Rec } from '../model/rec.js';
+import { AttestState, RecState, REC_GPRS, REC_RUN_INITIAL, recIndexOfMpidr, type Rec } from '../model/rec.js';
 import { RmiRecParams } from '../model/structs.js';
 import { granuleAt, updateState, withGranule, type RmmState } from '../model/state.js';
 import { granuleArg, isDelegable, nsAccessible, nsGranuleArg, realmAt, recAt, withRealm } from './common.js';
@@ -126,6 +126,8 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
       ripasDestroyed: false,
       ripasResponse: 0,
       hostCallPending: false,
+      // Realm-execution attributes: not entered yet, no exit, no token (model/rec.ts).
+      ...REC_RUN_INITIAL,
     };
     // B4.3.12.4: only a runnable REC contributes to the RIM.
     const measurements = runnable

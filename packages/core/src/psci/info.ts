@@ -1,0 +1,81 @@
+/**
+ * PSCI_VERSION, PSCI_FEATURES and PSCI_AFFINITY_INFO as the RMM provides them to a Realm
+ * (DEN0137 B6.3.8, B6.3.5, B6.3.1, A4.3.7).
+ *
+ * @packageDocumentation
+ */
+import { catalogue } from '../catalogue/index.js';
+import { defineCommand } from '../engine/command.js';
+import { PsciStatus, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { psciArg, psciExit, recFromMpidr } from './common.js';
+
+// -------------------------------------------------------------------------------------
+// PSCI_VERSION
+// -------------------------------------------------------------------------------------
+
+/** PSCI version the RMM implements for Realms: 1.1 (DEN0137 B6.2; PsciInterfaceVersion). */
+export const PSCI_REALM_VERSION = 0x1_0001n;
+
+/** DEN0137 B6.3.8 PSCI_VERSION: X0 = the implemented PSCI version (1.1); no REC exit. */
+export const psciVersion = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+  name: 'PSCI_VERSION',
+  context: realmContext,
+  failures: {},
+  apply: (c) => [c.s, returnToRealm(PSCI_REALM_VERSION)],
+});
+
+// -------------------------------------------------------------------------------------
+// PSCI_FEATURES
+// -------------------------------------------------------------------------------------
+
+/** SMCCC_VERSION's function id (SMCCC v1.1+). */
+export const SMCCC_VERSION_FID = 0x8000_0000;
+
+// DECISION D-PSCI-FEATURES: the supported functions are the PSCI functions of the catalogue
+// (with their SMC32 and SMC64 ids) and SMCCC_VERSION, which the model answers (D-SMCCC-VERSION).
+// TF-RMM's list is the same except that it leaves out PSCI_VERSION itself.
+const supported = new Set<number>([...catalogue.commands.filter((c) => c.iface === 'PSCI').flatMap((c) => c.fids), SMCCC_VERSION_FID]);
+
+/** Whether psci_func_id names a function the RMM implements for Realms. */
+const isSupported = (c: RealmCallCtx): boolean => supported.has(Number(psciArg(c, 'psci_func_id', true)));
+
+/** DEN0137 B6.3.5 PSCI_FEATURES: PSCI_SUCCESS if psci_func_id (X1[31:0]) is implemented, else PSCI_NOT_SUPPORTED. */
+export const psciFeatures = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+  name: 'PSCI_FEATURES',
+  context: realmContext,
+  failures: {},
+  successIf: { func_ok: isSupported, func_not_ok: (c) => !isSupported(c) },
+  apply: (c) => [c.s, returnToRealm(isSupported(c) ? PsciStatus.PSCI_SUCCESS : PsciStatus.PSCI_NOT_SUPPORTED)],
+});
+
+// -------------------------------------------------------------------------------------
+// PSCI_AFFINITY_INFO
+// -------------------------------------------------------------------------------------
+
+const targetOf = (c: RealmCallCtx): bigint => psciArg(c, 'target_affinity');
+const levelOf = (c: RealmCallCtx): bigint => psciArg(c, 'lowest_affinity_level', true);
+/** The query names the calling REC itself. */
+const isSelf = (c: RealmCallCtx): boolean => recFromMpidr(c.s, c.rec.owner, targetOf(c))?.[0] === c.recGi;
+
+/**
+ * DEN0137 B6.3.1 PSCI_AFFINITY_INFO: a REC exit due to PSCI with psci_pending set; the Host
+ * names the target REC in RMI_PSCI_COMPLETE, which gives the Realm ON (PSCI_SUCCESS) or PSCI_OFF.
+ */
+export const psciAffinityInfo = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+  name: 'PSCI_AFFINITY_INFO',
+  context: realmContext,
+  failures: {
+    // lowest_affinity_level != 0.
+    target_bound: (c) => levelOf(c) !== 0n,
+    // !MpidrIsUsed(target_affinity): no REC of the Realm has that MPIDR.
+    target_match: (c) => recFromMpidr(c.s, c.rec.owner, targetOf(c)) === undefined,
+  },
+  successIf: { exit: (c) => !isSelf(c), psci_pending: (c) => !isSelf(c), runnable: isSelf, not_runnable: () => false },
+  apply: (c) => {
+    // DECISION D-PSCI-AFFINITY-SELF: a query about the calling REC is answered at once with ON
+    // (PSCI_SUCCESS; the caller is running), as TF-RMM does. Forwarded to the Host it could never
+    // complete: RMI_PSCI_COMPLETE with calling_rec == target_rec fails its alias condition.
+    if (isSelf(c)) return [c.s, returnToRealm(PsciStatus.PSCI_SUCCESS)];
+    return [c.s, psciExit(c, [targetOf(c), levelOf(c)], true)];
+  },
+});

@@ -1,0 +1,93 @@
+/**
+ * The PSCI power functions as the RMM provides them to a Realm: PSCI_CPU_SUSPEND, PSCI_CPU_OFF,
+ * PSCI_CPU_ON, PSCI_SYSTEM_OFF and PSCI_SYSTEM_RESET (DEN0137 B6.3.4, B6.3.2, B6.3.3, B6.3.6,
+ * B6.3.7, A4.3.7).
+ *
+ * @packageDocumentation
+ */
+import { defineCommand } from '../engine/command.js';
+import { RealmState, updateRealm } from '../model/realm.js';
+import { updateRec } from '../model/rec.js';
+import { addrIsProtected } from '../model/rtt-walk.js';
+import { PsciStatus, realmContext, withRealmRecord, withRec, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { psciArg, psciExit, recFromMpidr } from './common.js';
+
+// -------------------------------------------------------------------------------------
+// PSCI_CPU_SUSPEND, PSCI_CPU_OFF
+// -------------------------------------------------------------------------------------
+
+/**
+ * DEN0137 B6.3.4 PSCI_CPU_SUSPEND: every power state is a plain suspend; a REC exit due to PSCI
+ * with no request pending, and the Realm sees PSCI_SUCCESS when the REC is entered again.
+ */
+export const psciCpuSuspend = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+  name: 'PSCI_CPU_SUSPEND',
+  context: realmContext,
+  failures: {},
+  apply: (c) => [c.s, psciExit(c, [psciArg(c, 'power_state', true), psciArg(c, 'entry_point_address'), psciArg(c, 'context_id')], false, PsciStatus.PSCI_SUCCESS)],
+});
+
+/** DEN0137 B6.3.2 PSCI_CPU_OFF: the REC becomes NOT_RUNNABLE; a REC exit due to PSCI with no request pending. */
+export const psciCpuOff = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+  name: 'PSCI_CPU_OFF',
+  context: realmContext,
+  failures: {},
+  apply: (c) => {
+    const rec = updateRec(c.rec, { runnable: false });
+    // Control does not return to the caller; X0 = PSCI_SUCCESS is what TF-RMM leaves in the REC.
+    return [withRec(c.s, c.recGi, rec), psciExit(c, [], false, PsciStatus.PSCI_SUCCESS)];
+  },
+});
+
+// -------------------------------------------------------------------------------------
+// PSCI_CPU_ON
+// -------------------------------------------------------------------------------------
+
+const targetOf = (c: RealmCallCtx): bigint => psciArg(c, 'target_cpu');
+const entryOf = (c: RealmCallCtx): bigint => psciArg(c, 'entry_point_address');
+
+/**
+ * DEN0137 B6.3.3 PSCI_CPU_ON: a REC exit due to PSCI with psci_pending set; RMI_PSCI_COMPLETE
+ * starts the target REC (pc = entry_point_address, X0 = context_id, RUNNABLE).
+ */
+export const psciCpuOn = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+  name: 'PSCI_CPU_ON',
+  context: realmContext,
+  failures: {
+    // entry_point_address is not a Protected IPA.
+    entry: (c) => !addrIsProtected(c.realm, entryOf(c)),
+    // !MpidrIsUsed(target_cpu).
+    mpidr: (c) => recFromMpidr(c.s, c.rec.owner, targetOf(c)) === undefined,
+    // target_rec.flags.runnable == RUNNABLE (the caller itself included).
+    runnable: (c) => recFromMpidr(c.s, c.rec.owner, targetOf(c))?.[1].runnable === true,
+  },
+  // entry and runnable are established by RMI_PSCI_COMPLETE.
+  successIf: { entry: () => false, runnable: () => false },
+  apply: (c) => [c.s, psciExit(c, [targetOf(c), entryOf(c), psciArg(c, 'context_id', true)], true)],
+});
+
+// -------------------------------------------------------------------------------------
+// PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET
+// -------------------------------------------------------------------------------------
+
+/** The Realm is in REALM_SYSTEM_OFF; a REC exit due to PSCI with no request pending (B6.3.6.3, B6.3.7.3). */
+function systemOff(c: RealmCallCtx): readonly [ReturnType<typeof withRealmRecord>, RealmOutcome] {
+  const realm = updateRealm(c.realm, { state: RealmState.REALM_SYSTEM_OFF });
+  return [withRealmRecord(c.s, c.rec.owner, realm), psciExit(c, [], false)];
+}
+
+/** DEN0137 B6.3.6 PSCI_SYSTEM_OFF: the Realm moves to REALM_SYSTEM_OFF; no REC of it can be entered again. */
+export const psciSystemOff = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+  name: 'PSCI_SYSTEM_OFF',
+  context: realmContext,
+  failures: {},
+  apply: systemOff,
+});
+
+/** DEN0137 B6.3.7 PSCI_SYSTEM_RESET: as PSCI_SYSTEM_OFF; the Host must destroy and re-create the Realm. */
+export const psciSystemReset = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+  name: 'PSCI_SYSTEM_RESET',
+  context: realmContext,
+  failures: {},
+  apply: systemOff,
+});

@@ -1,0 +1,110 @@
+/**
+ * RMI_PSCI_COMPLETE: the Host completes a PSCI call that named another REC by MPIDR
+ * (PSCI_CPU_ON, PSCI_AFFINITY_INFO), giving that REC and a status (DEN0137 B4.3.7, A4.3.7,
+ * B3.27 PsciReturnCodePermitted).
+ *
+ * @packageDocumentation
+ */
+import { functionId } from '../abi/smc.js';
+import { catalogueCommand } from '../catalogue/index.js';
+import { defineCommand } from '../engine/command.js';
+import { granuleIndex } from '../model/bits.js';
+import { GranuleState } from '../model/granule.js';
+import { updateRec, type Rec } from '../model/rec.js';
+import { updateState, type RmmState } from '../model/state.js';
+import { mpidrEqual } from '../psci/common.js';
+import { PsciStatus } from '../realm/command.js';
+import { granuleArg, recAt } from './common.js';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** What RMI_PSCI_COMPLETE reads (DEN0137 B4.3.7.1). */
+export interface PsciCompleteCtx {
+  readonly s: RmmState;
+  readonly callingPtr: bigint;
+  readonly targetPtr: bigint;
+  readonly status: bigint;
+  /** Rec(calling_rec), read whatever calling_rec is (D-WELLFORMED). */
+  readonly calling: Rec | undefined;
+  /** Rec(target_rec). */
+  readonly target: Rec | undefined;
+}
+
+const CPU_ON = new Set(catalogueCommand('PSCI_CPU_ON').fids);
+const AFFINITY_INFO = new Set(catalogueCommand('PSCI_AFFINITY_INFO').fids);
+
+/** The pending call is PSCI_CPU_ON (either FID): Rec(calling_rec).gprs[0] == FID_PSCI_CPU_ON. */
+const isCpuOn = (r: Rec): boolean => CPU_ON.has(functionId(r.gprs[0] ?? 0n));
+/** The pending call is PSCI_AFFINITY_INFO. */
+const isAffinityInfo = (r: Rec): boolean => AFFINITY_INFO.has(functionId(r.gprs[0] ?? 0n));
+
+/**
+ * DEN0137 B3.27 PsciReturnCodePermitted(calling, target, status): PSCI_SUCCESS always; PSCI_DENIED
+ * for a PSCI_CPU_ON whose target is not RUNNABLE; nothing else.
+ */
+export function psciReturnCodePermitted(calling: Rec, target: Rec, status: bigint): boolean {
+  if (status === PsciStatus.PSCI_SUCCESS) return true;
+  // The Host may deny a PSCI_CPU_ON only while the target CPU is not on.
+  return isCpuOn(calling) && !target.runnable && status === PsciStatus.PSCI_DENIED;
+}
+
+const successWith = (c: PsciCompleteCtx, call: (r: Rec) => boolean, runnable: boolean): boolean =>
+  c.status === PsciStatus.PSCI_SUCCESS && c.calling !== undefined && call(c.calling) && c.target?.runnable === runnable;
+
+// -------------------------------------------------------------------------------------
+// RMI_PSCI_COMPLETE
+// -------------------------------------------------------------------------------------
+
+/**
+ * DEN0137 B4.3.7 RMI_PSCI_COMPLETE: the calling REC's pending PSCI request is completed with the
+ * target REC the Host names. The caller's gprs[0] gets the result, gprs[1..3] become zero. A
+ * successful PSCI_CPU_ON of a target that is not RUNNABLE starts it: pc = entry point,
+ * X0 = context id, X1..X30 = 0, RUNNABLE.
+ */
+export const rmiPsciComplete = defineCommand<{ readonly calling_rec: bigint; readonly target_rec: bigint; readonly status: bigint }, PsciCompleteCtx, Record<string, never>>({
+  name: 'RMI_PSCI_COMPLETE',
+  context: (s, i) => ({ s, callingPtr: i.calling_rec, targetPtr: i.target_rec, status: i.status, calling: recAt(s, i.calling_rec), target: recAt(s, i.target_rec) }),
+  failures: {
+    alias: (c) => c.callingPtr === c.targetPtr,
+    ...granuleArg<PsciCompleteCtx>('calling', (c) => c.callingPtr, GranuleState.REC),
+    ...granuleArg<PsciCompleteCtx>('target', (c) => c.targetPtr, GranuleState.REC),
+    pending: (c) => c.calling !== undefined && !c.calling.psciPending,
+    owner: (c) => c.calling !== undefined && c.target !== undefined && c.target.owner !== c.calling.owner,
+    // Rec(target_rec).mpidr is not the MPIDR the Realm passed (gprs[1]), compared as MpidrEqual.
+    target: (c) => c.calling !== undefined && c.target !== undefined && !mpidrEqual(c.calling.gprs[1] ?? 0n, c.target.mpidr),
+    status: (c) => c.calling !== undefined && c.target !== undefined && !psciReturnCodePermitted(c.calling, c.target, c.status),
+  },
+  successIf: {
+    on_already: (c) => successWith(c, isCpuOn, true),
+    on_success: (c) => successWith(c, isCpuOn, false),
+    affinity_on: (c) => successWith(c, isAffinityInfo, true),
+    affinity_off: (c) => successWith(c, isAffinityInfo, false),
+    status: (c) => c.status !== PsciStatus.PSCI_SUCCESS,
+  },
+  apply: (c) => {
+    const calling = c.calling as Rec;
+    const target = c.target as Rec;
+    const callingGi = granuleIndex(c.callingPtr);
+    let recs = c.s.recs;
+    let result: bigint;
+    // DECISION D-PSCI-DENIED: a status the request does not permit is a failure that changes
+    // nothing, as the spec says; TF-RMM completes a CPU_ON denied for a running target anyway
+    // (caller gets PSCI_ALREADY_ON) while returning RMI_ERROR_INPUT.
+    if (c.status !== PsciStatus.PSCI_SUCCESS) result = c.status;
+    else if (isCpuOn(calling)) {
+      if (target.runnable) result = PsciStatus.PSCI_ALREADY_ON;
+      else {
+        // The target starts at the entry point with X0 = context id and every other GPR zero.
+        const gprs = new Array<bigint>(target.gprs.length).fill(0n);
+        gprs[0] = calling.gprs[3] ?? 0n;
+        recs = recs.set(granuleIndex(c.targetPtr), updateRec(target, { gprs, pc: calling.gprs[2] ?? 0n, runnable: true }));
+        result = PsciStatus.PSCI_SUCCESS;
+      }
+    } else result = target.runnable ? PsciStatus.PSCI_SUCCESS : PsciStatus.PSCI_OFF;
+    const gprs = [result, 0n, 0n, 0n, ...calling.gprs.slice(4)];
+    recs = recs.set(callingGi, updateRec(calling, { gprs, psciPending: false }));
+    return [updateState(c.s, { recs }), {}];
+  },
+});

@@ -1,0 +1,158 @@
+/**
+ * SMC routing at EL3: an SMC is dispatched by its function id and by the world it comes from
+ * (TF-A `services/std_svc/std_svc_setup.c` and `rmmd_main.c`): RMI calls from the Non-secure
+ * world go to the RMM in the Realm world and come back with RMM_RMI_REQ_COMPLETE; RMM-EL3 calls
+ * from the Realm world are EL3's own; a few standard calls EL3 answers itself; anything else gets
+ * SMCCC_NOT_SUPPORTED (SMC_UNK).
+ *
+ * @packageDocumentation
+ */
+import { SMCCC_NOT_SUPPORTED, SMCCC_SVE_HINT } from '@realmspec/core';
+import { rmmEl3Smc } from './rmm-el3.js';
+import { updateEl3, type El3State } from './state.js';
+import { World, switchWorld } from './world.js';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** SMCCC function ids EL3 answers itself (SMCCC DEN0028 SMCCC_VERSION; PSCI DEN0022 PSCI_VERSION). */
+export const El3Fid = {
+  /** SMCCC_VERSION. */
+  SMCCC_VERSION: 0x8000_0000,
+  /** PSCI_VERSION (the Host's PSCI, served by EL3). */
+  PSCI_VERSION: 0x8400_0000,
+} as const;
+
+/** What EL3 answers SMCCC_VERSION with: 1.2, the register convention the RMM interfaces use (X0..X17). */
+export const EL3_SMCCC_VERSION = 0x1_0002n;
+/** What EL3 answers PSCI_VERSION with: 1.1. */
+export const EL3_PSCI_VERSION = 0x1_0001n;
+
+/** Where EL3 sends an SMC. */
+export type SmcRoute =
+  /** An RMI call from the Non-secure world: forwarded to the RMM (Realm world). */
+  | 'rmi'
+  /** An RMM-EL3 call from the Realm world: served by EL3 ({@link rmmEl3Smc}). */
+  | 'rmm-el3'
+  /** A standard call EL3 answers itself ({@link El3Fid}). */
+  | 'el3'
+  /** Nothing answers it: SMCCC_NOT_SUPPORTED. */
+  | 'unknown';
+
+/** What the RMM does with a forwarded RMI call: its state and the result registers, given EL3's state (it may call EL3 back). */
+export type RmmHandler<S> = (el3: El3State, rmm: S, regs: readonly bigint[]) => { readonly el3: El3State; readonly rmm: S; readonly regs: readonly bigint[] };
+
+/** The result of an SMC at EL3. */
+export interface El3SmcResult<S> {
+  /** EL3's state afterwards (the calling CPU is back in the calling world). */
+  readonly el3: El3State;
+  /** The RMM's state afterwards (unchanged unless the call was forwarded to it). */
+  readonly rmm: S;
+  /** X0 and the output registers as the caller sees them. */
+  readonly regs: readonly bigint[];
+  /** Where EL3 sent the call. */
+  readonly route: SmcRoute;
+}
+
+// -------------------------------------------------------------------------------------
+// refinements
+// -------------------------------------------------------------------------------------
+
+/** SMCCC: type (bit 31 fast), calling convention (bit 30 SMC64), owning entity (bits 29:24), function number (bits 15:0). */
+const smcType = (fid: number): number => (fid >>> 31) & 1;
+const smcCc = (fid: number): number => (fid >>> 30) & 1;
+const smcOen = (fid: number): number => (fid >>> 24) & 0x3f;
+const smcNum = (fid: number): number => fid & 0xffff;
+/** SMCCC OEN 4: standard secure service calls. */
+const OEN_STD = 4;
+
+/** TF-A `is_rmi_fid`: an SMC64 fast standard-service call with function number 0x150..0x18F (bits 23:17 zero; bit 16 is the SVE hint). */
+export function isRmiFid(fid: number): boolean {
+  const n = smcNum(fid);
+  return smcType(fid) === 1 && smcCc(fid) === 1 && smcOen(fid) === OEN_STD && (fid & 0x00fe_0000) === 0 && n >= 0x150 && n <= 0x18f;
+}
+
+/** TF-A `is_rmm_el3_fid`: an SMC64 fast standard-service call with function number 0x1B0..0x1CF. */
+export function isRmmEl3Fid(fid: number): boolean {
+  const n = smcNum(fid);
+  return smcType(fid) === 1 && smcCc(fid) === 1 && smcOen(fid) === OEN_STD && (fid & 0x00fe_0000) === 0 && n >= 0x1b0 && n <= 0x1cf;
+}
+
+// -------------------------------------------------------------------------------------
+// routing
+// -------------------------------------------------------------------------------------
+
+/** W0 of X0 without the SMCCC v1.3 SVE hint (bit 16). */
+export function smcFunctionId(x0: bigint): number {
+  return (Number(x0 & 0xffff_ffffn) & ~SMCCC_SVE_HINT) >>> 0;
+}
+
+/**
+ * TF-A `rmmd_rmi_handler` / `rmmd_rmm_el3_handler` and the standard service table: where an SMC
+ * with function id `fid` from world `from` goes. RMI calls are forwarded only from the
+ * Non-secure world and RMM-EL3 calls served only from the Realm world; from anywhere else
+ * they are unknown (SMC_UNK).
+ */
+export function routeSmc(from: World, fid: number): SmcRoute {
+  if (isRmiFid(fid)) return from === World.NON_SECURE ? 'rmi' : 'unknown';
+  if (isRmmEl3Fid(fid)) return from === World.REALM ? 'rmm-el3' : 'unknown';
+  if ((fid === El3Fid.SMCCC_VERSION || fid === El3Fid.PSCI_VERSION) && from !== World.ROOT) return 'el3';
+  return 'unknown';
+}
+
+/** EL3's own services (SMCCC_VERSION, PSCI_VERSION); any other id gets SMCCC_NOT_SUPPORTED. */
+export function el3Service(fid: number): readonly bigint[] {
+  if (fid === El3Fid.SMCCC_VERSION) return [EL3_SMCCC_VERSION];
+  if (fid === El3Fid.PSCI_VERSION) return [EL3_PSCI_VERSION];
+  return [SMCCC_NOT_SUPPORTED];
+}
+
+/**
+ * TF-A world switch at EL3 (`cm_prepare_el3_exit`): CPU `cpu` leaves EL3 into world `to`, its
+ * outgoing context saved; counted in the CPU's switches.
+ */
+export function el3SwitchWorld(el3: El3State, cpu: number, to: World): El3State {
+  return updateEl3(el3, { cpus: switchWorld(el3.cpus, cpu, to) });
+}
+
+/**
+ * TF-A RMM_RMI_REQ_COMPLETE: the RMM ends the RMI call in progress on CPU `cpu`; EL3 switches the
+ * CPU back to the Non-secure world, which receives `regs`. A CPU that is not in the Realm world
+ * has no RMI call in progress: the call is refused (RangeError), a bug of the caller.
+ */
+export function rmiReqComplete(el3: El3State, cpu: number): El3State {
+  if (el3.cpus[cpu]?.world !== World.REALM) throw new RangeError(`RMM_RMI_REQ_COMPLETE on CPU ${cpu}, which is not in the Realm world`);
+  return el3SwitchWorld(el3, cpu, World.NON_SECURE);
+}
+
+/**
+ * An SMC on CPU `cpu` from the world that CPU runs, with X0..Xn = `regs`. An RMI call from the
+ * Non-secure world switches the CPU to the Realm world, runs `handler` (the RMM) on `rmm`, and
+ * returns with RMM_RMI_REQ_COMPLETE; an RMM-EL3 call from the Realm world is served by EL3; EL3
+ * answers its own services; anything else gets SMCCC_NOT_SUPPORTED and changes nothing.
+ */
+export function el3Smc<S>(el3: El3State, cpu: number, regs: readonly bigint[], rmm: S, handler: RmmHandler<S>): El3SmcResult<S> {
+  const c = el3.cpus[cpu];
+  if (c === undefined) throw new RangeError(`el3Smc: no CPU ${cpu} (the machine has ${el3.cpus.length})`);
+  const fid = smcFunctionId(regs[0] ?? 0n);
+  const route = routeSmc(c.world, fid);
+  switch (route) {
+    case 'rmi': {
+      // DECISION D-EL3-ROUTE: RMI ids from the Non-secure world go to the RMM whether or not the
+      // RMM implements them (TF-A forwards the whole 0x150..0x18F range); the RMM answers
+      // SMCCC_NOT_SUPPORTED for the ones it lacks (DECISIONS D-FID).
+      const entered = el3SwitchWorld(el3, cpu, World.REALM);
+      const r = handler(entered, rmm, regs);
+      return { el3: rmiReqComplete(r.el3, cpu), rmm: r.rmm, regs: r.regs, route };
+    }
+    case 'rmm-el3': {
+      const r = rmmEl3Smc(el3, cpu, regs);
+      return { el3: r.el3, rmm, regs: r.regs, route };
+    }
+    case 'el3':
+      return { el3, rmm, regs: el3Service(fid), route };
+    case 'unknown':
+      return { el3, rmm, regs: [SMCCC_NOT_SUPPORTED], route };
+  }
+}

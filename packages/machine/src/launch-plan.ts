@@ -1,0 +1,110 @@
+/**
+ * Validating a launch before it starts: every setting is checked against the platform
+ * (RmiFeatureRegister0, DEN0137 B4.4.6), the Realm's IPA space (DEN0137 A5.2.1) and the images
+ * (the arm64 Image header), and the layout of RAM is worked out. A plan that passes cannot fail
+ * for a reason the Host could have seen in advance.
+ *
+ * @packageDocumentation
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { GRANULE_SIZE } from '@realmspec/core';
+import { invalid, type HostError } from './errors.js';
+import { parseArm64Image } from './kernel.js';
+import type { LaunchSpec } from './launch.js';
+import { rttGeometry, tablesFor, type RttGeometry } from './rtt.js';
+import type { Machine } from './state.js';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/** A validated launch: the Realm's settings and where everything goes. */
+export interface LaunchPlan {
+  readonly ipaWidth: number;
+  readonly geometry: RttGeometry;
+  readonly hashAlgo: 'sha-256' | 'sha-512';
+  readonly recs: number;
+  readonly vmid: number;
+  readonly rpv: Uint8Array;
+  readonly measure: boolean;
+  readonly ramBase: bigint;
+  readonly ramSize: bigint;
+  readonly kernel: Uint8Array;
+  readonly kernelIpa: bigint;
+  readonly initrd: Uint8Array | undefined;
+  readonly initrdIpa: bigint;
+  /** Host granules the launch uses (an upper bound). */
+  readonly granulesNeeded: number;
+}
+
+const G = BigInt(GRANULE_SIZE);
+const hex = (v: bigint): string => '0x' + v.toString(16);
+const pages = (n: number | bigint): number => Math.ceil(Number(n) / GRANULE_SIZE);
+/** Defaults: a 40-bit IPA space (kvmtool's), 2 MB of RAM at IPA 2 GB (kvmtool's ARM_MEMORY_AREA). */
+const DEFAULT_IPA_WIDTH = 40;
+const DEFAULT_RAM_BASE = 0x8000_0000n;
+const DEFAULT_RAM_SIZE = 0x20_0000n;
+
+// -------------------------------------------------------------------------------------
+// validation
+// -------------------------------------------------------------------------------------
+
+/** The smallest VMID no live Realm uses (DEN0137 B3 VmidIsFree), from 1. */
+function freeVmid(m: Machine): number {
+  let v = 1;
+  while (m.core.vmids.has(v)) v++;
+  return v;
+}
+
+/**
+ * Checks `spec` on machine `m` and lays out RAM: the IPA width against the platform's S2SZ and
+ * a valid RTT geometry; the hash algorithm against the platform's; the REC count against
+ * MAX_RECS_ORDER; RAM inside the Protected IPA space and granule aligned; the kernel header, and
+ * the kernel (at RAM base + text_offset, image_size bytes) and the initrd (at the top of RAM)
+ * inside RAM without overlapping; the DATA granules the images need within the budget.
+ */
+export function validateLaunch(m: Machine, spec: LaunchSpec): E.Either<HostError, LaunchPlan> {
+  const f = m.core.platform.features;
+  const ipaWidth = spec.ipaWidth ?? DEFAULT_IPA_WIDTH;
+  if (ipaWidth < 32 || ipaWidth > f.s2sz) return E.left(invalid('ipaWidth', `${ipaWidth} bits is outside 32..${f.s2sz}, the widths the platform supports (RmiFeatureRegister0.S2SZ = ${f.s2sz})`));
+  const geometry = rttGeometry(ipaWidth, f.s2sz);
+  if (geometry === undefined) return E.left(invalid('ipaWidth', `no RTT starting level gives a ${ipaWidth}-bit IPA space on this platform`));
+  const hashAlgo = spec.hashAlgo ?? 'sha-256';
+  if (hashAlgo === 'sha-256' ? !f.hashSha256 : !f.hashSha512) return E.left(invalid('hashAlgo', `${hashAlgo} is not supported by the platform (RmiFeatureRegister0.HASH_SHA_*)`));
+  const recs = spec.recs ?? 1;
+  const maxRecs = 2 ** f.maxRecsOrder - 1;
+  if (recs < 1 || recs > maxRecs) return E.left(invalid('recs', `${recs} RECs: a Realm has 1 to ${maxRecs} (MAX_RECS_ORDER ${f.maxRecsOrder})`));
+  const rpv = spec.rpv ?? new Uint8Array(64);
+  if (rpv.length > 64) return E.left(invalid('rpv', `the Realm Personalization Value is at most 64 bytes; got ${rpv.length}`));
+  const vmid = spec.vmid ?? freeVmid(m);
+  if (vmid >= (m.core.platform.vmid16 ? 0x1_0000 : 0x100) || m.core.vmids.has(vmid)) return E.left(invalid('vmid', `VMID ${vmid} is out of range or used by another Realm`));
+
+  const ramBase = spec.ramBase ?? DEFAULT_RAM_BASE;
+  const ramSize = spec.ramSize ?? DEFAULT_RAM_SIZE;
+  if (ramBase % G !== 0n || ramSize % G !== 0n) return E.left(invalid('ramBase', `RAM [${hex(ramBase)}, +${hex(ramSize)}) is not 4 KB aligned`));
+  const ramEnd = ramBase + ramSize;
+  const protectedTop = 1n << BigInt(ipaWidth - 1);
+  if (ramEnd > protectedTop) return E.left(invalid('ramSize', `RAM [${hex(ramBase)}, ${hex(ramEnd)}) does not fit the Protected IPA space of a ${ipaWidth}-bit Realm, which ends at ${hex(protectedTop)}`));
+
+  const header = parseArm64Image(spec.kernel);
+  if (E.isLeft(header)) return E.left(invalid('kernel', header.left));
+  const kernelIpa = ramBase + header.right.textOffset;
+  const kernelEnd = kernelIpa + header.right.imageSize;
+  if (kernelEnd > ramEnd) {
+    return E.left(invalid('kernel', `the kernel (${spec.kernel.length} bytes, image_size ${hex(header.right.imageSize)}) at IPA ${hex(kernelIpa)} ends at ${hex(kernelEnd)}, beyond RAM [${hex(ramBase)}, ${hex(ramEnd)})`));
+  }
+  const initrd = spec.initrd !== undefined && spec.initrd.length > 0 ? spec.initrd : undefined;
+  const initrdIpa = initrd === undefined ? ramEnd : ramEnd - BigInt(pages(initrd.length)) * G;
+  const kernelTop = ((kernelEnd + G - 1n) / G) * G;
+  if (initrd !== undefined && initrdIpa < kernelTop) {
+    return E.left(invalid('initrd', `the initrd (${initrd.length} bytes) at the top of RAM would start at ${hex(initrdIpa)}, inside the kernel's range ending at ${hex(kernelTop)}`));
+  }
+  const dataPages = pages(spec.kernel.length) + (initrd === undefined ? 0 : pages(initrd.length));
+  const budget = spec.dataBudget ?? Number(ramSize / G);
+  if (dataPages > budget) return E.left(invalid('kernel', `the images need ${dataPages} DATA granules; the DATA budget is ${budget}`));
+
+  const auxPerRec = m.core.platform.recAuxCount;
+  // RD, starting RTTs (plus alignment slack), tables, DATA, RECs with aux and run granules, three parameter pages.
+  const granulesNeeded = 1 + 2 * geometry.numStart + tablesFor(ramBase, ramSize, geometry.levelStart) + dataPages + recs * (2 + auxPerRec) + 3;
+  return E.right({ ipaWidth, geometry, hashAlgo, recs, vmid, rpv, measure: spec.measure ?? true, ramBase, ramSize, kernel: spec.kernel, kernelIpa, initrd, initrdIpa, granulesNeeded });
+}

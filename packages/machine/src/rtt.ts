@@ -1,0 +1,74 @@
+/**
+ * How the Host builds a Realm's stage 2 tables: the starting level and number of concatenated
+ * starting tables for an IPA width (DEN0137 A5.5.2–A5.5.3, RttConfigIsValid as DECISIONS
+ * D-RTTCFG reads it), and creating the RTTs below an IPA down to a level (Linux KVM
+ * `realm_create_rtt_levels`).
+ *
+ * @packageDocumentation
+ */
+import { granuleIndex, rttLevelSize, rttWalk } from '@realmspec/core';
+import type { HostSession } from './session.js';
+
+// -------------------------------------------------------------------------------------
+// geometry
+// -------------------------------------------------------------------------------------
+
+/** The starting level of a Realm's RTTs and how many concatenated starting tables it has. */
+export interface RttGeometry {
+  /** RmiRealmParams.rtt_level_start. */
+  readonly levelStart: number;
+  /** RmiRealmParams.rtt_num_start. */
+  readonly numStart: number;
+}
+
+/**
+ * DEN0137 A5.5.3 (D-RTTCFG, 4 KB granule, no LPA2): the geometry with the highest starting
+ * level (fewest levels, as Linux KVM chooses) that an IPA width of `ipaWidth` bits allows on a
+ * platform whose PA width is `paWidth`; undefined when none does. With n = 3 − level levels
+ * below the start, the width must lie in [9n + 13, 9n + 21], or up to 9n + 25 with concatenated
+ * tables above level 0; level 0 needs a PA width of at least 44 bits.
+ */
+export function rttGeometry(ipaWidth: number, paWidth: number): RttGeometry | undefined {
+  for (const levelStart of [3, 2, 1, 0]) {
+    if (levelStart === 0 && paWidth < 44) continue;
+    const n = 3 - levelStart;
+    const max = 9 * n + 21 + (levelStart > 0 ? 4 : 0);
+    if (ipaWidth < 9 * n + 13 || ipaWidth > max) continue;
+    const numStart = ipaWidth > 9 * n + 21 ? 2 ** (ipaWidth - (9 * n + 21)) : 1;
+    return { levelStart, numStart };
+  }
+  return undefined;
+}
+
+// -------------------------------------------------------------------------------------
+// tables
+// -------------------------------------------------------------------------------------
+
+/**
+ * Creates the RTTs the walk to `ipa` lacks, down to level `level` (DEN0137 B4.3.15
+ * RMI_RTT_CREATE): for each missing level, a fresh Host granule is delegated and becomes the
+ * table below the entry the walk reached. Returns the number of tables created.
+ */
+export function ensureTables(s: HostSession, rd: bigint, ipa: bigint, level = 3): number {
+  let created = 0;
+  for (;;) {
+    const w = rttWalk(s.m.core, granuleIndex(rd), Number(ipa), level);
+    if (w === undefined || w.level >= level) return created;
+    const l = w.level + 1;
+    const [rtt] = s.alloc(1) as [bigint];
+    s.rmi('RMI_GRANULE_DELEGATE', { addr: rtt });
+    const size = BigInt(rttLevelSize(l - 1));
+    s.rmi('RMI_RTT_CREATE', { rd, rtt, ipa: ipa - (ipa % size), level: BigInt(l) });
+    created++;
+  }
+}
+
+/** The number of level 2 and 3 tables that cover [base, base + size) when the starting level is 1 or 0 (a Host's estimate for its memory budget). */
+export function tablesFor(base: bigint, size: bigint, levelStart: number): number {
+  let n = 0;
+  for (let l = Math.max(levelStart + 1, 1); l <= 3; l++) {
+    const span = BigInt(rttLevelSize(l - 1));
+    n += Number((base + size - 1n) / span - base / span + 1n);
+  }
+  return n;
+}
