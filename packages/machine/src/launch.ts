@@ -88,7 +88,7 @@ function loadImage(s: HostSession, rd: bigint, staging: bigint, ipa: bigint, ima
   }
 }
 
-/** RMI_RTT_INIT_RIPAS over [base, top), stepping over the pages already holding DATA (D-INIT-RIPAS-STOP). */
+/** RMI_RTT_INIT_RIPAS over [base, top), one RTT per call, stepping over pages that already hold DATA (D-INIT-RIPAS-STOP). */
 function initRipas(s: HostSession, rd: bigint, base: bigint, top: bigint): void {
   let addr = base;
   while (addr < top) {
@@ -137,9 +137,11 @@ function launch(s: HostSession, p: LaunchPlan): HostRealm {
   const auxCount = Number(s.rmi('RMI_REC_AUX_COUNT', { rd })['aux_count'] ?? 0n);
   // Tables down to level 3 over the whole RAM range, one 2 MB block at a time.
   for (let a = p.ramBase - (p.ramBase % 0x20_0000n); a < p.ramBase + p.ramSize; a += 0x20_0000n) ensureTables(s, rd, a < p.ramBase ? p.ramBase : a);
+  // DECISION D-LAUNCH-ORDER: RIPAS RAM over the whole RAM range first, then the images, as
+  // kvmtool does (init the IPA range, then populate); the RIM depends on this order (A7.1.1).
+  initRipas(s, rd, p.ramBase, p.ramBase + p.ramSize);
   loadImage(s, rd, staging, p.kernelIpa, p.kernel, p.measure);
   if (p.initrd !== undefined) loadImage(s, rd, staging, p.initrdIpa, p.initrd, p.measure);
-  initRipas(s, rd, p.ramBase, p.ramBase + p.ramSize);
   const recs = Array.from({ length: p.recs }, (_, i) => createRec(s, rd, recParams, i, auxCount, p.kernelIpa));
   s.rmi('RMI_REALM_ACTIVATE', { rd });
   return {

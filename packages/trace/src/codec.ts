@@ -37,9 +37,10 @@ export function closed<R extends t.Props, O extends t.Props>(name: string, requi
       if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `an object (${name})`);
       const unknownKey = Object.keys(u).find((k) => !known.has(k));
       if (unknownKey !== undefined) {
-        return t.failure((u as Record<string, unknown>)[unknownKey], t.appendContext(c, unknownKey, t.unknown, (u as Record<string, unknown>)[unknownKey]), `no field "${unknownKey}" in ${name} (known: ${[...known].join(', ')})`);
+        return t.failure((u as Record<string, unknown>)[unknownKey], t.appendContext(c, unknownKey, t.unknown, (u as Record<string, unknown>)[unknownKey]), `one of the fields of ${name} (${[...known].join(', ')})`);
       }
-      return inner.validate(u, c) as t.Validation<t.TypeOfProps<R> & Partial<t.TypeOfProps<O>>>;
+      // Validate under an unnamed context entry for the intersection, so error paths name fields only.
+      return inner.validate(u, t.appendContext(c, '', inner, u)) as t.Validation<t.TypeOfProps<R> & Partial<t.TypeOfProps<O>>>;
     },
     (a) => a,
   );

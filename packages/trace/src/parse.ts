@@ -148,7 +148,7 @@ function decodeRealmAction(u: unknown, k: number): Result<RealmAction> {
   let command: CatalogueCommand | undefined;
   if (s.cmd !== undefined) {
     command = catalogue.byName.get(s.cmd);
-    if (command?.iface !== iface) return E.left([`${prefix}cmd: ${s.cmd} is not a ${iface} command`]);
+    if (command?.iface !== iface) return E.left([`${prefix}cmd: ${s.cmd} is not ${iface === 'RSI' ? 'an RSI' : 'a PSCI'} command`]);
   } else command = commandOfFid(s.fid as bigint, [iface]);
   const fid = s.fid ?? BigInt((command as CatalogueCommand).fids[0] as number);
   if (s.expect?.status !== undefined && s.expect.x0 !== undefined) return E.left([`${prefix}expect: give "status" or "x0", not both`]);

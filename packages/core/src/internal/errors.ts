@@ -40,7 +40,7 @@ export function formatValidationErrors(errors: t.Errors): string[] {
       const parent = (e.context[i - 1]?.type as { _tag?: string } | undefined)?._tag;
       // Intersections and unions add their member's position to the path: not a field.
       if (parent === 'IntersectionType' || parent === 'UnionType') return;
-      keys.push(c.key);
+      if (c.key !== '') keys.push(c.key);
     });
     const last = e.context[e.context.length - 1];
     const expected = e.message ?? last?.type.name ?? 'a valid value';

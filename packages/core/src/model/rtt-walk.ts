@@ -196,6 +196,9 @@ export function rttWalk(s: RmmState, realm: Realm | GranuleIndex, ipa: number, l
   const n = rttEntries(l);
   let size = rttLevelSize(l);
   if (!(ipa >= 0 && ipa < r.rttNumStart * n * size)) return undefined;
+  // DECISION D-CONCAT: the starting RTTs are indexed as one table (ipa >> log2(size)), but the walk
+  // reaches the granule that holds the entry, as TF-RMM's walk does: Rtt(walk.rtt_addr) in the
+  // skip functions is that one RTT, so walk_top ends at its end, not at the end of the last one.
   const k = Math.floor(ipa / size);
   let gi = r.rttBase + Math.floor(k / n);
   let index = k % n;

@@ -14,7 +14,7 @@ import { packMeta, Ripas, rttWithEntry, RttEntryState } from '../model/rtt.js';
 import { addrIsProtected, RTT_PAGE_LEVEL, rttSkipNonLiveEntries, type RttWalkResult } from '../model/rtt-walk.js';
 import { withGranule, type RmmState } from '../model/state.js';
 import { granuleArg, nsGranuleArg } from './common.js';
-import { onRealm, onWalk, onWalkWithTop, rdArg, walkContext, type WalkCtx } from './rtt-args.js';
+import { onRealm, onWalk, onWalkWithTop, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
 // shared
@@ -88,7 +88,7 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
     rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED),
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     const realm = c.realm as Realm;
     // Granule contents are immutable values: DATA shares the source's bytes (a zero source has none).
     const bytes = c.s.memory.get(granuleIndex(c.src));
@@ -120,7 +120,7 @@ export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCr
     rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED),
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     // DELEGATED granules hold no bytes (D-WIPE): the DATA granule's contents are the wiped value.
     return [wipeGranule(mapData(c.s, w, c.data, w.entry.ripas), granuleIndex(c.data)), {}];
   },
@@ -151,7 +151,7 @@ export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa:
     ripas_ram: (c) => c.walk?.entry.ripas === Ripas.RAM,
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     const gi = w.entry.addr / GRANULE_SIZE;
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED, destroyedRipas(w.entry.ripas)), 0);
     const s = wipeGranule(withGranule(c.s, gi, realmGranule(GranuleState.DELEGATED)), gi);

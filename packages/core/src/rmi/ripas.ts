@@ -24,7 +24,7 @@ import {
 } from '../model/rtt-walk.js';
 import type { RmmState } from '../model/state.js';
 import { granuleArg, recAt } from './common.js';
-import { onRealm, onWalk, rdArg, walkContext, type WalkCtx } from './rtt-args.js';
+import { onRealm, onWalk, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
 // shared
@@ -91,7 +91,7 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     no_progress: onWalk((_w, c: RipasRangeCtx) => c.ipaN === c.walkTop),
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     const realm = c.realm as Realm;
     const size = rttLevelSize(w.level);
     const top = topNumber(c.top);
@@ -158,7 +158,7 @@ export const rmiRttSetRipas = defineCommand<
     no_progress: onWalk((w, c: SetRipasCtx) => c.ipaN === c.walkTop && ripasDiffers(w, c)),
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     const rec = c.rec as Rec;
     const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
     const t = to > from ? rttWithRipas(w.table, from, to, rec.ripasValue as Ripas) : w.table;

@@ -7,12 +7,13 @@
  * @packageDocumentation
  */
 import type { Check, FailureImpl } from '../engine/command.js';
+import { InternalError } from '../internal/errors.js';
 import { toInt64 } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import type { Realm } from '../model/realm.js';
 import { rttSkipNonLiveEntries, rttWalk, type RttWalkResult } from '../model/rtt-walk.js';
 import type { RmmState } from '../model/state.js';
-import { granuleArg, realmAt, type HasState } from './common.js';
+import { granuleArg, realmAt, withRealm, type HasState } from './common.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -62,16 +63,16 @@ export function rdArg<C extends HasState & { readonly rd: bigint }>(): Record<st
   return granuleArg<C>('rd', (c) => c.rd, GranuleState.RD);
 }
 
-/** A condition on the Realm: false when Realm(rd) is undefined (D-WELLFORMED). @internal */
-export function onRealm<C extends { readonly realm: Realm | undefined }>(p: (r: Realm, c: C) => boolean): (c: C) => boolean {
-  return (c) => c.realm !== undefined && p(c.realm, c);
+/** {@link withRealm} on the context's Realm: false when Realm(rd) is undefined (D-WELLFORMED). @internal */
+export function onRealm<C extends { readonly realm: Realm | undefined }>(p: (r: Realm, c: C) => boolean): Check<C> {
+  return withRealm((c: C) => c.realm, p);
 }
 
 /** An RMI_ERROR_RTT row on the walk, with index walk.level; false when there is no walk. @internal */
 export function onWalk<C extends { readonly walk: RttWalkResult | undefined }>(p: (w: RttWalkResult, c: C) => boolean): FailureImpl<C> {
   return {
     holds: (c) => c.walk !== undefined && p(c.walk, c),
-    index: (c) => (c.walk as RttWalkResult).level,
+    index: (c) => walked(c).level,
   };
 }
 
@@ -80,7 +81,16 @@ export function onWalk<C extends { readonly walk: RttWalkResult | undefined }>(p
  * state before the command, as a failure output (`top`). @internal
  */
 export function walkTopOutput(c: WalkCtx): Readonly<Record<string, bigint>> {
-  return { top: BigInt(rttSkipNonLiveEntries((c.walk as RttWalkResult).table, c.ipaN)) };
+  return { top: BigInt(rttSkipNonLiveEntries(walked(c).table, c.ipaN)) };
+}
+
+/**
+ * The walk an apply function works on. Every command's listed conditions guarantee it (its IPA
+ * passed ipa_bound or an equivalent); its absence is a model bug. @internal
+ */
+export function walked(c: { readonly walk: RttWalkResult | undefined }): RttWalkResult {
+  if (c.walk === undefined) throw new InternalError('an RTT command reached apply without a walk');
+  return c.walk;
 }
 
 /** {@link onWalk} with the `top = walk_top` failure output. @internal */

@@ -18,7 +18,7 @@ import {
   type RttWalkResult,
 } from '../model/rtt-walk.js';
 import type { RmmState } from '../model/state.js';
-import { levelArg, onRealm, onWalk, onWalkWithTop, rdArg, walkContext, type WalkCtx } from './rtt-args.js';
+import { levelArg, onRealm, onWalk, onWalkWithTop, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
 // shared
@@ -93,7 +93,7 @@ export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record
     rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED_NS),
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.ASSIGNED_NS, Ripas.EMPTY, c.rtte.memAttr, c.rtte.s2ap), Number(c.rtte.addr));
     return [{ ...c.s, rtts: c.s.rtts.set(w.rtt, t) }, {}];
   },
@@ -118,7 +118,7 @@ export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { r
     rtte_state: onWalkWithTop((w) => w.entry.state !== RttEntryState.ASSIGNED_NS),
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY), 0);
     // walk_top is evaluated after the command: the entry is no longer live.
     return [{ ...c.s, rtts: c.s.rtts.set(w.rtt, t) }, { top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];

@@ -24,7 +24,7 @@ import {
 } from '../model/rtt-walk.js';
 import { withGranule, type RmmState } from '../model/state.js';
 import { granuleArg } from './common.js';
-import { levelArg, onRealm, onWalk, onWalkWithTop, rdArg, walkContext, type WalkCtx } from './rtt-args.js';
+import { levelArg, onRealm, onWalk, onWalkWithTop, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
 // shared
@@ -107,7 +107,7 @@ export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint
     rtte_c_addr: (c) => isBlock(c.walk?.entry),
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     const gi = granuleIndex(c.rtt);
     const child = rttUnfold(w.table.realm, c.level, c.ipaN, w.entry);
     const parent = rttWithEntry(w.table, w.index, packMeta(RttEntryState.TABLE, Ripas.EMPTY), Number(c.rtt));
@@ -141,7 +141,7 @@ export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { rea
     ripas: isProtected,
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     // DECISION D-RTT-DESTROY-NS: the parent of an Unprotected range becomes UNASSIGNED_NS, not the
     // spec's UNASSIGNED + DESTROYED (written for Protected IPAs: an UNASSIGNED entry at an
     // Unprotected IPA is not a state A5.5.4 allows); TF-RMM does the same (digest UNSURE item).
@@ -190,7 +190,7 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
     rtte_ripas: isProtected,
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     const fold = c.fold as RttEntry;
     const parent = rttWithEntry(w.table, w.index, packEntry(fold), fold.addr);
     const s = freeRtt(c.s, w.entry.addr / GRANULE_SIZE);
@@ -249,7 +249,7 @@ export const rmiRttReadEntry = defineCommand<RttLevelInput, RttReadCtx, RttReadO
     ripas_unprot: entryIn(RttEntryState.UNASSIGNED_NS, RttEntryState.ASSIGNED_NS),
   },
   apply: (c) => {
-    const w = c.walk as RttWalkResult;
+    const w = walked(c);
     const e = w.entry;
     // DECISION D-READ-DESTROYED: an ASSIGNED entry returns its address whatever its RIPAS, as
     // B4.3.20.3 state_prot says; TF-RMM returns desc 0 for ASSIGNED with RIPAS DESTROYED.
