@@ -14,8 +14,9 @@
  * 32-ary trie copies four to five 32-slot arrays per update; this structure copies nothing.
  * Exploration that jumps between distant versions pays the length of the path between them.
  *
- * Each version also carries its size and a 53-bit order-independent hash, maintained per update,
- * so that states can be hashed in O(1).
+ * Each version also carries its size and a 53-bit order-independent hash. The hash is computed
+ * on first request (O(n)) and from then on maintained per update in O(1): workloads that never ask
+ * for hashes (replay, property tests) never pay for hashing values.
  *
  * @packageDocumentation
  */
@@ -58,8 +59,12 @@ class Node<V> {
   constructor(
     map: Map<number, V> | null,
     readonly size: number,
-    readonly hashA: number,
-    readonly hashB: number,
+    /** Lane A of the content hash; meaningful only when `hashed`. */
+    public hashA: number,
+    /** Lane B of the content hash; meaningful only when `hashed`. */
+    public hashB: number,
+    /** Whether the hash lanes hold this version's hash (they are a cache, filled on demand). */
+    public hashed: boolean,
   ) {
     this.map = map;
     this.key = 0;
@@ -108,7 +113,7 @@ export class PMap<V> {
 
   /** The empty map whose values hash with `hasher`. */
   static empty<V>(hasher: ValueHasher<V>): PMap<V> {
-    return new PMap(new Node<V>(new Map(), 0, 0, 0), hasher);
+    return new PMap(new Node<V>(new Map(), 0, 0, 0, false), hasher);
   }
 
   /** Number of entries. */
@@ -118,7 +123,20 @@ export class PMap<V> {
 
   /** A 53-bit hash of the contents, independent of insertion order. */
   get hash(): number {
-    return this.node.hashA * 2097152 + (this.node.hashB & 0x1fffff);
+    const node = this.node;
+    if (!node.hashed) {
+      let a = 0;
+      let b = 0;
+      for (const [k, v] of node.map ?? reroot(node)) {
+        const vh = this.hasher(v);
+        a += laneA(k, vh);
+        b += laneB(k, vh);
+      }
+      node.hashA = a >>> 0;
+      node.hashB = b >>> 0;
+      node.hashed = true;
+    }
+    return node.hashA * 2097152 + (node.hashB & 0x1fffff);
   }
 
   /** The value at `k`, or undefined. */
@@ -140,16 +158,20 @@ export class PMap<V> {
     const had = map.has(k);
     const old: Slot<V> = had ? (map.get(k) as V) : ABSENT;
     if (old === v) return this;
-    const vh = this.hasher(v);
-    let a = node.hashA + laneA(k, vh);
-    let b = node.hashB + laneB(k, vh);
-    if (old !== ABSENT) {
-      const oh = this.hasher(old);
-      a -= laneA(k, oh);
-      b -= laneB(k, oh);
+    let a = 0;
+    let b = 0;
+    if (node.hashed) {
+      const vh = this.hasher(v);
+      a = node.hashA + laneA(k, vh);
+      b = node.hashB + laneB(k, vh);
+      if (old !== ABSENT) {
+        const oh = this.hasher(old);
+        a -= laneA(k, oh);
+        b -= laneB(k, oh);
+      }
     }
     map.set(k, v);
-    const fresh = new Node<V>(map, had ? node.size : node.size + 1, a >>> 0, b >>> 0);
+    const fresh = new Node<V>(map, had ? node.size : node.size + 1, a >>> 0, b >>> 0, node.hashed);
     node.map = null;
     node.key = k;
     node.val = old;
@@ -163,9 +185,15 @@ export class PMap<V> {
     const map = node.map ?? reroot(node);
     if (!map.has(k)) return this;
     const old = map.get(k) as V;
-    const oh = this.hasher(old);
+    let a = 0;
+    let b = 0;
+    if (node.hashed) {
+      const oh = this.hasher(old);
+      a = node.hashA - laneA(k, oh);
+      b = node.hashB - laneB(k, oh);
+    }
     map.delete(k);
-    const fresh = new Node<V>(map, node.size - 1, (node.hashA - laneA(k, oh)) >>> 0, (node.hashB - laneB(k, oh)) >>> 0);
+    const fresh = new Node<V>(map, node.size - 1, a >>> 0, b >>> 0, node.hashed);
     node.map = null;
     node.key = k;
     node.val = old;
