@@ -12,7 +12,7 @@ import { rimExtendData } from '../model/measurement.js';
 import { RealmState, updateRealm, type Realm } from '../model/realm.js';
 import { packMeta, Ripas, rttWithEntry, RttEntryState } from '../model/rtt.js';
 import { addrIsProtected, RTT_PAGE_LEVEL, rttSkipNonLiveEntries, type RttWalkResult } from '../model/rtt-walk.js';
-import { withGranule, type RmmState } from '../model/state.js';
+import { withGranule, type RmmState, updateState } from '../model/state.js';
 import { granuleArg, nsGranuleArg } from './common.js';
 import { onRealm, onWalk, onWalkWithTop, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
 
@@ -54,7 +54,7 @@ const notPage = (w: RttWalkResult): boolean => w.level < RTT_PAGE_LEVEL;
 /** `s` with granule `data` a DATA granule mapped by the level 3 entry `w` with RIPAS `ripas`. */
 function mapData(s: RmmState, w: RttWalkResult, data: bigint, ripas: Ripas): RmmState {
   const s1 = withGranule(s, granuleIndex(data), realmGranule(GranuleState.DATA));
-  return { ...s1, rtts: s1.rtts.set(w.rtt, rttWithEntry(w.table, w.index, packMeta(RttEntryState.ASSIGNED, ripas), Number(data))) };
+  return updateState(s1, { rtts: s1.rtts.set(w.rtt, rttWithEntry(w.table, w.index, packMeta(RttEntryState.ASSIGNED, ripas), Number(data))) });
 }
 
 // -------------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
     let s = mapData(c.s, w, c.data, Ripas.RAM);
     if (bytes !== undefined) s = withGranuleBytes(s, granuleIndex(c.data), bytes);
     const measurements = [rim, ...realm.measurements.slice(1)];
-    return [{ ...s, realms: s.realms.set(w.table.realm, updateRealm(realm, { measurements })) }, {}];
+    return [updateState(s, { realms: s.realms.set(w.table.realm, updateRealm(realm, { measurements })) }), {}];
   },
 });
 
@@ -156,6 +156,6 @@ export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa:
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED, destroyedRipas(w.entry.ripas)), 0);
     const s = wipeGranule(withGranule(c.s, gi, realmGranule(GranuleState.DELEGATED)), gi);
     // walk_top is evaluated after the command: the entry is no longer live.
-    return [{ ...s, rtts: s.rtts.set(w.rtt, t) }, { data: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
+    return [updateState(s, { rtts: s.rtts.set(w.rtt, t) }), { data: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
   },
 });

@@ -12,6 +12,7 @@ import { rimExtendRipas } from '../model/measurement.js';
 import { RealmState, updateRealm, type Realm } from '../model/realm.js';
 import { RecState, updateRec, type Rec } from '../model/rec.js';
 import { Ripas, rttLevelSize, rttWithRipas, RttEntryState, type Rtt } from '../model/rtt.js';
+import { updateState } from '../model/state.js';
 import {
   addrIsProtected,
   addrIsRttLevelAligned,
@@ -22,7 +23,6 @@ import {
   rttSkipEntriesWithRipas,
   type RttWalkResult,
 } from '../model/rtt-walk.js';
-import type { RmmState } from '../model/state.js';
 import { granuleArg, recAt } from './common.js';
 import { onRealm, onWalk, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
 
@@ -99,9 +99,9 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     let rim = realm.measurements[0] as Uint8Array;
     for (let ipa = c.ipaN; ipa < c.walkTop; ipa += size) rim = rimExtendRipas(realm.hashAlgo, rim, BigInt(ipa), BigInt(Math.min(ipa + size, top)));
     const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
-    const s = { ...c.s, rtts: c.s.rtts.set(w.rtt, rttWithRipas(w.table, from, to, Ripas.RAM)) };
+    const s = updateState(c.s, { rtts: c.s.rtts.set(w.rtt, rttWithRipas(w.table, from, to, Ripas.RAM)) });
     const measurements = [rim, ...realm.measurements.slice(1)];
-    return [{ ...s, realms: s.realms.set(w.table.realm, updateRealm(realm, { measurements })) }, { out_top: BigInt(c.walkTop) }];
+    return [updateState(s, { realms: s.realms.set(w.table.realm, updateRealm(realm, { measurements })) }), { out_top: BigInt(c.walkTop) }];
   },
 });
 
@@ -167,6 +167,6 @@ export const rmiRttSetRipas = defineCommand<
     const walkTop = BigInt(c.walkTop);
     const next = c.top < walkTop ? c.top : walkTop;
     const recs = c.s.recs.set(granuleIndex(c.recPtr), updateRec(rec, { ripasAddr: next }));
-    return [{ ...c.s, rtts: t === w.table ? c.s.rtts : c.s.rtts.set(w.rtt, t), recs }, { out_top: next }];
+    return [updateState(c.s, { rtts: t === w.table ? c.s.rtts : c.s.rtts.set(w.rtt, t), recs }), { out_top: next }];
   },
 });

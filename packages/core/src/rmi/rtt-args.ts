@@ -19,7 +19,7 @@ import { granuleArg, realmAt, withRealm, type HasState } from './common.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** The context every RTT and DATA command builds: the Realm, one IPA, and the walk to it. @internal */
+/** The context every RTT and DATA command builds (DEN0137 B4.3.1–B4.3.22 contexts): the Realm, one IPA, and the walk to it. */
 export interface WalkCtx extends HasState {
   /** The rd input. */
   readonly rd: bigint;

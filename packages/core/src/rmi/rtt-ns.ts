@@ -17,7 +17,7 @@ import {
   rttSkipNonLiveEntries,
   type RttWalkResult,
 } from '../model/rtt-walk.js';
-import type { RmmState } from '../model/state.js';
+import { updateState, type RmmState } from '../model/state.js';
 import { levelArg, onRealm, onWalk, onWalkWithTop, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record
   apply: (c) => {
     const w = walked(c);
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.ASSIGNED_NS, Ripas.EMPTY, c.rtte.memAttr, c.rtte.s2ap), Number(c.rtte.addr));
-    return [{ ...c.s, rtts: c.s.rtts.set(w.rtt, t) }, {}];
+    return [updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) }), {}];
   },
 });
 
@@ -121,6 +121,6 @@ export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { r
     const w = walked(c);
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY), 0);
     // walk_top is evaluated after the command: the entry is no longer live.
-    return [{ ...c.s, rtts: c.s.rtts.set(w.rtt, t) }, { top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
+    return [updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) }), { top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
   },
 });

@@ -22,7 +22,7 @@ import {
   rttUnfold,
   type RttWalkResult,
 } from '../model/rtt-walk.js';
-import { withGranule, type RmmState } from '../model/state.js';
+import { withGranule, type RmmState, updateState } from '../model/state.js';
 import { granuleArg } from './common.js';
 import { levelArg, onRealm, onWalk, onWalkWithTop, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
 
@@ -68,7 +68,7 @@ const notTable = (w: RttWalkResult): boolean => w.entry.state !== RttEntryState.
 /** `s` with the RTT `gi` given back as a DELEGATED (wiped) granule. */
 function freeRtt(s: RmmState, gi: number): RmmState {
   const s1 = wipeGranule(withGranule(s, gi, realmGranule(GranuleState.DELEGATED)), gi);
-  return { ...s1, rtts: s1.rtts.delete(gi) };
+  return updateState(s1, { rtts: s1.rtts.delete(gi) });
 }
 
 const packEntry = (e: RttEntry): number => packMeta(e.state, e.ripas, e.memAttr, e.s2ap);
@@ -112,7 +112,7 @@ export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint
     const child = rttUnfold(w.table.realm, c.level, c.ipaN, w.entry);
     const parent = rttWithEntry(w.table, w.index, packMeta(RttEntryState.TABLE, Ripas.EMPTY), Number(c.rtt));
     const s = withGranule(c.s, gi, realmGranule(GranuleState.RTT));
-    return [{ ...s, rtts: s.rtts.set(w.rtt, parent).set(gi, child) }, {}];
+    return [updateState(s, { rtts: s.rtts.set(w.rtt, parent).set(gi, child) }), {}];
   },
 });
 
@@ -149,7 +149,7 @@ export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { rea
     const parent = rttWithEntry(w.table, w.index, meta, 0);
     const s = freeRtt(c.s, w.entry.addr / GRANULE_SIZE);
     // walk_top is evaluated after the command ("Before: false"): the parent entry is no longer live.
-    return [{ ...s, rtts: s.rtts.set(w.rtt, parent) }, { rtt: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(parent, c.ipaN)) }];
+    return [updateState(s, { rtts: s.rtts.set(w.rtt, parent) }), { rtt: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(parent, c.ipaN)) }];
   },
 });
 
@@ -194,7 +194,7 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
     const fold = c.fold as RttEntry;
     const parent = rttWithEntry(w.table, w.index, packEntry(fold), fold.addr);
     const s = freeRtt(c.s, w.entry.addr / GRANULE_SIZE);
-    return [{ ...s, rtts: s.rtts.set(w.rtt, parent) }, { rtt: BigInt(w.entry.addr) }];
+    return [updateState(s, { rtts: s.rtts.set(w.rtt, parent) }), { rtt: BigInt(w.entry.addr) }];
   },
 });
 
