@@ -46,7 +46,7 @@ export function addrInIpaSpace(realm: Realm, ipa: bigint | number): boolean {
 
 /** The lowest RTT level of the architecture: −1, with LPA2 (DEN0137 A5.5.2). */
 export const RTT_MIN_LEVEL = -1;
-/** RMM_RTT_PAGE_LEVEL: the level of 4 KB pages. */
+/** RMM_RTT_PAGE_LEVEL: the level of 4 KB pages (DEN0137 A5.5.2). */
 export const RTT_PAGE_LEVEL = 3;
 
 const isLevel = (level: number): boolean => Number.isInteger(level) && level >= RTT_MIN_LEVEL && level <= RTT_PAGE_LEVEL;
@@ -99,7 +99,7 @@ export function rttEntryIsLive(state: RttEntryState): boolean {
   return state === RttEntryState.ASSIGNED || state === RttEntryState.ASSIGNED_NS || state === RttEntryState.TABLE;
 }
 
-/** IPA mapped by entry `index` of `rtt`. */
+/** The IPA that entry `index` of `rtt` maps (DEN0137 A5.5.4). */
 export function rttEntryIpa(rtt: Rtt, index: number): number {
   return rtt.baseIpa + index * rttLevelSize(rtt.level);
 }
@@ -109,7 +109,7 @@ export function rttEntryIndex(rtt: Rtt, ipa: number): number {
   return Math.floor((ipa - rtt.baseIpa) / rttLevelSize(rtt.level));
 }
 
-/** The IPA just past the last entry of `rtt`. */
+/** The IPA just past the last entry of `rtt`: the end of its range (DEN0137 B3.73 "next IPA after the last entry"). */
 export function rttTopIpa(rtt: Rtt): number {
   return rtt.baseIpa + rttEntries(rtt.level) * rttLevelSize(rtt.level);
 }
@@ -216,7 +216,7 @@ export function rttWalk(s: RmmState, realm: Realm | GranuleIndex, ipa: number, l
   return { level: l, rtt: gi, table: t, index, entry: rttEntry(t, index) };
 }
 
-/** The output address `ipa` translates to through an ASSIGNED or ASSIGNED_NS entry reached by `w`; undefined otherwise. */
+/** DEN0137 A5.5.10: the output address `ipa` translates to through the ASSIGNED or ASSIGNED_NS entry `w` reached; undefined otherwise. */
 export function rttOutputAddress(w: RttWalkResult, ipa: number): number | undefined {
   const st = w.entry.state;
   if (st !== RttEntryState.ASSIGNED && st !== RttEntryState.ASSIGNED_NS) return undefined;
