@@ -74,4 +74,78 @@ time('(c) failing delegates (gran_align, gran_bound)', (iters) => {
   return iters;
 });
 
+// (d) RTT and DATA throughput: in a Realm with a level-2 RTT at IPA 0, each iteration creates a
+// level-3 RTT, maps one DATA page (unmeasured), destroys it and destroys the RTT: 4 commands.
+const RTT_CREATE = 0xc400015dn, RTT_DESTROY = 0xc400015en, DATA_CREATE = 0xc4000153n, DATA_DESTROY = 0xc4000155n;
+let r = hostWrite(initialState(), PARAMS, encodeStruct(RmiRealmParams, { s2sz: 39n, num_bps: 1n, num_wps: 1n, hash_algo: 0n, vmid: 1n, rtt_base: G(1), rtt_level_start: 1n, rtt_num_start: 1n })).right;
+for (const g of [G(0), G(1), G(2), G(3), G(4)]) r = must(smc(r, [FID.DELEGATE, g]), 'delegate');
+r = must(smc(r, [FID.REALM_CREATE, G(0), PARAMS]), 'realm create');
+r = must(smc(r, [RTT_CREATE, G(0), G(2), 0n, 2n]), 'rtt create L2');
+const SRC = G(4002);
+r = hostWrite(r, SRC, new Uint8Array(4096).fill(0x5a)).right;
+let slot = 0;
+time('(d) RTT_CREATE, DATA_CREATE, DATA_DESTROY, RTT_DESTROY', (iters) => {
+  const n = Math.ceil(iters / 4);
+  for (let i = 0; i < n; i++) {
+    const ipa = BigInt(slot++ & 511) << 21n;
+    r = must(smc(r, [RTT_CREATE, G(0), G(3), ipa, 3n]), 'rtt create L3');
+    r = must(smc(r, [DATA_CREATE, G(0), G(4), ipa, SRC, 0n]), 'data create');
+    r = must(smc(r, [DATA_DESTROY, G(0), ipa]), 'data destroy');
+    r = must(smc(r, [RTT_DESTROY, G(0), ipa, 3n]), 'rtt destroy L3');
+  }
+  return n * 4;
+});
+time('(d\') the same with DATA_CREATE measuring the page (SHA-256 of 4 KB)', (iters) => {
+  const n = Math.ceil(iters / 4);
+  for (let i = 0; i < n; i++) {
+    const ipa = BigInt(slot++ & 511) << 21n;
+    r = must(smc(r, [RTT_CREATE, G(0), G(3), ipa, 3n]), 'rtt create L3');
+    r = must(smc(r, [DATA_CREATE, G(0), G(4), ipa, SRC, 1n]), 'data create');
+    r = must(smc(r, [DATA_DESTROY, G(0), ipa]), 'data destroy');
+    r = must(smc(r, [RTT_DESTROY, G(0), ipa, 3n]), 'rtt destroy L3');
+  }
+  return n * 4;
+});
+
+// (e) A Realm of 10,000 DATA pages (measured), built and torn down as a VMM would.
+{
+  const PAGES = 10_000;
+  const tables = Math.ceil(PAGES / 512);
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  let calls = 0;
+  let v = initialState();
+  const step = (regs, what) => {
+    calls++;
+    v = must(smc(v, regs), what);
+  };
+  const L2 = G(5), rd = G(0), rtt0 = G(1);
+  const l3 = (k) => G(10 + k);
+  const data = (k) => G(100 + k);
+  for (const g of [rd, rtt0, L2]) step([FID.DELEGATE, g], 'delegate');
+  for (let k = 0; k < tables; k++) step([FID.DELEGATE, l3(k)], 'delegate');
+  for (let k = 0; k < PAGES; k++) step([FID.DELEGATE, data(k)], 'delegate');
+  const PARAMS_E = G(20_000), SRC_E = G(20_001);
+  v = hostWrite(v, PARAMS_E, encodeStruct(RmiRealmParams, { s2sz: 39n, num_bps: 1n, num_wps: 1n, hash_algo: 0n, vmid: 1n, rtt_base: rtt0, rtt_level_start: 1n, rtt_num_start: 1n })).right;
+  v = hostWrite(v, SRC_E, new Uint8Array(4096).fill(0xa5)).right;
+  step([FID.REALM_CREATE, rd, PARAMS_E], 'realm create');
+  step([RTT_CREATE, rd, L2, 0n, 2n], 'rtt create L2');
+  for (let k = 0; k < tables; k++) step([RTT_CREATE, rd, l3(k), BigInt(k) << 21n, 3n], 'rtt create L3');
+  for (let k = 0; k < PAGES; k++) step([DATA_CREATE, rd, data(k), BigInt(k) << 12n, SRC_E, 1n], 'data create');
+  const built = performance.now();
+  const rssPeak = process.memoryUsage().rss;
+  for (let k = 0; k < PAGES; k++) step([DATA_DESTROY, rd, BigInt(k) << 12n], 'data destroy');
+  for (let k = 0; k < tables; k++) step([RTT_DESTROY, rd, BigInt(k) << 21n, 3n], 'rtt destroy L3');
+  step([RTT_DESTROY, rd, 0n, 2n], 'rtt destroy L2');
+  step([FID.REALM_DESTROY, rd], 'realm destroy');
+  for (const g of [rd, rtt0, L2]) step([FID.UNDELEGATE, g], 'undelegate');
+  for (let k = 0; k < tables; k++) step([FID.UNDELEGATE, l3(k)], 'undelegate');
+  for (let k = 0; k < PAGES; k++) step([FID.UNDELEGATE, data(k)], 'undelegate');
+  const s = (performance.now() - t0) / 1000;
+  console.log(
+    `(e) Realm of ${PAGES} measured DATA pages built and torn down: ${calls} commands in ${s.toFixed(2)} s ` +
+      `(${(calls / s / 1e6).toFixed(2)} M/s; build ${((built - t0) / 1000).toFixed(2)} s); RSS ${(rssBefore / 2 ** 20).toFixed(0)} -> ${(rssPeak / 2 ** 20).toFixed(0)} MB`,
+  );
+}
+
 console.log(`final state hash ${stateHash(m).toString(16)}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -8,7 +8,7 @@
  */
 import { GRANULE_SIZE, type GranuleIndex } from './bits.js';
 import type { Realm } from './realm.js';
-import { makeRtt, packMeta, Ripas, rttEntries, rttEntry, rttLevelShift, rttLevelSize, RttEntryState, type Rtt, type RttEntry } from './rtt.js';
+import { makeRtt, packMeta, Ripas, RTT_CHUNK, rttAddr, rttEntries, rttEntry, rttLevelShift, rttLevelSize, rttMeta, RttEntryState, uniformRtt, type Rtt, type RttEntry } from './rtt.js';
 import type { RmmState } from './state.js';
 
 // -------------------------------------------------------------------------------------
@@ -204,8 +204,8 @@ export function rttWalk(s: RmmState, realm: Realm | GranuleIndex, ipa: number, l
   let index = k % n;
   let t = s.rtts.get(gi);
   if (t === undefined) return undefined;
-  while (l < level && ((t.meta[index] as number) & 7) === RttEntryState.TABLE) {
-    gi = (t.addr[index] as number) / GRANULE_SIZE;
+  while (l < level && (rttMeta(t, index) & 7) === RttEntryState.TABLE) {
+    gi = rttAddr(t, index) / GRANULE_SIZE;
     const next = s.rtts.get(gi);
     if (next === undefined) return undefined;
     t = next;
@@ -233,9 +233,33 @@ export function rttOutputAddress(w: RttWalkResult, ipa: number): number | undefi
  * The result is level-aligned.
  */
 export function rttSkipEntriesUnless(rtt: Rtt, ipa: number, stop: (meta: number) => boolean): number {
-  const n = rttEntries(rtt.level);
-  for (let i = rttEntryIndex(rtt, ipa); i < n; i++) if (stop(rtt.meta[i] as number)) return rttEntryIpa(rtt, i);
+  const from = rttEntryIndex(rtt, ipa);
+  const chunks = rtt.chunks;
+  // Scan chunk by chunk; a chunk already known to hold no stopping entry is skipped whole
+  // (chunks are immutable and shared between versions, so the answer can be remembered).
+  for (let k = from >> 5; k < chunks.length; k++) {
+    const c = chunks[k] as readonly number[];
+    const start = k === from >> 5 ? from & 31 : 0;
+    if (start === 0 && chunkHasNo(c, stop)) continue;
+    for (let j = start; j < c.length; j++) if (stop((c[j] as number) % 1024)) return rttEntryIpa(rtt, k * RTT_CHUNK + j);
+    if (start === 0) rememberHasNo(c, stop);
+  }
   return rttTopIpa(rtt);
+}
+
+const noStop = new WeakMap<readonly number[], Set<(meta: number) => boolean>>();
+
+function chunkHasNo(c: readonly number[], stop: (meta: number) => boolean): boolean {
+  return noStop.get(c)?.has(stop) === true;
+}
+
+function rememberHasNo(c: readonly number[], stop: (meta: number) => boolean): void {
+  let set = noStop.get(c);
+  if (set === undefined) {
+    set = new Set();
+    noStop.set(c, set);
+  }
+  set.add(stop);
 }
 
 const isLiveMeta = (m: number): boolean => rttEntryIsLive(metaState(m));
@@ -252,7 +276,7 @@ export function rttSkipNonLiveEntries(rtt: Rtt, ipa: number): number {
   // (not ipa aligned down to the level), as the spec's outcome tables say ("block mapping at a
   // lower level: top == ipa", B4.3.3, B4.3.16) and TF-RMM's s2tt_skip_non_live_entries returns.
   // Only DATA_DESTROY on a block can pass an `ipa` that is not aligned to the walk level.
-  if (isLiveMeta(rtt.meta[rttEntryIndex(rtt, ipa)] as number)) return ipa;
+  if (isLiveMeta(rttMeta(rtt, rttEntryIndex(rtt, ipa)))) return ipa;
   return rttSkipEntriesUnless(rtt, ipa, isLiveMeta);
 }
 
@@ -278,22 +302,22 @@ export function rttSkipEntriesWithRipas(rtt: Rtt, base: number, top: number, sto
  * from one aligned to the parent entry's size.
  */
 export function rttFold(rtt: Rtt): RttEntry | undefined {
-  const m0 = rtt.meta[0] as number;
+  const m0 = rttMeta(rtt, 0);
   const st = metaState(m0);
   const n = rttEntries(rtt.level);
   switch (st) {
     case RttEntryState.UNASSIGNED:
     case RttEntryState.ASSIGNED: {
       // Same state and RIPAS in every entry (MemAttr and S2AP are zero in Protected entries).
-      for (let i = 1; i < n; i++) if (((rtt.meta[i] as number) & 0x1f) !== (m0 & 0x1f)) return undefined;
+      for (let i = 1; i < n; i++) if ((rttMeta(rtt, i) & 0x1f) !== (m0 & 0x1f)) return undefined;
       break;
     }
     case RttEntryState.UNASSIGNED_NS:
-      for (let i = 1; i < n; i++) if (metaState(rtt.meta[i] as number) !== st) return undefined;
+      for (let i = 1; i < n; i++) if (metaState(rttMeta(rtt, i)) !== st) return undefined;
       return { state: st, ripas: 0, addr: 0, memAttr: 0, s2ap: 0 };
     case RttEntryState.ASSIGNED_NS:
       // Same state, MemAttr and S2AP in every entry.
-      for (let i = 1; i < n; i++) if (((rtt.meta[i] as number) & 0x3e7) !== (m0 & 0x3e7)) return undefined;
+      for (let i = 1; i < n; i++) if ((rttMeta(rtt, i) & 0x3e7) !== (m0 & 0x3e7)) return undefined;
       break;
     default:
       return undefined;
@@ -301,11 +325,11 @@ export function rttFold(rtt: Rtt): RttEntry | undefined {
   if (st === RttEntryState.UNASSIGNED) return { state: st, ripas: metaRipas(m0), addr: 0, memAttr: 0, s2ap: 0 };
   // A block can only be made at level 1 or 2: the child is a level 2 or 3 RTT.
   if (rtt.level !== 2 && rtt.level !== 3) return undefined;
-  const first = rtt.addr[0] as number;
+  const first = rttAddr(rtt, 0);
   const size = rttLevelSize(rtt.level);
   // The first output address is aligned to the parent entry's size; the rest are contiguous.
   if (first % rttLevelSize(rtt.level - 1) !== 0) return undefined;
-  for (let i = 1; i < n; i++) if (rtt.addr[i] !== first + i * size) return undefined;
+  for (let i = 1; i < n; i++) if (rttAddr(rtt, i) !== first + i * size) return undefined;
   const e = rttEntry(rtt, 0);
   return st === RttEntryState.ASSIGNED ? { ...e, memAttr: 0, s2ap: 0 } : { ...e, ripas: 0 };
 }
@@ -321,12 +345,13 @@ export function rttIsHomogeneous(rtt: Rtt): boolean {
  * or ASSIGNED_NS block the entries map contiguous addresses from the block's address.
  */
 export function rttUnfold(realm: GranuleIndex, level: number, baseIpa: number, parent: RttEntry): Rtt {
-  const n = rttEntries(level);
-  const meta = new Uint16Array(n).fill(packMeta(parent.state, parent.ripas, parent.memAttr, parent.s2ap));
-  const addr = new Float64Array(n);
-  if (parent.state === RttEntryState.ASSIGNED || parent.state === RttEntryState.ASSIGNED_NS) {
-    const size = rttLevelSize(level);
-    for (let i = 0; i < n; i++) addr[i] = parent.addr + i * size;
+  const m = packMeta(parent.state, parent.ripas, parent.memAttr, parent.s2ap);
+  if (parent.state !== RttEntryState.ASSIGNED && parent.state !== RttEntryState.ASSIGNED_NS) {
+    // No output addresses: every entry is the same, and the arrays can be shared.
+    return uniformRtt(realm, level, baseIpa, m, m, baseIpa);
   }
-  return makeRtt(realm, level, baseIpa, meta, addr);
+  const n = rttEntries(level);
+  const size = rttLevelSize(level);
+  const addr = Array.from({ length: n }, (_, i) => parent.addr + i * size);
+  return makeRtt(realm, level, baseIpa, new Array<number>(n).fill(m), addr);
 }

@@ -64,10 +64,12 @@ export interface RttEntry {
 }
 
 /**
- * One RTT granule. Entries live in two typed arrays: `meta` packs state (bits 2:0), RIPAS
- * (4:3), MemAttr (7:5) and S2AP (9:8); `addr` holds the output address. Tables are immutable
- * values: a change makes a new table with copied arrays (5 KB), which is cheaper than any
- * per-entry structure for 512 entries.
+ * One RTT granule. Each entry is one number, `(addr / 4096) * 1024 + meta`, where `meta` packs
+ * the state (bits 2:0), RIPAS (4:3), MemAttr (7:5) and S2AP (9:8) and `addr` is the 4 KB-aligned
+ * output address (so the number stays below 2^50, exact). Entries are stored in chunks of 32:
+ * changing one entry copies one chunk and the chunk list (about 400 bytes) instead of the table
+ * (8 KB), which keeps RTT commands out of the garbage collector's way. Tables are immutable; a
+ * uniform table (Realm creation, unfolding a non-block entry) shares one cached chunk.
  */
 export interface Rtt {
   /** Granule index of the RD of the owning Realm. */
@@ -76,14 +78,27 @@ export interface Rtt {
   readonly level: number;
   /** IPA that entry 0 maps. */
   readonly baseIpa: number;
-  /** @internal Packed entry attributes. */
-  readonly meta: Uint16Array;
-  /** @internal Entry output addresses. */
-  readonly addr: Float64Array;
+  /** @internal Packed entries in chunks of {@link RTT_CHUNK}. */
+  readonly chunks: ReadonlyArray<readonly number[]>;
   /** Number of live entries in the RttIsLive sense: ASSIGNED or TABLE (DEN0137 A5.5.8). */
   readonly live: number;
   /** @internal Content hash. */
   readonly h: number;
+}
+
+/** Entries per chunk of an {@link Rtt}. @internal */
+export const RTT_CHUNK = 32;
+
+const pack = (meta: number, addr: number): number => (addr / 4096) * 1024 + meta;
+
+/** Packed attributes of entry `i` (state, RIPAS, MemAttr, S2AP). @internal */
+export function rttMeta(rtt: Rtt, i: number): number {
+  return ((rtt.chunks[i >> 5] as readonly number[])[i & 31] as number) % 1024;
+}
+
+/** Output address of entry `i` (0 when the entry has none). @internal */
+export function rttAddr(rtt: Rtt, i: number): number {
+  return Math.floor(((rtt.chunks[i >> 5] as readonly number[])[i & 31] as number) / 1024) * 4096;
 }
 
 // -------------------------------------------------------------------------------------
@@ -123,22 +138,40 @@ function headerHash(level: number, baseIpa: number): number {
   return mix32((Math.imul(level + 2, 0x27d4eb2d) ^ Math.imul((baseIpa / 4096) | 0, 0x165667b1) ^ ((baseIpa / 17592186044416) | 0)) >>> 0);
 }
 
-function rttHash(meta: Uint16Array, addr: Float64Array, level: number, baseIpa: number): number {
-  let h = headerHash(level, baseIpa);
-  for (let i = 0; i < meta.length; i++) h += entryHash(i, meta[i] as number, addr[i] as number);
-  return h >>> 0;
-}
-
 const isLiveMeta = (m: number): number => {
-  const s = m & 7;
-  return s === RttEntryState.ASSIGNED || s === RttEntryState.TABLE ? 1 : 0;
+  const st = m & 7;
+  return st === RttEntryState.ASSIGNED || st === RttEntryState.TABLE ? 1 : 0;
 };
 
-/** Builds a table from its parts, computing liveness and hash. @internal */
-export function makeRtt(realm: GranuleIndex, level: number, baseIpa: number, meta: Uint16Array, addr: Float64Array): Rtt {
+function chunked(values: readonly number[]): number[][] {
+  const out: number[][] = [];
+  for (let k = 0; k < values.length; k += RTT_CHUNK) out.push(values.slice(k, k + RTT_CHUNK));
+  return out;
+}
+
+/** Builds a table from flat arrays of packed attributes and addresses, computing liveness and hash. @internal */
+export function makeRtt(realm: GranuleIndex, level: number, baseIpa: number, meta: readonly number[], addr: readonly number[]): Rtt {
   let live = 0;
-  for (let i = 0; i < meta.length; i++) live += isLiveMeta(meta[i] as number);
-  return { realm, level, baseIpa, meta, addr, live, h: rttHash(meta, addr, level, baseIpa) };
+  let h = headerHash(level, baseIpa);
+  const values: number[] = [];
+  for (let i = 0; i < meta.length; i++) {
+    const m = meta[i] as number;
+    const a = addr[i] as number;
+    live += isLiveMeta(m);
+    h += entryHash(i, m, a);
+    values.push(pack(m, a));
+  }
+  return { realm, level, baseIpa, chunks: chunked(values), live, h: h >>> 0 };
+}
+
+/** The packed attributes of every entry, in order (a fresh array). @internal */
+export function rttMetas(rtt: Rtt): number[] {
+  return Array.from({ length: rttEntries(rtt.level) }, (_, i) => rttMeta(rtt, i));
+}
+
+/** The output address of every entry, in order (a fresh array). @internal */
+export function rttAddrs(rtt: Rtt): number[] {
+  return Array.from({ length: rttEntries(rtt.level) }, (_, i) => rttAddr(rtt, i));
 }
 
 /**
@@ -149,9 +182,47 @@ export function makeRtt(realm: GranuleIndex, level: number, baseIpa: number, met
 export function uniformRtt(realm: GranuleIndex, level: number, baseIpa: number, lower: number, upper: number, protectedTop: number): Rtt {
   const n = rttEntries(level);
   const size = rttLevelSize(level);
-  const meta = new Uint16Array(n);
-  for (let i = 0; i < n; i++) meta[i] = baseIpa + i * size < protectedTop ? lower : upper;
-  return makeRtt(realm, level, baseIpa, meta, new Float64Array(n));
+  // Entries [0, split) get `lower`, the rest `upper`.
+  const split = Math.max(0, Math.min(n, Math.ceil((protectedTop - baseIpa) / size)));
+  const u = split >= n ? uniformParts(n, lower, lower, n) : split <= 0 ? uniformParts(n, upper, upper, n) : uniformParts(n, lower, upper, split);
+  return { realm, level, baseIpa, chunks: u.chunks, live: u.live, h: (headerHash(level, baseIpa) + u.sum) >>> 0 };
+}
+
+interface UniformParts {
+  readonly chunks: ReadonlyArray<readonly number[]>;
+  readonly live: number;
+  /** Sum of the entry hashes. */
+  readonly sum: number;
+}
+
+const uniformCache = new Map<string, UniformParts>();
+
+/** Shared chunks (and their liveness and hash sum) of a table whose first `split` entries are `lower` and the rest `upper`, all with address 0. */
+function uniformParts(n: number, lower: number, upper: number, split: number): UniformParts {
+  const key = `${n}:${lower}:${upper}:${split}`;
+  let u = uniformCache.get(key);
+  if (u === undefined) {
+    const chunkOf = new Map<string, number[]>();
+    const chunks: number[][] = [];
+    let live = 0;
+    let sum = 0;
+    for (let k = 0; k < n; k += RTT_CHUNK) {
+      const c = Array.from({ length: Math.min(RTT_CHUNK, n - k) }, (_, j) => (k + j < split ? lower : upper));
+      // Identical chunks are one shared array.
+      const ck = c.join();
+      const shared = chunkOf.get(ck) ?? c;
+      chunkOf.set(ck, shared);
+      chunks.push(shared);
+    }
+    for (let i = 0; i < n; i++) {
+      const m = i < split ? lower : upper;
+      live += isLiveMeta(m);
+      sum += entryHash(i, m, 0);
+    }
+    u = { chunks, live, sum: sum >>> 0 };
+    uniformCache.set(key, u);
+  }
+  return u;
 }
 
 // -------------------------------------------------------------------------------------
@@ -159,38 +230,42 @@ export function uniformRtt(realm: GranuleIndex, level: number, baseIpa: number, 
 // -------------------------------------------------------------------------------------
 
 /**
- * `rtt` with entry `i` set to packed `meta` and output address `addr`. Copies the table's arrays
- * (the address array only when the address changes); liveness and hash are updated in O(1).
+ * `rtt` with entry `i` set to packed `meta` and output address `addr`. Copies one chunk and the
+ * chunk list; liveness and hash are updated in O(1).
  * @internal
  */
 export function rttWithEntry(rtt: Rtt, i: number, meta: number, addr: number): Rtt {
-  const m0 = rtt.meta[i] as number;
-  const a0 = rtt.addr[i] as number;
-  const m = rtt.meta.slice();
-  m[i] = meta;
-  let a = rtt.addr;
-  if (a0 !== addr) {
-    a = a.slice();
-    a[i] = addr;
-  }
+  const m0 = rttMeta(rtt, i);
+  const a0 = rttAddr(rtt, i);
+  const chunks = rtt.chunks.slice();
+  const c = (chunks[i >> 5] as readonly number[]).slice();
+  c[i & 31] = pack(meta, addr);
+  chunks[i >> 5] = c;
   const live = rtt.live - isLiveMeta(m0) + isLiveMeta(meta);
   const h = (rtt.h - entryHash(i, m0, a0) + entryHash(i, meta, addr)) >>> 0;
-  return { realm: rtt.realm, level: rtt.level, baseIpa: rtt.baseIpa, meta: m, addr: a, live, h };
+  return { realm: rtt.realm, level: rtt.level, baseIpa: rtt.baseIpa, chunks, live, h };
 }
 
-/** `rtt` with the RIPAS of entries `[from, to)` set to `ripas`; states and addresses are shared. @internal */
+/** `rtt` with the RIPAS of entries `[from, to)` set to `ripas`; states and addresses are kept. @internal */
 export function rttWithRipas(rtt: Rtt, from: number, to: number, ripas: Ripas): Rtt {
-  const m = rtt.meta.slice();
+  const chunks = rtt.chunks.slice();
   let h = rtt.h;
+  let copied = -1;
+  let c: number[] = [];
   for (let i = from; i < to; i++) {
-    const m0 = m[i] as number;
+    const m0 = rttMeta(rtt, i);
     const m1 = (m0 & ~0x18) | (ripas << 3);
     if (m1 === m0) continue;
-    m[i] = m1;
-    const a = rtt.addr[i] as number;
+    if (i >> 5 !== copied) {
+      copied = i >> 5;
+      c = (chunks[copied] as readonly number[]).slice();
+      chunks[copied] = c;
+    }
+    const a = rttAddr(rtt, i);
+    c[i & 31] = pack(m1, a);
     h = h - entryHash(i, m0, a) + entryHash(i, m1, a);
   }
-  return { realm: rtt.realm, level: rtt.level, baseIpa: rtt.baseIpa, meta: m, addr: rtt.addr, live: rtt.live, h: h >>> 0 };
+  return { realm: rtt.realm, level: rtt.level, baseIpa: rtt.baseIpa, chunks, live: rtt.live, h: h >>> 0 };
 }
 
 // -------------------------------------------------------------------------------------
@@ -199,11 +274,11 @@ export function rttWithRipas(rtt: Rtt, from: number, to: number, ripas: Ripas): 
 
 /** Entry `i` of `rtt` in spec terms. */
 export function rttEntry(rtt: Rtt, i: number): RttEntry {
-  const m = rtt.meta[i] as number;
+  const m = rttMeta(rtt, i);
   return {
     state: (m & 7) as RttEntryState,
     ripas: ((m >> 3) & 3) as Ripas,
-    addr: rtt.addr[i] as number,
+    addr: rttAddr(rtt, i),
     memAttr: (m >> 5) & 7,
     s2ap: (m >> 8) & 3,
   };

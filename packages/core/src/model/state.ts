@@ -113,7 +113,7 @@ export function stateHash(s: RmmState): number {
 }
 
 function rttCanonical(r: Rtt): string {
-  return canonical({ realm: r.realm, level: r.level, baseIpa: r.baseIpa, meta: Array.from(r.meta), addr: Array.from(r.addr) });
+  return canonical({ realm: r.realm, level: r.level, baseIpa: r.baseIpa, entries: r.chunks.flat() });
 }
 
 /**

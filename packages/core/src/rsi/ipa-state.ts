@@ -8,7 +8,7 @@ import { defineCommand } from '../engine/command.js';
 import { isGranuleAligned } from '../model/bits.js';
 import type { Realm } from '../model/realm.js';
 import { updateRec } from '../model/rec.js';
-import { Ripas, rttEntries, rttLevelSize, RttEntryState } from '../model/rtt.js';
+import { Ripas, rttEntries, rttLevelSize, rttMeta, RttEntryState } from '../model/rtt.js';
 import { addrIsProtected, alignDownToRttLevel, ipaSpaceTop, metaRipas, metaState } from '../model/rtt-walk.js';
 import { arg, realmContext, returnToRealm, RsiStatus, withRec, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { walkIpa } from '../realm/memory.js';
@@ -96,10 +96,10 @@ export const rsiIpaStateGet = defineCommand<RealmCallInput, RealmCallCtx, RealmO
     const t = w.table;
     const size = rttLevelSize(w.level);
     const end = Number(top(c));
-    const ripas = metaRipas(t.meta[w.index] as number);
+    const ripas = metaRipas(rttMeta(t, w.index));
     let addr = alignDownToRttLevel(Number(base(c)), w.level) + size;
     for (let i = w.index + 1; i < rttEntries(t.level) && addr < end; i++) {
-      const m = t.meta[i] as number;
+      const m = rttMeta(t, i);
       if (metaState(m) === RttEntryState.TABLE || metaRipas(m) !== ripas) break;
       addr += size;
     }

@@ -32,6 +32,9 @@ import {
   smc,
   stateKey,
   type RmmState,
+  rttAddrs,
+  rttMeta,
+  rttMetas,
 } from '../../src/index.js';
 import { G, OUTSIDE, delegate, fidOf, ok, realmParamsFields, recParamsFields, write } from '../support/fixtures.js';
 import { invariantViolations } from '../support/invariants.js';
@@ -84,7 +87,7 @@ function rttViolations(s: RmmState): string[] {
       bad.push(`RTT ${gi}: no Realm ${t.realm}`);
       continue;
     }
-    const fresh = makeRtt(t.realm, t.level, t.baseIpa, t.meta.slice(), t.addr.slice());
+    const fresh = makeRtt(t.realm, t.level, t.baseIpa, rttMetas(t), rttAddrs(t));
     if (fresh.live !== t.live || fresh.h !== t.h) bad.push(`RTT ${gi}: live ${t.live}/${fresh.live} or hash out of date`);
     const size = rttLevelSize(t.level);
     const protectedTop = 2 ** (realm.ipaWidth - 1);
@@ -224,7 +227,7 @@ function entriesIn(s: RmmState, realm: number, st: RttEntryState): Array<[bigint
   const out: Array<[bigint, number]> = [];
   for (const [, t] of s.rtts.entries()) {
     if (t.realm !== rd) continue;
-    for (let i = 0; i < rttEntries(t.level); i++) if (((t.meta[i] as number) & 7) === st) out.push([BigInt(t.baseIpa + i * rttLevelSize(t.level)), t.level]);
+    for (let i = 0; i < rttEntries(t.level); i++) if ((rttMeta(t, i) & 7) === st) out.push([BigInt(t.baseIpa + i * rttLevelSize(t.level)), t.level]);
   }
   return out;
 }
@@ -416,7 +419,7 @@ describe('RMI_RTT_FOLD then RMI_RTT_CREATE', () => {
           const again = ok(folded, 'RMI_RTT_CREATE', rd, POOL[3]!, base, BigInt(level));
           expect(ipas.map((ipa) => translation(again, ipa))).toEqual(before);
           const t = again.rtts.get(granuleIndex(POOL[3]!))!;
-          expect([Array.from(t.meta), Array.from(t.addr), t.h]).toEqual([Array.from(original.meta), Array.from(original.addr), original.h]);
+          expect([rttMetas(t), rttAddrs(t), t.h]).toEqual([rttMetas(original), rttAddrs(original), original.h]);
         },
       ),
       { seed: 1234, numRuns: 40 },

@@ -29,6 +29,9 @@ import {
   rttWithRipas,
   RttEntryState,
   type Rtt,
+  rttAddrs,
+  rttMeta,
+  rttMetas,
 } from '../../src/index.js';
 import { G, R, X0, call, delegate, ok, withRealm } from '../support/fixtures.js';
 
@@ -36,7 +39,7 @@ const { UNASSIGNED, ASSIGNED, TABLE, UNASSIGNED_NS, ASSIGNED_NS } = RttEntryStat
 
 /** A level-`level` table from 512 packed entries and addresses. */
 function table(level: number, baseIpa: number, meta: (i: number) => number, addr: (i: number) => number = () => 0): Rtt {
-  return makeRtt(0, level, baseIpa, Uint16Array.from({ length: 512 }, (_, i) => meta(i)), Float64Array.from({ length: 512 }, (_, i) => addr(i)));
+  return makeRtt(0, level, baseIpa, Array.from({ length: 512 }, (_, i) => meta(i)), Array.from({ length: 512 }, (_, i) => addr(i)));
 }
 
 describe('IPA space and levels', () => {
@@ -225,12 +228,12 @@ describe('rttWithEntry and rttWithRipas', () => {
       fc.property(fc.array(op, { maxLength: 20 }), (ops) => {
         let t = table(3, 0x20_0000, () => packMeta(UNASSIGNED, Ripas.EMPTY));
         for (const o of ops) {
-          const before = { meta: t.meta.slice(), addr: t.addr.slice() };
+          const before = { meta: rttMetas(t), addr: rttAddrs(t) };
           const next = o.kind === 'entry' ? rttWithEntry(t, o.i, packMeta(o.state, o.ripas), o.addr) : rttWithRipas(t, o.from, Math.min(512, o.from + o.n), o.ripas);
-          expect(Buffer.compare(Buffer.from(t.meta.buffer), Buffer.from(before.meta.buffer))).toBe(0);
-          expect(Buffer.compare(Buffer.from(t.addr.buffer), Buffer.from(before.addr.buffer))).toBe(0);
+          expect(rttMetas(t)).toEqual(before.meta);
+          expect(rttAddrs(t)).toEqual(before.addr);
           t = next;
-          const fresh = makeRtt(t.realm, t.level, t.baseIpa, t.meta.slice(), t.addr.slice());
+          const fresh = makeRtt(t.realm, t.level, t.baseIpa, rttMetas(t), rttAddrs(t));
           expect([t.live, t.h]).toEqual([fresh.live, fresh.h]);
         }
       }),
