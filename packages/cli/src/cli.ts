@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { replay } from './commands/replay.js';
+import { startScenario } from './commands/start.js';
 import { badInput, type Outcome } from './output.js';
 
 /** Usage text. */
@@ -16,6 +17,7 @@ export const USAGE = [
   'commands:',
   '  replay FILE... [--json] [--coverage]   replay traces (realmspec/1) against the model',
   '  demo [DIR]                             replay every example trace in DIR (default: examples) with the rule tally',
+  '  start [DIR] [--all]                    demo, then the launch scenario on a whole CCA machine (--all: every step)',
   '  help                                   this text',
   '',
   'exit codes: 0 every expectation held, 1 an expectation failed, 2 bad input (malformed file or flag)',
@@ -40,19 +42,23 @@ export function run(argv: readonly string[]): Outcome {
       if (p.positionals.length === 0) return badInput('realmspec replay: give at least one trace file', ...USAGE);
       return replay(p.positionals, { json: p.values.json === true, coverage: p.values.coverage === true });
     }
-    case 'demo': {
-      const p = parse(rest, {});
-      if (typeof p === 'string') return badInput(`realmspec demo: ${p}`, ...USAGE);
-      if (p.positionals.length > 1) return badInput('realmspec demo: at most one directory', ...USAGE);
+    case 'demo':
+    case 'start': {
+      const p = parse(rest, command === 'start' ? { all: { type: 'boolean' } } : {});
+      if (typeof p === 'string') return badInput(`realmspec ${command}: ${p}`, ...USAGE);
+      if (p.positionals.length > 1) return badInput(`realmspec ${command}: at most one directory`, ...USAGE);
       const dir = p.positionals[0] ?? 'examples';
       let files: string[];
       try {
         files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(dir, f));
       } catch (e) {
-        return badInput(`realmspec demo: cannot read ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+        return badInput(`realmspec ${command}: cannot read ${dir}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      if (files.length === 0) return badInput(`realmspec demo: no .jsonl traces in ${dir}`);
-      return replay(files, { json: false, coverage: true });
+      if (files.length === 0) return badInput(`realmspec ${command}: no .jsonl traces in ${dir}`);
+      const demo = replay(files, { json: false, coverage: true });
+      if (command === 'demo' || demo.code === 2) return demo;
+      const scenario = startScenario({ all: p.values.all === true });
+      return { out: [...demo.out, ...scenario.out], err: [...demo.err, ...scenario.err], code: Math.max(demo.code, scenario.code) };
     }
     case 'help':
     case '--help':

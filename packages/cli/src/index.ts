@@ -7,3 +7,4 @@
 export { run, USAGE } from './cli.js';
 export { emit, badInput, type Outcome } from './output.js';
 export { replay, replayFile, type ReplayOptions } from './commands/replay.js';
+export { startScenario, stepLines, type StartOptions } from './commands/start.js';

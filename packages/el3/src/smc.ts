@@ -24,6 +24,10 @@ export const El3Fid = {
   PSCI_VERSION: 0x8400_0000,
 } as const;
 
+// DECISION D-EL3-SERVICES: EL3's own services are SMCCC_VERSION (1.2, the convention the RMM
+// interfaces use, and what the RMM model reports to Realms) and PSCI_VERSION (1.1); the Host's
+// PSCI power management and every other standard service are out of scope: SMCCC_NOT_SUPPORTED.
+
 /** What EL3 answers SMCCC_VERSION with: 1.2, the register convention the RMM interfaces use (X0..X17). */
 export const EL3_SMCCC_VERSION = 0x1_0002n;
 /** What EL3 answers PSCI_VERSION with: 1.1. */

@@ -28,6 +28,11 @@ export const World = {
 /** Arm ARM D1: one security state. */
 export type World = (typeof World)[keyof typeof World];
 
+// DECISION D-EL3-WORLDS: the four security states are bookkeeping on the CPUs and the PAS of
+// their accesses. Only the Non-secure world (the Host) and the Realm world (the RMM model and its
+// Realms) run software; the Secure world exists as its GPT carve-outs and Secure-PAS accesses, and
+// Root as EL3 itself, whose own memory (the GPT, its contexts) is not physical memory in the model.
+
 /** Arm ARM D1: names of the security states, for reports. */
 export const worldName: Readonly<Record<World, string>> = {
   [World.SECURE]: 'Secure',

@@ -38,6 +38,9 @@ const u64 = (b: Uint8Array, at: number): bigint => new DataView(b.buffer, b.byte
  * `text_offset` that is not 4 KB aligned (the Host loads whole granules).
  */
 export function parseArm64Image(image: Uint8Array): E.Either<string, Arm64Image> {
+  // DECISION D-KERNEL-IMAGE: an image is accepted only with the arm64 header (kvmtool falls back to
+  // a raw image; a malformed image is an error here), little-endian, with a 4 KB-aligned
+  // text_offset; image_size 0 (kernels before 3.17) means the file's length.
   if (image.length < ARM64_HEADER_SIZE) return E.left(`an arm64 Image starts with a ${ARM64_HEADER_SIZE}-byte header; this one has ${image.length} bytes`);
   const magic = new DataView(image.buffer, image.byteOffset, image.byteLength).getUint32(0x38, true);
   if (magic !== ARM64_IMAGE_MAGIC) return E.left(`no arm64 Image magic "ARM\\x64" at offset 0x38 (found 0x${magic.toString(16).padStart(8, '0')}): not a Linux arm64 kernel Image`);

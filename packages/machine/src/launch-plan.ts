@@ -20,18 +20,31 @@ import type { Machine } from './state.js';
 
 /** A validated launch: the Realm's settings and where everything goes. */
 export interface LaunchPlan {
+  /** RmiRealmParams.s2sz. */
   readonly ipaWidth: number;
+  /** The RTT starting level and number of starting tables. */
   readonly geometry: RttGeometry;
+  /** The Realm hash algorithm. */
   readonly hashAlgo: 'sha-256' | 'sha-512';
+  /** Number of RECs. */
   readonly recs: number;
+  /** RmiRealmParams.vmid. */
   readonly vmid: number;
+  /** The Realm Personalization Value (at most 64 bytes, zero-padded). */
   readonly rpv: Uint8Array;
+  /** Whether the images' contents are measured (RmiDataFlags.measure). */
   readonly measure: boolean;
+  /** First IPA of RAM. */
   readonly ramBase: bigint;
+  /** Bytes of RAM. */
   readonly ramSize: bigint;
+  /** The kernel image. */
   readonly kernel: Uint8Array;
+  /** Where the kernel goes: RAM base + text_offset. */
   readonly kernelIpa: bigint;
+  /** The initrd, if any. */
   readonly initrd: Uint8Array | undefined;
+  /** Where the initrd goes: the top of RAM, granule aligned. */
   readonly initrdIpa: bigint;
   /** Host granules the launch uses (an upper bound). */
   readonly granulesNeeded: number;
@@ -40,6 +53,11 @@ export interface LaunchPlan {
 const G = BigInt(GRANULE_SIZE);
 const hex = (v: bigint): string => '0x' + v.toString(16);
 const pages = (n: number | bigint): number => Math.ceil(Number(n) / GRANULE_SIZE);
+// DECISION D-LAUNCH-DEFAULTS: a 40-bit IPA space, 2 MB of RAM at IPA 0x8000_0000 (kvmtool's
+// arm64 RAM base), one REC, SHA-256, measured images, the first free VMID from 1, a zero RPV, and
+// a DATA budget of one granule per RAM page; RmiRealmParams.num_bps and num_wps are the platform's
+// NUM_BPS and NUM_WPS (at least 1, the encoding's minimum, D-PARAMS).
+
 /** Defaults: a 40-bit IPA space (kvmtool's), 2 MB of RAM at IPA 2 GB (kvmtool's ARM_MEMORY_AREA). */
 const DEFAULT_IPA_WIDTH = 40;
 const DEFAULT_RAM_BASE = 0x8000_0000n;

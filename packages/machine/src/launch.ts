@@ -106,7 +106,8 @@ function createRec(s: HostSession, rd: bigint, recParams: bigint, index: number,
   const [run] = s.alloc(1) as [bigint];
   for (const g of [rec, ...aux]) s.rmi('RMI_GRANULE_DELEGATE', { addr: g });
   const mpidr = mpidrOfIndex(index);
-  // X0 = 0: no device tree is passed (D-LAUNCH-REGS).
+  // DECISION D-LAUNCH-REGS: REC 0 starts at the kernel's first byte with X0..X7 = 0 (no device
+  // tree is passed; the model has none); the other RECs start at 0 until PSCI_CPU_ON sets them.
   s.write(recParams, encodeStruct(RmiRecParams, { flags: index === 0 ? 1n : 0n, mpidr, pc: index === 0 ? pc : 0n, gprs: new Array<bigint>(8).fill(0n), num_aux: BigInt(auxCount), aux }));
   s.rmi('RMI_REC_CREATE', { rd, rec, params_ptr: recParams });
   return { index, rec, run, aux, mpidr };

@@ -29,6 +29,8 @@ export interface RttGeometry {
  * tables above level 0; level 0 needs a PA width of at least 44 bits.
  */
 export function rttGeometry(ipaWidth: number, paWidth: number): RttGeometry | undefined {
+  // DECISION D-LAUNCH-RTT: of the geometries RttConfigIsValid allows, the one with the highest
+  // starting level (fewest levels, concatenating up to 16 tables), as Linux KVM chooses; no LPA2.
   for (const levelStart of [3, 2, 1, 0]) {
     if (levelStart === 0 && paWidth < 44) continue;
     const n = 3 - levelStart;

@@ -20,6 +20,10 @@ import { machineSmc, type SmcOutcome } from './smc.js';
 import { updateHost, updateMachine, type Machine } from './state.js';
 import { callText, type Step } from './steps.js';
 
+// DECISION D-HOST-ATOMIC: a Host API call is all or nothing: when a step fails midway (an RMI
+// command refused, a fault), the call returns the error and no machine, so even the SMCs that had
+// succeeded before it have no effect on the caller's machine (the VMM "rolls back" by construction).
+
 /** A failure that ends a session (internal control flow; never escapes {@link runSession}). @internal */
 export class HostAbort {
   /** @param error the Host API error to return */

@@ -59,6 +59,10 @@ function pieces(pa: bigint, len: number): Array<{ gi: GranuleIndex; offset: numb
   return out;
 }
 
+// DECISION D-MEM-RMM-PRIVATE: the RMM model keeps RDs, RECs, REC_AUX and RTT granules as records,
+// not bytes, so a physical access in the Realm PAS to one of them is refused as `rmm-private`
+// rather than inventing contents; DATA granules hold bytes and DELEGATED ones read as wiped.
+
 /**
  * Realm-PAS accesses reach DATA granules (and, for reads, DELEGATED ones, which hold the wiped
  * value); the other Realm granules are the RMM's records.

@@ -182,11 +182,13 @@ export const ExitExpect = closed(
 /** A decoded `exit` expectation. */
 export type ExitExpect = t.TypeOf<typeof ExitExpect>;
 
-const RmiExpect = closed('RMI expectation', {}, { status: RmiStatusName, index: uBits(8), x0: U64, out: Out, exit: ExitExpect });
+/** The `expect` object of an `rmi` step. */
+export const RmiExpect = closed('RMI expectation', {}, { status: RmiStatusName, index: uBits(8), x0: U64, out: Out, exit: ExitExpect });
 /** A decoded RMI expectation. */
 export type RmiExpect = t.TypeOf<typeof RmiExpect>;
 
-const RealmExpect = closed('realm call expectation', {}, { status: RealmStatusName, x0: U64, out: Out });
+/** The `expect` object of a realm call step. */
+export const RealmExpect = closed('realm call expectation', {}, { status: RealmStatusName, x0: U64, out: Out });
 /** A decoded realm-call expectation. */
 export type RealmExpect = t.TypeOf<typeof RealmExpect>;
 

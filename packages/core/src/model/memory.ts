@@ -18,12 +18,12 @@ export function granuleBytes(s: RmmState, gi: GranuleIndex): Uint8Array {
   return s.memory.get(gi) ?? ZERO_GRANULE;
 }
 
-/** `s` with granule `gi` holding `bytes` (taken over, not copied). @internal */
+/** `s` with granule `gi` holding `bytes` (taken over, not copied; never mutate them afterwards). A physical write: no GPT check (adapters check the PAS first). */
 export function withGranuleBytes(s: RmmState, gi: GranuleIndex, bytes: Uint8Array): RmmState {
   return updateState(s, { memory: s.memory.set(gi, bytes) });
 }
 
-/** `s` with granule `gi` wiped (DEN0137 A2.2.4: contents are scrubbed on delegation and undelegation). @internal */
+/** `s` with granule `gi` wiped to zeros (DEN0137 A2.2.4: contents are scrubbed on delegation and undelegation). */
 export function wipeGranule(s: RmmState, gi: GranuleIndex): RmmState {
   return s.memory.has(gi) ? updateState(s, { memory: s.memory.delete(gi) }) : s;
 }

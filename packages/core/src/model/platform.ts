@@ -203,11 +203,12 @@ export function initialGpt(p: Platform, gi: GranuleIndex): HostGpt {
 // codecs
 // -------------------------------------------------------------------------------------
 
-/** A 64-bit value as the trace contract writes it: `"0x…"`, decimal digits, or a JSON integer below 2^53. */
+/** A 64-bit value as the trace contract writes it (`"0x…"`, decimal digits, or a JSON integer below 2^53), or a bigint in [0, 2^64). */
 export const U64 = new t.Type<bigint, string, unknown>(
   'U64',
   (u): u is bigint => typeof u === 'bigint' && u >= 0n && u < 1n << 64n,
   (u, c) => {
+    if (typeof u === 'bigint') return u >= 0n && u < 1n << 64n ? t.success(u) : t.failure(u, c, 'a value in [0, 2^64)');
     if (typeof u === 'number') {
       return Number.isSafeInteger(u) && u >= 0 ? t.success(BigInt(u)) : t.failure(u, c, 'a non-negative integer below 2^53');
     }
