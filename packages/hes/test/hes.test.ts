@@ -1,11 +1,10 @@
 import { createECDH, createHash, createPublicKey, hkdfSync, verify } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { Decoder, Tag } from 'cbor-x';
+import { Tag, cbor } from '../../core/test/support/cbor.js';
 import { buildCcaToken, verifyCcaToken, type RealmClaims } from '@realmspec/core';
 import { DEFAULT_SEED, FIRMWARE_IMAGES, IMPLEMENTATION_ID, bootHes, bootMeasurements, deriveP384Key } from '../src/index.js';
 
-const cbor = new Decoder({ mapsAsObjects: false });
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const sha256 = (b: Uint8Array | string): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
 const P384_N = BigInt('0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973');

@@ -1,7 +1,7 @@
 import { createECDH, createPublicKey, verify } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { Decoder, Encoder, Tag } from 'cbor-x';
+import { Tag, cbor, enc } from '../support/cbor.js';
 import {
   COSE_ALG_ES384,
   coseSign1,
@@ -12,9 +12,7 @@ import {
 } from '../../src/attestation/index.js';
 import { es384Sign } from '../../src/attestation/cose.js';
 
-// cbor-x, not cborg: an independent decoder and encoder for the checks.
-const cbor = new Decoder({ mapsAsObjects: false });
-const enc = new Encoder({ mapsAsObjects: false, useRecords: false, tagUint8Array: false });
+// cbor2, not cborg: an independent decoder and encoder for the checks.
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s/g, ''), 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -110,7 +108,7 @@ describe('coseSign1 (RFC 9052 §4.2)', () => {
     const rebuilt = (p: Uint8Array, s: Uint8Array): Uint8Array => enc.encode(new Tag([prot, new Map(), p, s], 18));
     expect(E.isLeft(coseSign1Verify(rebuilt(payload as Uint8Array, badSig), PUB))).toBe(true);
     expect(coseSign1Verify(rebuilt(new Uint8Array([9]), sig as Uint8Array), PUB)).toMatchObject(E.left({ kind: 'bad-signature' }));
-    // Sanity: re-encoding by cbor-x gives a message that still verifies.
+    // Sanity: re-encoding by cbor2 gives a message that still verifies.
     expect(E.isRight(coseSign1Verify(rebuilt(payload as Uint8Array, sig as Uint8Array), PUB))).toBe(true);
   });
 

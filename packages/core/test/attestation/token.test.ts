@@ -1,6 +1,6 @@
 import { createECDH, createHash, createPublicKey, verify } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
-import { Decoder, Tag } from 'cbor-x';
+import { Tag, cbor } from '../support/cbor.js';
 import {
   PLATFORM_PROFILE,
   buildCcaToken,
@@ -19,7 +19,6 @@ import { HashAlgorithm } from '../../src/model/realm.js';
 
 // ---- fixtures: fixed keys, a platform token made here (not by @realmspec/hes) ----------
 
-const cbor = new Decoder({ mapsAsObjects: false });
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytes = (n: number, f: (i: number) => number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => f(i) & 0xff);
 const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
@@ -81,7 +80,7 @@ function sigStructure(prot: Uint8Array, payload: Uint8Array): Uint8Array {
 
 // ---- tests -----------------------------------------------------------------------
 
-describe('CCA token (DEN0137 A7.2.3), decoded with cbor-x', () => {
+describe('CCA token (DEN0137 A7.2.3), decoded with cbor2', () => {
   for (const algo of ['sha-256', 'sha-512'] as const) {
     describe(algo, () => {
       const c = claims(algo);

@@ -2,7 +2,7 @@ import { createECDH, createHash, createPublicKey } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { Encoder, Tag } from 'cbor-x';
+import { Tag, enc } from '../support/cbor.js';
 import {
   PLATFORM_PROFILE,
   buildCcaToken,
@@ -20,7 +20,6 @@ import {
 
 // ---- fixtures -------------------------------------------------------------------
 
-const enc = new Encoder({ mapsAsObjects: false, useRecords: false, tagUint8Array: false });
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytes = (n: number, f: (i: number) => number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => f(i) & 0xff);
 const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
@@ -71,7 +70,7 @@ function pem(point: Uint8Array): string {
   return key.export({ type: 'spki', format: 'pem' }).toString();
 }
 
-/** A Realm token whose payload is `claims` encoded by cbor-x, signed with `key`. */
+/** A Realm token whose payload is `claims` encoded by cbor2, signed with `key`. */
 function realmTokenOf(claims: Map<number, unknown>, key = RAK.priv): Uint8Array {
   return coseSign1(enc.encode(claims), key);
 }
