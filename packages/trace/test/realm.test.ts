@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { closingLine, exitCodeOf, parseTrace, runTrace, textReport, type ReplayResult } from '../src/index.js';
 
-const EXAMPLE = new URL('../../../../shared/contracts/examples/lifecycle-sha512.jsonl', import.meta.url);
+const EXAMPLE = new URL('../../../examples/lifecycle-sha512.jsonl', import.meta.url);
 const example = readFileSync(EXAMPLE, 'utf8');
 
 /** The example up to and including RMI_REALM_ACTIVATE: an active Realm with RECs 0x80011000 (runnable, run 0x80023000), 0x80024000 (not runnable) and 0x80037000. */
