@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { replay } from './commands/replay.js';
 import { startScenario } from './commands/start.js';
+import { attest, DEFAULT_IAK_FILE, DEFAULT_TOKEN_FILE } from './commands/attest.js';
 import { badInput, type Outcome } from './output.js';
 
 /** Usage text. */
@@ -18,15 +19,18 @@ export const USAGE = [
   '  replay FILE... [--json] [--coverage]   replay traces (realmspec/1) against the model',
   '  demo [DIR]                             replay every example trace in DIR (default: examples) with the rule tally',
   '  start [DIR] [--all]                    demo, then the launch scenario on a whole CCA machine (--all: every step)',
+  '  attest --challenge HEX [--out FILE] [--iak-out FILE]',
+  `                                         launch a Realm, obtain a CCA token through RSI, verify it; write it (default ${DEFAULT_TOKEN_FILE})`,
+  `                                         and the IAK public key, the trust anchor (default ${DEFAULT_IAK_FILE}); print the claims`,
   '  help                                   this text',
   '',
   'exit codes: 0 every expectation held, 1 an expectation failed, 2 bad input (malformed file or flag)',
 ];
 
-function parse(args: readonly string[], flags: Record<string, { type: 'boolean' }>): { values: Record<string, boolean | undefined>; positionals: string[] } | string {
+function parse(args: readonly string[], flags: Record<string, { type: 'boolean' | 'string' }>): { values: Record<string, string | boolean | undefined>; positionals: string[] } | string {
   try {
     const r = parseArgs({ args: [...args], options: flags, allowPositionals: true, strict: true });
-    return { values: r.values as Record<string, boolean | undefined>, positionals: r.positionals };
+    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
@@ -59,6 +63,16 @@ export function run(argv: readonly string[]): Outcome {
       if (command === 'demo' || demo.code === 2) return demo;
       const scenario = startScenario({ all: p.values.all === true });
       return { out: [...demo.out, ...scenario.out], err: [...demo.err, ...scenario.err], code: Math.max(demo.code, scenario.code) };
+    }
+    case 'attest': {
+      const p = parse(rest, { challenge: { type: 'string' }, out: { type: 'string' }, 'iak-out': { type: 'string' } });
+      if (typeof p === 'string') return badInput(`realmspec attest: ${p}`, ...USAGE);
+      if (p.positionals.length > 0) return badInput(`realmspec attest: unexpected argument '${p.positionals[0] ?? ''}'`, ...USAGE);
+      const challenge = p.values.challenge;
+      if (typeof challenge !== 'string') return badInput('realmspec attest: --challenge HEX is required', ...USAGE);
+      const out = typeof p.values.out === 'string' ? p.values.out : DEFAULT_TOKEN_FILE;
+      const iakOut = typeof p.values['iak-out'] === 'string' ? p.values['iak-out'] : DEFAULT_IAK_FILE;
+      return attest({ challenge, out, iakOut });
     }
     case 'help':
     case '--help':

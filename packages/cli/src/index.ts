@@ -8,3 +8,4 @@ export { run, USAGE } from './cli.js';
 export { emit, badInput, type Outcome } from './output.js';
 export { replay, replayFile, type ReplayOptions } from './commands/replay.js';
 export { startScenario, stepLines, type StartOptions } from './commands/start.js';
+export { attest, claimLines, parseChallenge, DEFAULT_IAK_FILE, DEFAULT_TOKEN_FILE, type AttestOptions } from './commands/attest.js';

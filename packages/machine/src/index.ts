@@ -40,3 +40,4 @@ export { call, doublewords, rsi, psci, store, storeReg, load, storeBytes, copy }
 export { demoKernel, demoInitrd, DEMO } from './demo.js';
 export { sharedBufferScenario, DEMO_MESSAGE, DEMO_REPLY, DEMO_CHALLENGE, type ScenarioReport, type ScenarioPhase } from './scenario.js';
 export { machineViolations } from './check.js';
+export { obtainAttestationToken, ATTEST_CHUNK, type AttestationRun, type AttestationOptions } from './attest.js';

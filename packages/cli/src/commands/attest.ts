@@ -1,0 +1,98 @@
+/**
+ * `realmspec attest --challenge HEX [--out FILE] [--iak-out FILE]`: launch a Realm on the default
+ * platform, obtain a CCA attestation token through the RSI protocol (DEN0137 A7.2), verify it
+ * against the HES's IAK, write the token (CBOR) and the IAK public key (PEM, the trust anchor), and
+ * print the claims.
+ *
+ * @packageDocumentation
+ */
+import { writeFileSync } from 'node:fs';
+import * as E from 'fp-ts/lib/Either.js';
+import { verifyCcaToken, type CcaTokenClaims } from '@realmspec/core';
+import { bootMachine, DEMO, demoInitrd, demoKernel, describeHostError, launchRealm, obtainAttestationToken } from '@realmspec/machine';
+import { badInput, type Outcome } from '../output.js';
+
+/** Options of `attest`. */
+export interface AttestOptions {
+  /** The challenge as hex (1 to 64 bytes; the Realm zero-pads it to 64). */
+  readonly challenge: string;
+  /** Where the token goes (CBOR). */
+  readonly out: string;
+  /** Where the IAK public key goes (SPKI PEM). */
+  readonly iakOut: string;
+}
+
+/** Default file of `--out`. */
+export const DEFAULT_TOKEN_FILE = 'cca-token.cbor';
+/** Default file of `--iak-out`. */
+export const DEFAULT_IAK_FILE = 'iak-pub.pem';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+
+/** The claims as text lines. */
+export function claimLines(c: CcaTokenClaims): string[] {
+  const p = c.platform;
+  const r = c.realm;
+  return [
+    'CCA platform token (signed by the IAK):',
+    `  profile                ${p.profile}`,
+    `  challenge              ${hex(p.challenge)} (${r.publicKeyHashAlgoId} of the Realm public key)`,
+    `  implementation id      ${hex(p.implementationId)}`,
+    `  instance id            ${hex(p.instanceId)}`,
+    `  platform config        ${hex(p.config)}`,
+    `  lifecycle              0x${p.lifecycle.toString(16)}`,
+    `  hash algorithm         ${p.hashAlgoId}`,
+    `  software components    ${p.swComponents.length}`,
+    ...p.swComponents.map((s) => `    ${(s.type ?? '?').padEnd(10)} ${hex(s.measurementValue)}  signer ${hex(s.signerId).slice(0, 16)}…${s.version !== undefined ? `  version ${s.version}` : ''}`),
+    ...(p.verificationService !== undefined ? [`  verification service   ${p.verificationService}`] : []),
+    'Realm token (signed by the RAK):',
+    `  profile                ${r.profile ?? '(none)'}`,
+    `  challenge              ${hex(r.challenge)}`,
+    `  personalization value  ${hex(r.personalizationValue)}`,
+    `  hash algorithm         ${r.hashAlgoId}`,
+    `  initial measurement    ${hex(r.initialMeasurement)}`,
+    ...r.extensibleMeasurements.map((m, k) => `  REM[${k}]                 ${hex(m)}`),
+    `  public key (RAK)       ${hex(c.rakPublicKey)}`,
+  ];
+}
+
+/** Parses the `--challenge` value: 1 to 64 bytes of hex, with or without `0x`. */
+export function parseChallenge(text: string): Uint8Array | string {
+  const body = text.replace(/^0x/i, '');
+  if (!/^([0-9a-fA-F]{2})+$/.test(body)) return `--challenge: expected hex digits in pairs (1 to 64 bytes), got "${text}"`;
+  if (body.length > 128) return `--challenge: at most 64 bytes (128 hex digits), got ${body.length / 2} bytes`;
+  return Uint8Array.from(Buffer.from(body, 'hex'));
+}
+
+/** Runs `attest`: exit 0 when the token verifies and carries the challenge, 1 when it does not, 2 on bad input. */
+export function attest(opts: AttestOptions): Outcome {
+  const challenge = parseChallenge(opts.challenge);
+  if (typeof challenge === 'string') return badInput(`realmspec attest: ${challenge}`);
+  const booted = bootMachine({});
+  if (E.isLeft(booted)) return { out: [], err: [`realmspec attest: boot failed: ${describeHostError(booted.left)}`], code: 1 };
+  let [m] = booted.right;
+  const launched = launchRealm(m, { kernel: demoKernel(), initrd: demoInitrd(), ipaWidth: DEMO.ipaWidth, ramBase: DEMO.ramBase, ramSize: DEMO.ramSize, recs: 1 });
+  if (E.isLeft(launched)) return { out: [], err: [`realmspec attest: launch failed: ${describeHostError(launched.left)}`], code: 1 };
+  [m] = launched.right;
+  const obtained = obtainAttestationToken(m, launched.right[1].realm.rd, challenge);
+  if (E.isLeft(obtained)) return { out: [], err: [`realmspec attest: ${describeHostError(obtained.left)}`], code: 1 };
+  const { token, continues } = obtained.right[1];
+  const pem = m.hes.iakPublicPem();
+  try {
+    writeFileSync(opts.out, token);
+    writeFileSync(opts.iakOut, pem);
+  } catch (e) {
+    return badInput(`realmspec attest: cannot write: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const verified = verifyCcaToken(token, { iakPublicKey: pem });
+  const header = [
+    `Realm launched on the default platform; token obtained with RSI_ATTESTATION_TOKEN_INIT and ${continues} RSI_ATTESTATION_TOKEN_CONTINUE call(s)`,
+    `token: ${token.length} bytes written to ${opts.out}; IAK public key (trust anchor) written to ${opts.iakOut}`,
+  ];
+  if (E.isLeft(verified)) return { out: header, err: [`realmspec attest: the token does not verify: ${verified.left.kind}: ${verified.left.detail}`], code: 1 };
+  const padded = new Uint8Array(64);
+  padded.set(challenge);
+  const carries = Buffer.compare(Buffer.from(verified.right.realm.challenge), Buffer.from(padded)) === 0;
+  const out = [...header, `verification against the IAK: ok; the Realm token carries the challenge: ${carries ? 'yes' : 'NO'}`, '', ...claimLines(verified.right)];
+  return { out, err: [], code: carries ? 0 : 1 };
+}
