@@ -84,28 +84,19 @@ r = must(smc(r, [RTT_CREATE, G(0), G(2), 0n, 2n]), 'rtt create L2');
 const SRC = G(4002);
 r = hostWrite(r, SRC, new Uint8Array(4096).fill(0x5a)).right;
 let slot = 0;
-time('(d) RTT_CREATE, DATA_CREATE, DATA_DESTROY, RTT_DESTROY', (iters) => {
+const rttDataCycle = (flags) => (iters) => {
   const n = Math.ceil(iters / 4);
   for (let i = 0; i < n; i++) {
     const ipa = BigInt(slot++ & 511) << 21n;
     r = must(smc(r, [RTT_CREATE, G(0), G(3), ipa, 3n]), 'rtt create L3');
-    r = must(smc(r, [DATA_CREATE, G(0), G(4), ipa, SRC, 0n]), 'data create');
+    r = must(smc(r, [DATA_CREATE, G(0), G(4), ipa, SRC, flags]), 'data create');
     r = must(smc(r, [DATA_DESTROY, G(0), ipa]), 'data destroy');
     r = must(smc(r, [RTT_DESTROY, G(0), ipa, 3n]), 'rtt destroy L3');
   }
   return n * 4;
-});
-time('(d\') the same with DATA_CREATE measuring the page (SHA-256 of 4 KB)', (iters) => {
-  const n = Math.ceil(iters / 4);
-  for (let i = 0; i < n; i++) {
-    const ipa = BigInt(slot++ & 511) << 21n;
-    r = must(smc(r, [RTT_CREATE, G(0), G(3), ipa, 3n]), 'rtt create L3');
-    r = must(smc(r, [DATA_CREATE, G(0), G(4), ipa, SRC, 1n]), 'data create');
-    r = must(smc(r, [DATA_DESTROY, G(0), ipa]), 'data destroy');
-    r = must(smc(r, [RTT_DESTROY, G(0), ipa, 3n]), 'rtt destroy L3');
-  }
-  return n * 4;
-});
+};
+time('(d) RTT_CREATE, DATA_CREATE, DATA_DESTROY, RTT_DESTROY', rttDataCycle(0n));
+time("(d') the same with DATA_CREATE measuring the page (SHA-256 of 4 KB)", rttDataCycle(1n));
 
 // (e) A Realm of 10,000 DATA pages (measured), built and torn down as a VMM would.
 {

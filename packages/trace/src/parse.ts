@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { catalogue, decodePlatform, defaultPlatform, formatValidationErrors, functionId, type CatalogueCommand, type Platform } from '@realmspec/core';
+import { catalogue, decodePlatform, defaultPlatform, formatValidationErrors, functionId, type CatalogueCommand, type Platform, type RealmAccessAction } from '@realmspec/core';
 import {
   HeaderCodec,
   ReadStepCodec,
@@ -47,23 +47,8 @@ export interface RealmCall {
   readonly expect: RealmExpect | undefined;
 }
 
-/** A step the Realm takes while a REC runs. */
-export type RealmAction =
-  | RealmCall
-  | {
-      readonly kind: 'access';
-      readonly ipa: bigint;
-      readonly access: 'read' | 'write' | 'exec';
-      /** Access size in bytes (default 8). */
-      readonly size?: 1 | 2 | 4 | 8;
-      /** Transfer register (default 0; 31 is XZR). */
-      readonly reg?: number;
-      /** For a write: the value stored. */
-      readonly value?: bigint;
-      /** Whether the syndrome describes the access (ISS.ISV; default true). */
-      readonly isv?: boolean;
-    }
-  | { readonly kind: 'exit'; readonly reason: 'irq' | 'fiq' };
+/** A step the Realm takes while a REC runs: a call, a memory access (the core's action), or an asynchronous exit. */
+export type RealmAction = RealmCall | RealmAccessAction | { readonly kind: 'exit'; readonly reason: 'irq' | 'fiq' };
 
 /** One step of a trace. */
 export type Step =

@@ -1,57 +1,20 @@
-import { createECDH, createHash, createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import { Tag, cbor } from '../support/cbor.js';
 import {
-  PLATFORM_PROFILE,
   buildCcaToken,
   ccaToken,
-  coseSign1,
-  encodeCoseKeyP384,
   platformTokenPayload,
   realmHashAlgoName,
   realmTokenPayload,
   signRealmToken,
-  type AttestationPort,
-  type PlatformClaims,
   type RealmClaims,
 } from '../../src/attestation/index.js';
 import { HashAlgorithm } from '../../src/model/realm.js';
+import { toHex, bytes, sha256, RAK, RAK_COSE, platformClaims, PORT } from './fixtures.js';
 
 // ---- fixtures: fixed keys, a platform token made here (not by @realmspec/hes) ----------
 
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const bytes = (n: number, f: (i: number) => number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => f(i) & 0xff);
-const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
-
-function keyPair(first: number): { priv: Uint8Array; pub: Uint8Array } {
-  const priv = bytes(48, (i) => first + i);
-  const e = createECDH('secp384r1');
-  e.setPrivateKey(priv);
-  return { priv, pub: new Uint8Array(e.getPublicKey()) };
-}
-
-const IAK = keyPair(0x01);
-const RAK = keyPair(0x41);
-const RAK_COSE = encodeCoseKeyP384(RAK.pub);
-
-function platformClaims(challenge: Uint8Array): PlatformClaims {
-  return {
-    profile: PLATFORM_PROFILE,
-    challenge,
-    implementationId: bytes(32, (i) => 0xa0 + i),
-    instanceId: new Uint8Array([0x01, ...sha256(IAK.pub)]),
-    config: new Uint8Array([0, 0, 0, 0]),
-    lifecycle: 0x3000,
-    swComponents: [{ type: 'RMM', measurementValue: bytes(32, (i) => i), version: '1.0.0', signerId: bytes(32, (i) => 0xff - i), hashAlgoId: 'sha-256' }],
-    hashAlgoId: 'sha-256',
-  };
-}
-
-const PORT: AttestationPort = {
-  rakPrivateKey: RAK.priv,
-  rakPublicKey: RAK_COSE,
-  platformToken: coseSign1(platformTokenPayload(platformClaims(sha256(RAK_COSE))), IAK.priv),
-};
 
 /** A 64-byte measurement slot holding `size` meaningful bytes, zero-filled above. */
 const slot = (size: number, seed: number): Uint8Array => bytes(64, (i) => (i < size ? seed + 7 * i : 0));

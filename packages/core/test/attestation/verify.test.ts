@@ -1,4 +1,4 @@
-import { createECDH, createHash, createPublicKey } from 'node:crypto';
+import { createECDH, createPublicKey } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
@@ -9,49 +9,16 @@ import {
   ccaToken,
   coseSign1,
   encodeCoseKeyP384,
-  platformTokenPayload,
   signRealmToken,
   verifyCcaToken,
-  type AttestationPort,
   type CcaTokenError,
-  type PlatformClaims,
   type RealmClaims,
 } from '../../src/attestation/index.js';
+import { toHex, bytes, sha256, keyPair, IAK, RAK, RAK_COSE, platformToken, PORT } from './fixtures.js';
 
 // ---- fixtures -------------------------------------------------------------------
 
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const bytes = (n: number, f: (i: number) => number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => f(i) & 0xff);
-const sha256 = (b: Uint8Array): Uint8Array => new Uint8Array(createHash('sha256').update(b).digest());
-
-function keyPair(first: number): { priv: Uint8Array; pub: Uint8Array } {
-  const priv = bytes(48, (i) => first + i);
-  const e = createECDH('secp384r1');
-  e.setPrivateKey(priv);
-  return { priv, pub: new Uint8Array(e.getPublicKey()) };
-}
-
-const IAK = keyPair(0x01);
-const RAK = keyPair(0x41);
 const OTHER = keyPair(0x81);
-const RAK_COSE = encodeCoseKeyP384(RAK.pub);
-
-function platformClaims(challenge: Uint8Array): PlatformClaims {
-  return {
-    profile: PLATFORM_PROFILE,
-    challenge,
-    implementationId: bytes(32, (i) => 0xa0 + i),
-    instanceId: new Uint8Array([0x01, ...sha256(IAK.pub)]),
-    config: new Uint8Array([0, 0, 0, 0]),
-    lifecycle: 0x3000,
-    swComponents: [{ type: 'RMM', measurementValue: bytes(32, (i) => i), version: '1.0.0', signerId: bytes(32, (i) => 0xff - i), hashAlgoId: 'sha-256' }],
-    hashAlgoId: 'sha-256',
-  };
-}
-
-const platformToken = (challenge: Uint8Array, iak = IAK.priv): Uint8Array => coseSign1(platformTokenPayload(platformClaims(challenge)), iak);
-
-const PORT: AttestationPort = { rakPrivateKey: RAK.priv, rakPublicKey: RAK_COSE, platformToken: platformToken(sha256(RAK_COSE)) };
 
 const CLAIMS: RealmClaims = {
   challenge: bytes(64, (i) => 3 * i),

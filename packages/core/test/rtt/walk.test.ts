@@ -30,7 +30,6 @@ import {
   RttEntryState,
   type Rtt,
   rttAddrs,
-  rttMeta,
   rttMetas,
 } from '../../src/index.js';
 import { G, R, X0, call, delegate, ok, withRealm } from '../support/fixtures.js';
