@@ -48,7 +48,7 @@ export * from './attestation/index.js';
 export { rmiRecEnter, RecEnterFlag, type RecEnterCtx, type RecEnterValues, type RecEntryReport } from './rmi/rec-enter.js';
 export { rmiPsciComplete, psciReturnCodePermitted, type PsciCompleteCtx } from './rmi/psci-complete.js';
 export * from './realm/types.js';
-export { runRec, type RecEnterInput, type RunResult } from './realm/run.js';
+export { runRec, exitGpfFailure, type RecEnterInput, type RunResult } from './realm/run.js';
 export { realmStep } from './realm/step.js';
 export { realmCall, realmCommands, realmCommandOf, SMCCC_VERSION, CALL_ARG_REGS, type CallStep } from './realm/call.js';
 export { realmAccess, type AccessStep } from './realm/access.js';

@@ -25,6 +25,7 @@ describe('the rule catalogue', () => {
       'RMI_DATA_CREATE/flags_valid',
       'RMI_REC_CREATE/params_valid',
       'RMI_REC_ENTER/enter_valid',
+      'RMI_REC_ENTER/exit_pas',
       'RMI_VERSION/incompatible',
       'RSI_IPA_STATE_SET/flags_valid',
       'RSI_VERSION/incompatible',

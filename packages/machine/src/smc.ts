@@ -8,6 +8,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  exitGpfFailure,
   RecState,
   catalogueCommand,
   encodeRmiResult,
@@ -137,8 +138,9 @@ function recEnter(core: RmmState, el3: El3State, regs: readonly bigint[], action
     gpf = step.exitGpf;
   }
   // DEN0137 A4.3.3: a GPF writing run.exit makes the command fail with RMI_ERROR_INPUT.
-  const x0 = gpf ? encodeRmiResult(1, 0) : 0n;
-  return { core: state, x0, failure: undefined, run: { rec: input.rec, entry, actions: runs, exit, leftover: actions.length - k }, divergences };
+  const failure = gpf ? exitGpfFailure(hits) : undefined;
+  const x0 = failure === undefined ? 0n : encodeRmiResult(failure.code, failure.index);
+  return { core: state, x0, failure, run: { rec: input.rec, entry, actions: runs, exit, leftover: actions.length - k }, divergences };
 }
 
 // -------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { encodeRmiResult } from '../abi/smc.js';
+import { catalogue, type StatusName } from '../catalogue/index.js';
 import type { SpecFailure } from '../engine/command.js';
+import { InternalError } from '../internal/errors.js';
 import type { RuleHits } from '../engine/hits.js';
 import { granuleIndex } from '../model/bits.js';
 import { RecState } from '../model/rec.js';
@@ -84,7 +86,21 @@ export function runRec(s: RmmState, input: RecEnterInput, actions: readonly Real
     gpf = r.exitGpf;
     implicitIrq = true;
   }
-  // A4.3.3: a GPF writing run.exit makes the command fail with RMI_ERROR_INPUT (the REC has exited).
-  const x0 = gpf ? encodeRmiResult(1, 0) : 0n;
-  return { state, x0, failure: undefined, entry, steps, exit, implicitIrq, leftover: actions.length - k };
+  const failure = gpf ? exitGpfFailure(hits) : undefined;
+  const x0 = failure === undefined ? 0n : encodeRmiResult(failure.code, failure.index);
+  return { state, x0, failure, entry, steps, exit, implicitIrq, leftover: actions.length - k };
+}
+
+const EXIT_PAS = catalogue.byId.get('RMI_REC_ENTER/exit_pas');
+
+/**
+ * DEN0137 A4.3.3: the failure of an RMI_REC_ENTER whose exit could not be written (the run
+ * granule left the Non-secure PAS while the REC ran): RMI_ERROR_INPUT, rule
+ * `RMI_REC_ENTER/exit_pas`. Unlike other failures it comes after the REC ran, so the state has
+ * changed (decision D-EXIT-GPF). Counts the rule as held in `hits`.
+ */
+export function exitGpfFailure(hits?: RuleHits): SpecFailure {
+  if (EXIT_PAS === undefined || EXIT_PAS.code === undefined) throw new InternalError('RMI_REC_ENTER/exit_pas is not in the catalogue');
+  if (hits !== undefined) hits.held[EXIT_PAS.n] = (hits.held[EXIT_PAS.n] as number) + 1;
+  return { rule: EXIT_PAS.id, status: EXIT_PAS.status as StatusName, code: EXIT_PAS.code, index: 0, outputs: {} };
 }

@@ -142,6 +142,9 @@ export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_pt
     // !Gicv3ConfigIsValid(enter.gicv3_hcr, enter.gicv3_lrs).
     rec_gicv3: (c) => !gicv3ConfigIsValid(c.s.platform, c.enter.gicv3Hcr, c.enter.gicv3Lrs),
     rec_psci: (c) => c.rec?.psciPending === true,
+    // DECISION D-EXIT-GPF: A4.3.3's failure can only hold when the exit is written, after the REC
+    // ran; at entry run_pas already covers the same granule. runRec reports it (exitGpfFailure).
+    exit_pas: () => false,
   },
   successIf: {
     mmio_read: (c) => mmioDone(c) && ((c.rec as Rec).lastEsr & ESR_WNR) === 0n,

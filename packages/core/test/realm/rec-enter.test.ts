@@ -6,6 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  RuleHits,
+  catalogue,
+  encodeRmiResult,
+  exitGpfFailure,
   Gpt,
   RealmState,
   RecState,
@@ -69,7 +73,7 @@ failureSuite('RMI_REC_ENTER', [
   { label: 'rec_gicv3', variant: 'LR pINTID bit other than EOI', setup: () => ({ s: withEnter(WORLD, RUN, { gicv3_lrs: [lr(27n) | (1n << 32n)] }), args: [R.rec, RUN] }), x0: X0.REC },
   { label: 'rec_gicv3', variant: 'two LRs with one vINTID', setup: () => ({ s: withEnter(LRS4, RUN, { gicv3_lrs: [lr(27n), 0n, lr(27n)] }), args: [R.rec, RUN] }), x0: X0.REC },
   { label: 'rec_psci', setup: () => ({ s: PSCI_PENDING, args: [R.rec, RUN] }), x0: X0.REC },
-]);
+], { elsewhere: ['exit_pas'] });
 
 describe('RMI_REC_ENTER GICv3 configurations that are valid (A6.1)', () => {
   it('accepts the Host-controlled hcr bits, an LR with EOI, LPIs, and ignores Invalid and unimplemented LRs', () => {
@@ -293,5 +297,10 @@ describe('REC state during and after RMI_REC_ENTER (A2.3.4)', () => {
     expect(r.exitGpf).toBe(true);
     expect(r.state.recs.get(REC_GI)!.state).toBe(RecState.REC_READY);
     expect(r.state.memory.has(granuleIndex(RUN))).toBe(false);
+    // The command's result: X0 = RMI_ERROR_INPUT (1), attributed to the derived rule exit_pas.
+    const hits = new RuleHits();
+    const f = exitGpfFailure(hits);
+    expect([encodeRmiResult(f.code, f.index), f.rule]).toEqual([1n, 'RMI_REC_ENTER/exit_pas']);
+    expect(hits.heldCount(catalogue.byId.get('RMI_REC_ENTER/exit_pas')!)).toBe(1);
   });
 });
