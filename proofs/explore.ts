@@ -37,17 +37,16 @@ export interface Exploration {
  * violations of a state. Stops at the first violation (reported with its path).
  */
 export function explore(initial: RmmState, actions: readonly HostAction[], check: (s: RmmState) => string[], limit: number): Exploration {
-  const seen = new Map<string, { depth: number; path: string }>();
-  let frontier: RmmState[] = [initial];
-  seen.set(stateKey(initial), { depth: 0, path: '' });
+  const seen = new Set<string>([stateKey(initial)]);
+  // Each frontier state travels with what it needs: keyed once, when first seen.
+  let frontier: Array<{ readonly state: RmmState; readonly path: string }> = [{ state: initial, path: '' }];
   let transitions = 0;
   let failures = 0;
   let depth = 0;
   const violations: string[] = [];
   while (frontier.length > 0 && seen.size < limit && violations.length === 0) {
-    const next: RmmState[] = [];
-    for (const s of frontier) {
-      const from = seen.get(stateKey(s))!;
+    const next: Array<{ readonly state: RmmState; readonly path: string }> = [];
+    for (const { state: s, path: from } of frontier) {
       for (const a of actions) {
         transitions++;
         let pre = s;
@@ -55,15 +54,15 @@ export function explore(initial: RmmState, actions: readonly HostAction[], check
         const r = smc(pre, a.regs);
         if (r.failure !== undefined) {
           failures++;
-          if (r.state !== pre) violations.push(`${from.path} ${a.name}: a failed command changed the state`);
+          if (r.state !== pre) violations.push(`${from} ${a.name}: a failed command changed the state`);
           continue;
         }
         const key = stateKey(r.state);
         if (seen.has(key)) continue;
-        const path = `${from.path} ${a.name}`.trim();
-        seen.set(key, { depth: from.depth + 1, path });
+        seen.add(key);
+        const path = `${from} ${a.name}`.trim();
         for (const v of check(r.state)) violations.push(`${path}: ${v}`);
-        next.push(r.state);
+        next.push({ state: r.state, path });
         if (seen.size >= limit) break;
       }
       if (seen.size >= limit || violations.length > 0) break;

@@ -14,7 +14,6 @@
  * @packageDocumentation
  */
 export * from './catalogue/index.js';
-export { decodeCatalogue, catalogueCommand, statusCode } from './catalogue/index.js';
 export { defineCommand, permittedFailures } from './engine/command.js';
 export type { Check, Command, CommandDefinition, CommandResult, FailureImpl, Registers, SpecFailure } from './engine/command.js';
 export { RuleHits, type CommandTally } from './engine/hits.js';
@@ -34,6 +33,7 @@ export * from './model/state.js';
 export * from './model/memory.js';
 export * from './model/measurement.js';
 export * from './abi/smc.js';
+export { RMI_STATUS_NAMES, RsiStatus, PsciStatus, rmiStatusName, decodeRmiResult, rsiStatusName, psciStatusName } from './abi/status.js';
 export { smc, rmiCommands } from './rmi/dispatch.js';
 export { rmiVersion, rmiFeatures, RMI_ABI_VERSION, type VersionCtx, type FeaturesCtx } from './rmi/features.js';
 export { rmiGranuleDelegate, rmiGranuleUndelegate, type GranuleCtx } from './rmi/granule.js';
@@ -43,21 +43,21 @@ export { rmiDataCreate, rmiDataCreateUnknown, rmiDataDestroy, type DataCreateCtx
 export { rmiRttCreate, rmiRttDestroy, rmiRttFold, rmiRttReadEntry, type RttCreateCtx, type RttFoldCtx, type RttLevelInput, type RttReadCtx, type RttReadOutput, type RttStructureCtx } from './rmi/rtt.js';
 export { rmiRttMapUnprotected, rmiRttUnmapUnprotected, type RttMapCtx, type RttMapInput, type RttNsCtx, type RttUnmapInput } from './rmi/rtt-ns.js';
 export { rmiRttInitRipas, rmiRttSetRipas, type RipasRangeCtx, type SetRipasCtx } from './rmi/ripas.js';
-export type { WalkCtx } from './rmi/rtt-args.js';
+export type { LevelWalkCtx, WalkCtx } from './rmi/rtt-args.js';
 export * from './attestation/index.js';
 export { rmiRecEnter, RecEnterFlag, type RecEnterCtx, type RecEnterValues, type RecEntryReport } from './rmi/rec-enter.js';
 export { rmiPsciComplete, psciReturnCodePermitted, type PsciCompleteCtx } from './rmi/psci-complete.js';
 export * from './realm/types.js';
-export { runRec, exitGpfFailure, type RecEnterInput, type RunResult } from './realm/run.js';
+export { recEnterConcluded, runRec, type RecEnterInput, type RunObserver, type RunResult } from './realm/run.js';
 export { realmStep } from './realm/step.js';
 export { realmCall, realmCommands, realmCommandOf, SMCCC_VERSION, CALL_ARG_REGS, type CallStep } from './realm/call.js';
 export { realmAccess, type AccessStep } from './realm/access.js';
 export { recExit, exitFields, type ExitResult } from './realm/exit.js';
 export { gicv3ConfigIsValid, gicv3NumLrs, GICV3_HCR_HOST_BITS } from './realm/gic.js';
-export { protectedTarget, type ProtectedTarget } from './realm/memory.js';
+export { protectedTarget, readBytes, writeBytes, leBytes, leValue, type ProtectedTarget } from './realm/memory.js';
 export type { MemoryCtx } from './rsi/realm-memory.js';
 export * from './realm/esr.js';
-export { RsiStatus, PsciStatus, type RealmCallInput, type RealmCallCtx, type RealmCommand, type RealmOutcome } from './realm/command.js';
+export { type RealmCallInput, type RealmCallCtx, type RealmCommand, type RealmOutcome } from './realm/command.js';
 export { rsiVersion, rsiFeatures, RSI_ABI_VERSION } from './rsi/version.js';
 export { rsiMeasurementRead, rsiMeasurementExtend } from './rsi/measurement.js';
 export { rsiAttestationTokenInit, rsiAttestationTokenContinue } from './rsi/attestation.js';
@@ -66,4 +66,4 @@ export { rsiIpaStateSet, rsiIpaStateGet, addrRangeIsProtected } from './rsi/ipa-
 export { rsiHostCall, HOST_CALL_ALIGN } from './rsi/host-call.js';
 export { psciVersion, psciFeatures, psciAffinityInfo, PSCI_REALM_VERSION, SMCCC_VERSION_FID } from './psci/info.js';
 export { psciCpuSuspend, psciCpuOff, psciCpuOn, psciSystemOff, psciSystemReset } from './psci/power.js';
-export { mpidrEqual, recFromMpidr } from './psci/common.js';
+export { mpidrEqual, recFromMpidr, type PsciTargetCtx } from './psci/common.js';

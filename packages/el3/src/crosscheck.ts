@@ -1,11 +1,12 @@
 /**
  * The GPT cross-check: the RMM keeps its own view of every granule's GPT entry (DEN0137 A2.2.2,
  * the `gpt` attribute of a granule), and EL3 holds the table the hardware checks. The two must
- * agree on every granule at every step; this module lists where they do not.
+ * agree on every granule at every step; this module lists where they do not, over every granule
+ * either side ever changed, or over those one step changed.
  *
  * @packageDocumentation
  */
-import { granuleAddr, granuleAt, gptName, type Gpt as CoreGpt, type GranuleIndex, type RmmState } from '@realmspec/core';
+import { granuleAt, granuleIndex, gptName, hex, granuleAddr, type Gpt as CoreGpt, type GranuleIndex, type PMap, type RmmState } from '@realmspec/core';
 import { coreGptOfGpi, gpiName, type Gpi } from './gpi.js';
 import { gpiAt, type Gpt } from './gpt.js';
 
@@ -27,18 +28,37 @@ export interface GptDisagreement {
 // queries
 // -------------------------------------------------------------------------------------
 
+/** Adds every key of `m` to `out` (in no particular order: sorting is left to the report). */
+function addKeys<V>(out: Set<GranuleIndex>, m: PMap<V>): void {
+  m.some((k) => {
+    out.add(k);
+    return false;
+  });
+}
+
 /** The granules where the two views could differ: every granule either side changed, and the edges of every platform range. */
 function candidates(gpt: Gpt, s: RmmState): Set<GranuleIndex> {
   const out = new Set<GranuleIndex>();
-  for (const [gi] of s.granules.entries()) out.add(gi);
-  for (const [gi] of gpt.entries.entries()) out.add(gi);
+  addKeys(out, s.granules);
+  addKeys(out, gpt.entries);
   // The boot layouts of both come from the platform: compare the first and last granule of each range.
   for (const r of [...s.platform.gpt, ...s.platform.dram]) {
     if (r.size <= 0n) continue;
-    out.add(Number(r.base >> 12n));
-    out.add(Number((r.base + r.size - 1n) >> 12n));
+    out.add(granuleIndex(r.base));
+    out.add(granuleIndex(r.base + r.size - 1n));
   }
   return out;
+}
+
+/** The disagreements among granules `gis`, in granule order (sorted here, where they are few). */
+function disagreementsAt(gpt: Gpt, s: RmmState, gis: Iterable<GranuleIndex>): GptDisagreement[] {
+  const out: GptDisagreement[] = [];
+  for (const gi of gis) {
+    const el3 = gpiAt(gpt, gi);
+    const rmm = granuleAt(s, gi).gpt;
+    if (el3 === undefined || coreGptOfGpi(el3) !== rmm) out.push({ gi, el3, rmm });
+  }
+  return out.length > 1 ? out.sort((a, b) => a.gi - b.gi) : out;
 }
 
 /**
@@ -48,17 +68,38 @@ function candidates(gpt: Gpt, s: RmmState): Set<GranuleIndex> {
  * side has changed since boot agree when the two boot layouts agree, which the range edges check.
  */
 export function gptDisagreements(gpt: Gpt, s: RmmState): GptDisagreement[] {
-  const out: GptDisagreement[] = [];
-  for (const gi of [...candidates(gpt, s)].sort((a, b) => a - b)) {
-    const el3 = gpiAt(gpt, gi);
-    const rmm = granuleAt(s, gi).gpt;
-    if (el3 === undefined || coreGptOfGpi(el3) !== rmm) out.push({ gi, el3, rmm });
-  }
+  return disagreementsAt(gpt, s, candidates(gpt, s));
+}
+
+/**
+ * The granules whose entry changed on either side from (`gpt0`, `s0`) to (`gpt`, `s`), when the
+ * later views were derived from the earlier ones by linear updates (PMap `changedSince`);
+ * undefined when that cannot be told cheaply (then everything must be compared).
+ */
+export function gptChangedGranules(gpt0: Gpt, s0: RmmState, gpt: Gpt, s: RmmState): Set<GranuleIndex> | undefined {
+  if (s.platform !== s0.platform || gpt.pps !== gpt0.pps || gpt.regions !== gpt0.regions) return undefined;
+  const rmm = s.granules.changedSince(s0.granules);
+  const el3 = rmm === undefined ? undefined : gpt.entries.changedSince(gpt0.entries);
+  if (rmm === undefined || el3 === undefined) return undefined;
+  const out = new Set<GranuleIndex>(rmm);
+  for (const gi of el3) out.add(gi);
   return out;
+}
+
+/**
+ * {@link gptDisagreements} after one step from (`gpt0`, `s0`) to (`gpt`, `s`): only the granules
+ * either side changed in the step are compared, in O(changes) rather than O(granules ever
+ * changed). Where the two views agreed before the step, the result is the same as the full
+ * sweep's; an old disagreement the step did not touch is not repeated. Falls back to the full
+ * sweep when the changes cannot be told ({@link gptChangedGranules}).
+ */
+export function gptDisagreementsSince(gpt0: Gpt, s0: RmmState, gpt: Gpt, s: RmmState): GptDisagreement[] {
+  const changed = gptChangedGranules(gpt0, s0, gpt, s);
+  return changed === undefined ? gptDisagreements(gpt, s) : disagreementsAt(gpt, s, changed);
 }
 
 /** One line per disagreement: `granule 0x80001000: EL3 GPI_NS, RMM GPT_REALM`. */
 export function describeDisagreement(d: GptDisagreement): string {
   const el3 = d.el3 === undefined ? 'beyond the PPS' : gpiName[d.el3];
-  return `granule 0x${granuleAddr(d.gi).toString(16)}: EL3 ${el3}, RMM ${gptName[d.rmm]}`;
+  return `granule ${hex(granuleAddr(d.gi))}: EL3 ${el3}, RMM ${gptName[d.rmm]}`;
 }

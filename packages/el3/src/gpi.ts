@@ -55,20 +55,19 @@ export function isGpi(v: number): v is Gpi {
 // conversions
 // -------------------------------------------------------------------------------------
 
+/** DEN0137 C1.8 ↔ Arm ARM D9: the GPI of each of the RMM's abstract GPT entries (GPT_AAP is GPI_ANY). */
+const GPI_OF_CORE_GPT: Readonly<Record<CoreGptValue, Gpi>> = {
+  [CoreGpt.NS]: Gpi.NS,
+  [CoreGpt.REALM]: Gpi.REALM,
+  [CoreGpt.SECURE]: Gpi.SECURE,
+  [CoreGpt.ROOT]: Gpi.ROOT,
+  [CoreGpt.AAP]: Gpi.ANY,
+};
+const CORE_GPT_OF_GPI: ReadonlyMap<Gpi, CoreGptValue> = new Map(Object.values(CoreGpt).map((g) => [GPI_OF_CORE_GPT[g], g]));
+
 /** DEN0137 C1.8 ↔ Arm ARM D9: the GPI that encodes the RMM's abstract GPT entry `g` (GPT_AAP is GPI_ANY). */
 export function gpiOfCoreGpt(g: CoreGptValue): Gpi {
-  switch (g) {
-    case CoreGpt.NS:
-      return Gpi.NS;
-    case CoreGpt.REALM:
-      return Gpi.REALM;
-    case CoreGpt.SECURE:
-      return Gpi.SECURE;
-    case CoreGpt.ROOT:
-      return Gpi.ROOT;
-    case CoreGpt.AAP:
-      return Gpi.ANY;
-  }
+  return GPI_OF_CORE_GPT[g];
 }
 
 /**
@@ -76,18 +75,5 @@ export function gpiOfCoreGpt(g: CoreGptValue): Gpi {
  * GPI_NO_ACCESS, which the RMM specification has no name for.
  */
 export function coreGptOfGpi(g: Gpi): CoreGptValue | undefined {
-  switch (g) {
-    case Gpi.NS:
-      return CoreGpt.NS;
-    case Gpi.REALM:
-      return CoreGpt.REALM;
-    case Gpi.SECURE:
-      return CoreGpt.SECURE;
-    case Gpi.ROOT:
-      return CoreGpt.ROOT;
-    case Gpi.ANY:
-      return CoreGpt.AAP;
-    case Gpi.NO_ACCESS:
-      return undefined;
-  }
+  return CORE_GPT_OF_GPI.get(g);
 }

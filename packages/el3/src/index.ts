@@ -31,6 +31,7 @@ export {
   gtsiUndelegate,
   attestGetRealmKey,
   attestGetPlatToken,
+  rmiReqComplete,
   rmmEl3Smc,
   type RmmEl3Result,
 } from './rmm-el3.js';
@@ -40,14 +41,12 @@ export {
   EL3_PSCI_VERSION,
   isRmiFid,
   isRmmEl3Fid,
-  smcFunctionId,
   routeSmc,
   el3Service,
   el3SwitchWorld,
-  rmiReqComplete,
   el3Smc,
   type SmcRoute,
   type RmmHandler,
   type El3SmcResult,
 } from './smc.js';
-export { gptDisagreements, describeDisagreement, type GptDisagreement } from './crosscheck.js';
+export { gptDisagreements, gptChangedGranules, gptDisagreementsSince, describeDisagreement, type GptDisagreement } from './crosscheck.js';

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { GRANULE_SIZE, SMCCC_NOT_SUPPORTED } from '@realmspec/core';
+import { GRANULE_SIZE, SMCCC_NOT_SUPPORTED, functionId } from '@realmspec/core';
 import { Gpi } from './gpi.js';
 import { gptLookup, withGpi } from './gpt.js';
 import { updateEl3, type El3State } from './state.js';
@@ -18,10 +18,11 @@ import { World, switchWorld } from './world.js';
 
 /**
  * TF-A rmm-el3-comms-spec: function ids of the RMM-EL3 interface (SMC64, standard service range
- * 0x1B0..0x1CF, and RMM_RMI_REQ_COMPLETE at the top of the RMI range).
+ * 0x1B0..0x1CF, and RMM_RMI_REQ_COMPLETE at the top of the RMI range, the one RMI id that comes
+ * from the Realm world: TF-A `RMMD_RMI_REQ_COMPLETE`, handled by `rmmd_rmi_handler`).
  */
 export const RmmEl3Fid = {
-  /** Ends the RMI call in progress and returns to the Non-secure world. */
+  /** Ends the RMI call in progress: its results (X1..X5) go to the Non-secure world as X0..X4. */
   RMM_RMI_REQ_COMPLETE: 0xc400018f,
   /** Moves a granule from the Non-secure PAS to the Realm PAS. */
   RMM_GTSI_DELEGATE: 0xc40001b0,
@@ -138,23 +139,44 @@ export function attestGetPlatToken(el3: El3State, challenge: Uint8Array): RmmEl3
 }
 
 // -------------------------------------------------------------------------------------
-// dispatch
+// end of an RMI call
 // -------------------------------------------------------------------------------------
 
 /**
- * An SMC from the RMM to EL3 on CPU `cpu` (TF-A `rmmd_rmm_el3_handler`): X0 = `regs[0]`, X1.. the
- * arguments; `buffer` stands for the EL3-RMM shared buffer's contents on the call (the challenge
- * of RMM_ATTEST_GET_PLAT_TOKEN). A call from a CPU that is not in the Realm world, or with an id
- * outside the interface, gets SMC_UNK (−1) and changes nothing.
+ * The world switch of TF-A RMM_RMI_REQ_COMPLETE: the RMM ends the RMI call in progress on CPU
+ * `cpu`, and EL3 switches the CPU back to the Non-secure world. A CPU that is not in the Realm
+ * world has no RMI call in progress: the call is refused (RangeError), a bug of the caller.
+ */
+export function rmiReqComplete(el3: El3State, cpu: number): El3State {
+  if (el3.cpus[cpu]?.world !== World.REALM) throw new RangeError(`RMM_RMI_REQ_COMPLETE on CPU ${cpu}, which is not in the Realm world`);
+  return updateEl3(el3, { cpus: switchWorld(el3.cpus, cpu, World.NON_SECURE) });
+}
+
+// -------------------------------------------------------------------------------------
+// dispatch
+// -------------------------------------------------------------------------------------
+
+/** TF-A `rmmd_rmi_handler`: RMM_RMI_REQ_COMPLETE hands X1..X5 to the Non-secure world as X0..X4. */
+const REQ_COMPLETE_RESULTS = 5;
+
+/**
+ * An SMC from the RMM to EL3 on CPU `cpu` (TF-A `rmmd_rmm_el3_handler`, and `rmmd_rmi_handler`
+ * for RMM_RMI_REQ_COMPLETE): X0 = `regs[0]` (its SVE hint ignored), X1.. the arguments; `buffer`
+ * stands for the EL3-RMM shared buffer's contents on the call (the challenge of
+ * RMM_ATTEST_GET_PLAT_TOKEN, X3 bytes). RMM_RMI_REQ_COMPLETE does not return to the RMM: its
+ * `regs` are what the Non-secure world receives. A call from a CPU that is not in the Realm world,
+ * or with an id outside the interface, gets SMC_UNK (−1) and changes nothing.
  */
 export function rmmEl3Smc(el3: El3State, cpu: number, regs: readonly bigint[], buffer: Uint8Array = new Uint8Array(0)): RmmEl3Result {
   // DECISION D-EL3-SHARED-BUF: the EL3-RMM shared buffer is not physical memory in the model: what
   // EL3 writes there is returned as `data`, and what the RMM passes in it is the `buffer` argument.
   const unknown: RmmEl3Result = { el3, regs: [SMCCC_NOT_SUPPORTED], data: undefined };
   if (el3.cpus[cpu]?.world !== World.REALM) return unknown;
-  const fid = Number(BigInt.asUintN(32, regs[0] ?? 0n));
+  const fid = functionId(regs[0] ?? 0n);
   const x1 = regs[1] ?? 0n;
   switch (fid) {
+    case RmmEl3Fid.RMM_RMI_REQ_COMPLETE:
+      return { el3: rmiReqComplete(el3, cpu), regs: regs.slice(1, 1 + REQ_COMPLETE_RESULTS), data: undefined };
     case RmmEl3Fid.RMM_GTSI_DELEGATE:
       return gtsiDelegate(el3, x1);
     case RmmEl3Fid.RMM_GTSI_UNDELEGATE:
@@ -162,7 +184,10 @@ export function rmmEl3Smc(el3: El3State, cpu: number, regs: readonly bigint[], b
     case RmmEl3Fid.RMM_ATTEST_GET_REALM_KEY:
       return attestGetRealmKey(el3, regs[3] ?? 0n);
     case RmmEl3Fid.RMM_ATTEST_GET_PLAT_TOKEN:
-      return attestGetPlatToken(el3, buffer.subarray(0, Number(regs[3] ?? 0n)));
+      // DECISION D-EL3-CHALLENGE-SIZE: `buffer` is exactly the challenge the RMM put in the shared
+      // buffer; X3 (its size) must equal its length, else E_RMM_INVAL: neither side truncates.
+      if ((regs[3] ?? 0n) !== BigInt(buffer.length)) return result(el3, RmmEl3Status.E_RMM_INVAL);
+      return attestGetPlatToken(el3, buffer);
     case RmmEl3Fid.RMM_BOOT_COMPLETE: {
       // The RMM's boot is over on this CPU: EL3 returns it to the Non-secure world.
       const cpus = switchWorld(el3.cpus, cpu, World.NON_SECURE);

@@ -7,8 +7,8 @@
  *
  * @packageDocumentation
  */
-import { SMCCC_NOT_SUPPORTED, SMCCC_SVE_HINT } from '@realmspec/core';
-import { rmmEl3Smc } from './rmm-el3.js';
+import { SMCCC_NOT_SUPPORTED, functionId } from '@realmspec/core';
+import { RmmEl3Fid, rmmEl3Smc } from './rmm-el3.js';
 import { updateEl3, type El3State } from './state.js';
 import { World, switchWorld } from './world.js';
 
@@ -37,7 +37,7 @@ export const EL3_PSCI_VERSION = 0x1_0001n;
 export type SmcRoute =
   /** An RMI call from the Non-secure world: forwarded to the RMM (Realm world). */
   | 'rmi'
-  /** An RMM-EL3 call from the Realm world: served by EL3 ({@link rmmEl3Smc}). */
+  /** An RMM-EL3 call (or RMM_RMI_REQ_COMPLETE) from the Realm world: served by EL3 ({@link rmmEl3Smc}). */
   | 'rmm-el3'
   /** A standard call EL3 answers itself ({@link El3Fid}). */
   | 'el3'
@@ -87,19 +87,18 @@ export function isRmmEl3Fid(fid: number): boolean {
 // routing
 // -------------------------------------------------------------------------------------
 
-/** W0 of X0 without the SMCCC v1.3 SVE hint (bit 16). */
-export function smcFunctionId(x0: bigint): number {
-  return (Number(x0 & 0xffff_ffffn) & ~SMCCC_SVE_HINT) >>> 0;
-}
-
 /**
  * TF-A `rmmd_rmi_handler` / `rmmd_rmm_el3_handler` and the standard service table: where an SMC
- * with function id `fid` from world `from` goes. RMI calls are forwarded only from the
- * Non-secure world and RMM-EL3 calls served only from the Realm world; from anywhere else
- * they are unknown (SMC_UNK).
+ * with function id `fid` (SVE hint cleared, core `functionId`) from world `from` goes. RMI calls
+ * are forwarded only from the Non-secure world; from the Realm world the one RMI id EL3 handles is
+ * RMM_RMI_REQ_COMPLETE. RMM-EL3 calls are served only from the Realm world. Anything else from
+ * those worlds is unknown (SMC_UNK).
  */
 export function routeSmc(from: World, fid: number): SmcRoute {
-  if (isRmiFid(fid)) return from === World.NON_SECURE ? 'rmi' : 'unknown';
+  if (isRmiFid(fid)) {
+    if (from === World.NON_SECURE) return 'rmi';
+    return from === World.REALM && fid === RmmEl3Fid.RMM_RMI_REQ_COMPLETE ? 'rmm-el3' : 'unknown';
+  }
   if (isRmmEl3Fid(fid)) return from === World.REALM ? 'rmm-el3' : 'unknown';
   if ((fid === El3Fid.SMCCC_VERSION || fid === El3Fid.PSCI_VERSION) && from !== World.ROOT) return 'el3';
   return 'unknown';
@@ -121,25 +120,18 @@ export function el3SwitchWorld(el3: El3State, cpu: number, to: World): El3State 
 }
 
 /**
- * TF-A RMM_RMI_REQ_COMPLETE: the RMM ends the RMI call in progress on CPU `cpu`; EL3 switches the
- * CPU back to the Non-secure world, which receives `regs`. A CPU that is not in the Realm world
- * has no RMI call in progress: the call is refused (RangeError), a bug of the caller.
- */
-export function rmiReqComplete(el3: El3State, cpu: number): El3State {
-  if (el3.cpus[cpu]?.world !== World.REALM) throw new RangeError(`RMM_RMI_REQ_COMPLETE on CPU ${cpu}, which is not in the Realm world`);
-  return el3SwitchWorld(el3, cpu, World.NON_SECURE);
-}
-
-/**
- * An SMC on CPU `cpu` from the world that CPU runs, with X0..Xn = `regs`. An RMI call from the
- * Non-secure world switches the CPU to the Realm world, runs `handler` (the RMM) on `rmm`, and
- * returns with RMM_RMI_REQ_COMPLETE; an RMM-EL3 call from the Realm world is served by EL3; EL3
- * answers its own services; anything else gets SMCCC_NOT_SUPPORTED and changes nothing.
+ * An SMC on CPU `cpu` from the world that CPU runs (Non-secure, Secure, or Root before boot),
+ * with X0..Xn = `regs`. An RMI call from the Non-secure world switches the CPU to the Realm
+ * world, runs `handler` (the RMM) on `rmm`, and returns when the RMM ends it with
+ * RMM_RMI_REQ_COMPLETE (its results, at most X0..X4, reach the caller); EL3 answers its own
+ * services; anything else gets SMCCC_NOT_SUPPORTED and changes nothing. The RMM's own calls to
+ * EL3 are made with {@link rmmEl3Smc} from inside `handler`: a CPU in the Realm world making an
+ * RMM-EL3 call here is a bug of the caller (RangeError).
  */
 export function el3Smc<S>(el3: El3State, cpu: number, regs: readonly bigint[], rmm: S, handler: RmmHandler<S>): El3SmcResult<S> {
   const c = el3.cpus[cpu];
   if (c === undefined) throw new RangeError(`el3Smc: no CPU ${cpu} (the machine has ${el3.cpus.length})`);
-  const fid = smcFunctionId(regs[0] ?? 0n);
+  const fid = functionId(regs[0] ?? 0n);
   const route = routeSmc(c.world, fid);
   switch (route) {
     case 'rmi': {
@@ -148,12 +140,16 @@ export function el3Smc<S>(el3: El3State, cpu: number, regs: readonly bigint[], r
       // SMCCC_NOT_SUPPORTED for the ones it lacks (DECISIONS D-FID).
       const entered = el3SwitchWorld(el3, cpu, World.REALM);
       const r = handler(entered, rmm, regs);
-      return { el3: rmiReqComplete(r.el3, cpu), rmm: r.rmm, regs: r.regs, route };
+      if (r.el3.cpus[cpu]?.world !== World.REALM) throw new RangeError(`el3Smc: the RMM left CPU ${cpu} outside the Realm world during an RMI call`);
+      // The RMM ends the call with RMM_RMI_REQ_COMPLETE, its results in X1..X5 (TF-A rmmd_rmi_handler).
+      const done = rmmEl3Smc(r.el3, cpu, [BigInt(RmmEl3Fid.RMM_RMI_REQ_COMPLETE), ...r.regs]);
+      return { el3: done.el3, rmm: r.rmm, regs: done.regs, route };
     }
-    case 'rmm-el3': {
-      const r = rmmEl3Smc(el3, cpu, regs);
-      return { el3: r.el3, rmm, regs: r.regs, route };
-    }
+    case 'rmm-el3':
+      // DECISION D-EL3-RMM-ENTRY: the RMM runs inside the RMI handler and calls EL3 through
+      // rmmEl3Smc (boot, GTSI, attestation), which takes the shared buffer and returns what EL3
+      // wrote there; el3Smc has neither, so it does not serve the Realm world's RMM-EL3 calls.
+      throw new RangeError(`el3Smc: CPU ${cpu} is in the Realm world; the RMM calls EL3 with rmmEl3Smc`);
     case 'el3':
       return { el3, rmm, regs: el3Service(fid), route };
     case 'unknown':

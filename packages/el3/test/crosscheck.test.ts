@@ -37,3 +37,36 @@ describe('GPT cross-check (EL3 GPT against the RMM view, DEN0137 A2.2.2)', () =>
     expect(_.gptDisagreements(_.makeGpt(s.platform), s)).toEqual([{ gi: 2 ** 36, el3: undefined, rmm: Gpt.NS }]);
   });
 });
+
+describe('GPT cross-check of one step (only the granules the step changed)', () => {
+  it('finds what the full sweep finds when the views agreed before the step', () => {
+    const s0 = initialState(platform);
+    const gpt0 = _.makeGpt(platform);
+    const s1 = delegated(s0, 0x8000_0000n);
+    expect(_.gptChangedGranules(gpt0, s0, gpt0, s1)).toEqual(new Set([0x80000]));
+    expect(_.gptDisagreementsSince(gpt0, s0, gpt0, s1)).toEqual(_.gptDisagreements(gpt0, s1));
+    const gpt1 = _.withGpi(gpt0, 0x80000, _.Gpi.REALM);
+    expect(_.gptDisagreementsSince(gpt0, s0, gpt1, s1)).toEqual([]);
+    const gpt2 = _.withGpi(gpt1, 0x80007, _.Gpi.REALM);
+    expect(_.gptChangedGranules(gpt1, s1, gpt2, s1)).toEqual(new Set([0x80007]));
+    expect(_.gptDisagreementsSince(gpt1, s1, gpt2, s1).map((d) => d.gi)).toEqual([0x80007]);
+  });
+
+  it('does not repeat a disagreement the step did not touch; the full sweep still has it', () => {
+    const s0 = delegated(initialState(platform), 0x8000_0000n);
+    const gpt0 = _.makeGpt(platform);
+    const s1 = delegated(s0, 0x8000_1000n);
+    const gpt1 = _.withGpi(gpt0, 0x80001, _.Gpi.REALM);
+    expect(_.gptDisagreementsSince(gpt0, s0, gpt1, s1)).toEqual([]);
+    expect(_.gptDisagreements(gpt1, s1).map((d) => d.gi)).toEqual([0x80000]);
+  });
+
+  it('falls back to the full sweep when the states are not one derived from the other', () => {
+    const a = delegated(initialState(platform), 0x8000_0000n);
+    const b = delegated(initialState(platform), 0x8000_2000n);
+    const gpt = _.makeGpt(platform);
+    expect(_.gptChangedGranules(gpt, a, gpt, b)).toBeUndefined();
+    expect(_.gptDisagreementsSince(gpt, a, gpt, b)).toEqual(_.gptDisagreements(gpt, b));
+    expect(_.gptChangedGranules(gpt, initialState(platform), gpt, initialState(makePlatform()))).toBeUndefined();
+  });
+});

@@ -3,8 +3,16 @@ import { Gpt } from '@realmspec/core';
 import * as _ from '../src/index.js';
 
 describe('GPI encodings (Arm ARM D9, TF-A gpt_rme.h)', () => {
-  it('are the architecture values', () => {
-    expect(_.Gpi).toEqual({ NO_ACCESS: 0b0000, SECURE: 0b1000, NS: 0b1001, ROOT: 0b1010, REALM: 0b1011, ANY: 0b1111 });
+  it('are the architecture values: 0b10 then the {NSE, NS} of the one PAS permitted; none 0b0000, all 0b1111', () => {
+    // The security states' {NSE, NS} encodings are those of their own PAS (Arm ARM D9).
+    expect(_.Gpi.SECURE).toBe(0b1000 | _.World.SECURE);
+    expect(_.Gpi.NS).toBe(0b1000 | _.World.NON_SECURE);
+    expect(_.Gpi.ROOT).toBe(0b1000 | _.World.ROOT);
+    expect(_.Gpi.REALM).toBe(0b1000 | _.World.REALM);
+    expect(_.Gpi.NO_ACCESS).toBe(0);
+    expect(_.Gpi.ANY).toBe(0xf);
+    expect(Object.keys(_.Gpi)).toHaveLength(6);
+    expect(Object.keys(_.gpiName).map(Number).sort((a, b) => a - b)).toEqual(Object.values(_.Gpi).sort((a, b) => a - b));
   });
 
   it('isGpi accepts exactly the six encodings', () => {

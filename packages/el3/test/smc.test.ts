@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
-import { makePlatform, SMCCC_NOT_SUPPORTED } from '@realmspec/core';
+import { functionId, makePlatform, SMCCC_NOT_SUPPORTED, SMCCC_SVE_HINT } from '@realmspec/core';
 import * as _ from '../src/index.js';
 
 const W = _.World;
@@ -19,7 +19,6 @@ describe('function id classes (TF-A is_rmi_fid / is_rmm_el3_fid)', () => {
     expect(_.isRmiFid(0xc4000190)).toBe(false); // RSI_VERSION
     expect(_.isRmiFid(0x84000150)).toBe(false); // SMC32
     expect(_.isRmiFid(0xc4020151)).toBe(false); // bits 23:17 set
-    expect(_.smcFunctionId(0xffff_ffff_c401_0151n)).toBe(0xc4000151); // SVE hint and X0[63:32] dropped
   });
 
   it('RMM-EL3 is SMC64 standard-service 0x1B0..0x1CF', () => {
@@ -41,6 +40,21 @@ describe('routing by function id and calling world', () => {
     expect(_.routeSmc(W.NON_SECURE, 0x80000000)).toBe('el3');
     expect(_.routeSmc(W.SECURE, 0x84000000)).toBe('el3');
     expect(_.routeSmc(W.NON_SECURE, 0xc4000190)).toBe('unknown');
+    // RMM_RMI_REQ_COMPLETE is the one RMI id EL3 takes from the Realm world (TF-A rmmd_rmi_handler).
+    expect(_.routeSmc(W.REALM, 0xc400018f)).toBe('rmm-el3');
+    expect(_.routeSmc(W.NON_SECURE, 0xc400018f)).toBe('rmi');
+    expect(_.routeSmc(W.SECURE, 0xc400018f)).toBe('unknown');
+  });
+
+  it('an id with the SVE hint set (and X0[63:32] set) routes as the id without it', () => {
+    for (const w of [W.SECURE, W.NON_SECURE, W.ROOT, W.REALM]) {
+      for (const fid of [0xc4000151, 0xc400018f, 0xc40001b0, 0xc40001cf, 0x80000000, 0x84000000, 0xc4000190]) {
+        const x0 = (0xffff_ffffn << 32n) | BigInt((fid | SMCCC_SVE_HINT) >>> 0);
+        expect(_.routeSmc(w, functionId(x0))).toBe(_.routeSmc(w, fid));
+      }
+    }
+    const hinted = _.el3Smc(nsMachine(), 0, [0xc4010150n], 0, (el3, n) => ({ el3, rmm: n + 1, regs: [0n] }));
+    expect(hinted).toMatchObject({ route: 'rmi', rmm: 1, regs: [0n] });
   });
 
   it('EL3 answers SMCCC_VERSION 1.2 and PSCI_VERSION 1.1 itself', () => {
@@ -58,6 +72,23 @@ describe('routing by function id and calling world', () => {
     expect(r).toMatchObject({ route: 'rmi', rmm: 1, regs: [0n, 0x10000n] });
     expect(r.el3.cpus[1]).toEqual({ world: W.NON_SECURE, switches: 3 });
     expect(r.el3.cpus[0]).toEqual({ world: W.NON_SECURE, switches: 1 });
+  });
+
+  it("the RMM's results reach the caller through RMM_RMI_REQ_COMPLETE: X0..X4 at most", () => {
+    const r = _.el3Smc(nsMachine(), 0, [0xc4000150n], 0, (el3, n) => ({ el3, rmm: n, regs: [0n, 1n, 2n, 3n, 4n, 5n] }));
+    expect(r.regs).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(() => _.el3Smc(nsMachine(), 0, [0xc4000150n], 0, (el3, n) => ({ el3: _.el3SwitchWorld(el3, 0, W.NON_SECURE), rmm: n, regs: [0n] }))).toThrow(RangeError);
+  });
+
+  it("is not the RMM's way to EL3: an RMM-EL3 call from the Realm world is refused (RangeError)", () => {
+    const inRealm = _.el3SwitchWorld(nsMachine(), 0, W.REALM);
+    const never = (): never => {
+      throw new Error('the RMM must not run');
+    };
+    for (const fid of Object.values(_.RmmEl3Fid)) expect(() => _.el3Smc(inRealm, 0, [BigInt(fid), 0x8000_0000n], 0, never)).toThrow(/rmmEl3Smc/);
+    // Other ids from the Realm world: RMI calls are SMC_UNK (TF-A), EL3's services are answered.
+    expect(_.el3Smc(inRealm, 0, [0xc4000151n], 0, never)).toMatchObject({ route: 'unknown', regs: [SMCCC_NOT_SUPPORTED] });
+    expect(_.el3Smc(inRealm, 0, [0x80000000n], 0, never)).toMatchObject({ route: 'el3', regs: [0x10002n] });
   });
 
   it('an unknown id gets SMCCC_NOT_SUPPORTED and reaches no one', () => {

@@ -9,8 +9,7 @@
  *
  * @packageDocumentation
  */
-import { createHash } from 'node:crypto';
-import type { SwComponent } from '@realmspec/core';
+import { hashWith, type SwComponent } from '@realmspec/core';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -45,9 +44,8 @@ export const FIRMWARE_IMAGES: readonly FirmwareImage[] = [
 // measurement
 // -------------------------------------------------------------------------------------
 
-function sha256Text(s: string): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(s, 'utf8').digest());
-}
+/** SHA-256 of the UTF-8 text `s`. */
+const sha256Text = (s: string): Uint8Array => hashWith('sha-256', new TextEncoder().encode(s));
 
 /** The measurement of one image. */
 export function measureImage(image: FirmwareImage): SwComponent {

@@ -6,7 +6,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { PlatformLifecycle, formatValidationErrors, isPlatformLifecycle } from '@realmspec/core';
+import { LifecycleCodec as CoreLifecycleCodec, PlatformLifecycle, formatValidationErrors, hexBytes, isPlatformLifecycle } from '@realmspec/core';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -34,23 +34,6 @@ export interface HesConfigError {
 // codecs
 // -------------------------------------------------------------------------------------
 
-/** Bytes written as hex (optional `0x`, even number of digits), `min`..`max` bytes long. */
-export function hexBytes(min: number, max: number): t.Type<Uint8Array, string, unknown> {
-  const what = `hex text of ${min}..${max} bytes`;
-  return new t.Type<Uint8Array, string, unknown>(
-    'HexBytes',
-    (u): u is Uint8Array => u instanceof Uint8Array && u.length >= min && u.length <= max,
-    (u, c) => {
-      if (typeof u !== 'string') return t.failure(u, c, what);
-      const digits = u.startsWith('0x') || u.startsWith('0X') ? u.slice(2) : u;
-      if (!/^(?:[0-9a-fA-F]{2})*$/.test(digits)) return t.failure(u, c, `${what} (an even number of hex digits)`);
-      const n = digits.length / 2;
-      return n < min || n > max ? t.failure(u, c, what) : t.success(new Uint8Array(Buffer.from(digits, 'hex')));
-    },
-    (b) => Buffer.from(b).toString('hex'),
-  );
-}
-
 type LifecycleName = keyof typeof PlatformLifecycle;
 const lifecycleNames = Object.keys(PlatformLifecycle) as LifecycleName[];
 
@@ -59,8 +42,9 @@ export const LifecycleCodec = new t.Type<number, number, unknown>(
   'Lifecycle',
   (u): u is number => typeof u === 'number' && isPlatformLifecycle(u),
   (u, c) => {
-    if (typeof u === 'number') return isPlatformLifecycle(u) ? t.success(u) : t.failure(u, c, 'a lifecycle value 0x0000..0x60ff with bits 11:8 zero');
+    // A name stands for its value; a number goes through the platform token's own lifecycle check.
     if (typeof u === 'string' && (lifecycleNames as string[]).includes(u)) return t.success(PlatformLifecycle[u as LifecycleName]);
+    if (typeof u === 'number') return CoreLifecycleCodec.validate(u, c);
     return t.failure(u, c, `a lifecycle value or one of ${lifecycleNames.join(', ')}`);
   },
   t.identity,
@@ -77,7 +61,8 @@ export const HesConfigCodec = t.exact(
   'HesConfig',
 );
 
-const allowed = new Set(['seed', 'lifecycle', 'platformConfig', 'verificationService']);
+/** The fields {@link HesConfigCodec} knows (`t.exact` strips the others; they are rejected first). */
+const allowed: ReadonlySet<string> = new Set(Object.keys(HesConfigCodec.type.props));
 
 /** Decodes external HES configuration, e.g. `{ "seed": "00ff…", "lifecycle": "SECURED" }`. */
 export function decodeHesConfig(u: unknown): E.Either<HesConfigError, HesOptions> {

@@ -7,12 +7,14 @@
  *
  * @packageDocumentation
  */
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import {
   PLATFORM_PROFILE,
   PlatformLifecycle,
+  RAK_HASH_ALGO,
   coseSign1,
   encodeCoseKeyP384,
+  hashWith,
   platformTokenPayload,
   type AttestationPort,
   type PlatformClaims,
@@ -27,7 +29,7 @@ import { DEFAULT_SEED, deriveP384Key } from './keys.js';
 // -------------------------------------------------------------------------------------
 
 /** The implementation id claim: SHA-256 of the UTF-8 text `realmspec emulated HES CCA platform v1`. */
-export const IMPLEMENTATION_ID: Uint8Array = new Uint8Array(createHash('sha256').update('realmspec emulated HES CCA platform v1', 'utf8').digest());
+export const IMPLEMENTATION_ID: Uint8Array = hashWith('sha-256', new TextEncoder().encode('realmspec emulated HES CCA platform v1'));
 
 /** The platform config claim by default: four zero bytes (no optional system properties). */
 export const DEFAULT_PLATFORM_CONFIG: Uint8Array = new Uint8Array(4);
@@ -69,10 +71,6 @@ export interface Hes {
 // constructors
 // -------------------------------------------------------------------------------------
 
-function sha256(b: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(b).digest());
-}
-
 /** The IAK public key (SEC1, uncompressed) as SPKI PEM, through node:crypto's JWK import. */
 export function p384PublicPem(point: Uint8Array): string {
   const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
@@ -86,7 +84,7 @@ export function bootHes(options: HesOptions = {}): Hes {
   const iak = deriveP384Key(seed, 'IAK');
   const rak = deriveP384Key(seed, 'RAK');
   const rakPublicKey = encodeCoseKeyP384(rak.publicKey);
-  const instanceId = new Uint8Array([0x01, ...sha256(iak.publicKey)]);
+  const instanceId = new Uint8Array([0x01, ...hashWith('sha-256', iak.publicKey)]);
   const lifecycle = options.lifecycle ?? PlatformLifecycle.SECURED;
   const platformConfig = (options.platformConfig ?? DEFAULT_PLATFORM_CONFIG).slice();
   const verificationService = options.verificationService;
@@ -108,7 +106,7 @@ export function bootHes(options: HesOptions = {}): Hes {
     };
   };
   const platformToken = (challenge: Uint8Array): Uint8Array => coseSign1(platformTokenPayload(platformClaims(challenge)), iak.privateKey);
-  const boundToken = platformToken(sha256(rakPublicKey));
+  const boundToken = platformToken(hashWith(RAK_HASH_ALGO, rakPublicKey));
 
   return {
     seed,

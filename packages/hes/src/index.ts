@@ -18,4 +18,4 @@
 export { bootHes, p384PublicPem, DEFAULT_PLATFORM_CONFIG, IMPLEMENTATION_ID, PLATFORM_HASH_ALGO, type Hes } from './hes.js';
 export { bootMeasurements, measureImage, FIRMWARE_IMAGES, type FirmwareImage } from './boot.js';
 export { DEFAULT_SEED, KEY_DERIVATION_SALT, deriveP384Key, keyDerivationInfo, type KeyLabel, type P384KeyPair } from './keys.js';
-export { decodeHesConfig, hexBytes, HesConfigCodec, LifecycleCodec, type HesConfigError, type HesOptions } from './config.js';
+export { decodeHesConfig, HesConfigCodec, LifecycleCodec, type HesConfigError, type HesOptions } from './config.js';

@@ -9,7 +9,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { p384 } from '@noble/curves/nist.js';
-import { decodePlatform, defaultPlatform, encodeCoseKeyP384, hashWith, initialState, withAttestation, type AttestationPort, type Platform, type RuleHits } from '@realmspec/core';
+import { RAK_HASH_ALGO, decodePlatform, defaultPlatform, encodeCoseKeyP384, functionId, hashWith, initialState, withAttestation, type AttestationPort, type Platform, type RuleHits } from '@realmspec/core';
 import { ECC_SECP384R1, RmmEl3Fid, World, bootEl3, el3SwitchWorld, rmmEl3FidName, rmmEl3Smc, rmmEl3StatusName, type El3State } from '@realmspec/el3';
 import { bootHes, decodeHesConfig } from '@realmspec/hes';
 import { Index } from './codecs.js';
@@ -54,7 +54,7 @@ function rmmBoot(el3: El3State, cpu: number, cold: boolean, steps: Step[]): { el
     const r = rmmEl3Smc(e, cpu, regs, buffer);
     e = r.el3;
     const status = rmmEl3StatusName.get(Number(BigInt.asIntN(64, r.regs[0] ?? 0n))) ?? 'SMC_UNK';
-    steps.push({ actor: 'el3', kind: 'rmm-el3', cpu, call: rmmEl3FidName.get(Number(regs[0])) ?? 'unknown', pa: undefined, status, gpi: undefined });
+    steps.push({ actor: 'el3', kind: 'rmm-el3', cpu, call: rmmEl3FidName.get(functionId(regs[0] ?? 0n)) ?? 'unknown', pa: undefined, status, gpi: undefined });
     return r.regs[0] === 0n ? r.data : undefined;
   };
   let port: AttestationPort | undefined;
@@ -64,7 +64,7 @@ function rmmBoot(el3: El3State, cpu: number, cold: boolean, steps: Step[]): { el
       // TF-RMM derives the public key from the scalar and asks for a platform token bound to
       // SHA-256 of its COSE_Key (DEN0137 A7.2.3.2.2, DECISIONS D-TOKEN-CLAIMS).
       const rakPublicKey = encodeCoseKeyP384(p384.getPublicKey(rak, false));
-      const challenge = hashWith('sha-256', rakPublicKey);
+      const challenge = hashWith(RAK_HASH_ALGO, rakPublicKey);
       const token = call([BigInt(RmmEl3Fid.RMM_ATTEST_GET_PLAT_TOKEN), 0n, 0n, BigInt(challenge.length)], challenge);
       if (token !== undefined) port = { rakPrivateKey: rak, rakPublicKey, platformToken: token };
     }

@@ -7,53 +7,47 @@
  * @packageDocumentation
  */
 import * as t from 'io-ts';
+import { HexBytes, U64 } from '@realmspec/core';
 
 // -------------------------------------------------------------------------------------
 // scalars
 // -------------------------------------------------------------------------------------
 
-const TWO_64 = 1n << 64n;
-
-function u64From(u: unknown, c: t.Context, what: string): t.Validation<bigint> {
-  if (typeof u === 'bigint') return u >= 0n && u < TWO_64 ? t.success(u) : t.failure(u, c, `${what} in [0, 2^64)`);
-  if (typeof u === 'number') return Number.isSafeInteger(u) && u >= 0 ? t.success(BigInt(u)) : t.failure(u, c, `${what}: a non-negative integer below 2^53`);
-  if (typeof u === 'string' && (/^0[xX][0-9a-fA-F]+$/.test(u) || /^[0-9]+$/.test(u))) {
-    const v = BigInt(u);
-    return v < TWO_64 ? t.success(v) : t.failure(u, c, `${what} below 2^64`);
-  }
-  return t.failure(u, c, `${what}: a bigint, an integer, or "0x…" hex / decimal text`);
+/**
+ * Core's {@link U64} (a bigint, a safe non-negative integer, or `0x…` hex or decimal text)
+ * restricted to the values `ok` accepts, its failures described as `what`.
+ */
+function u64Refinement(name: string, what: string, ok: (v: bigint) => boolean, notOk: string): t.Type<bigint, string, unknown> {
+  return new t.Type<bigint, string, unknown>(
+    name,
+    (u): u is bigint => U64.is(u) && ok(u),
+    (u, c) => {
+      const r = U64.validate(u, c);
+      if (r._tag === 'Left') return t.failure(u, c, `${what}: ${r.left[0]?.message ?? 'a 64-bit value'}`);
+      return ok(r.right) ? r : t.failure(u, c, notOk);
+    },
+    U64.encode,
+  );
 }
 
-/** A 64-bit value: a bigint, a safe non-negative integer, or `0x…` hex or decimal text. */
-export const U64 = new t.Type<bigint, bigint, unknown>('U64', (u): u is bigint => typeof u === 'bigint' && u >= 0n && u < TWO_64, (u, c) => u64From(u, c, 'a 64-bit value'), (v) => v);
+/** A physical or intermediate physical address: any 64-bit value (core {@link U64}). */
+export const Address = u64Refinement('Address', 'an address', () => true, 'an address');
 
-/** A physical or intermediate physical address (a 64-bit value). */
-export const Address = new t.Type<bigint, bigint, unknown>('Address', U64.is, (u, c) => u64From(u, c, 'an address'), (v) => v);
-
-/** A size in bytes: a 64-bit value greater than zero. */
-export const Size = new t.Type<bigint, bigint, unknown>(
-  'Size',
-  (u): u is bigint => U64.is(u) && u > 0n,
-  (u, c) => {
-    const r = u64From(u, c, 'a size in bytes');
-    return r._tag === 'Right' && r.right === 0n ? t.failure(u, c, 'a size greater than zero') : r;
-  },
-  (v) => v,
-);
+/** A size in bytes: a 64-bit value (core {@link U64}) greater than zero. */
+export const Size = u64Refinement('Size', 'a size in bytes', (v) => v > 0n, 'a size greater than zero');
 
 /** A small non-negative integer (CPU numbers, REC indexes, counts). */
 export const Index = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'a non-negative integer');
 
-/** A byte image: a Uint8Array, or hex text (`0x` optional, an even number of digits, `_` and spaces ignored). */
+/** A byte image: a Uint8Array, or hex text (core {@link HexBytes}: `0x` optional, an even number of digits), `_` and whitespace ignored. */
 export const Bytes = new t.Type<Uint8Array, Uint8Array, unknown>(
   'Bytes',
   (u): u is Uint8Array => u instanceof Uint8Array,
   (u, c) => {
     if (u instanceof Uint8Array) return t.success(u);
     if (typeof u !== 'string') return t.failure(u, c, 'bytes: a Uint8Array or hex text');
-    const h = u.replace(/^0[xX]/, '').replace(/[\s_]/g, '');
-    if (!/^([0-9a-fA-F]{2})*$/.test(h)) return t.failure(u, c, 'hex text with an even number of hex digits');
-    return t.success(Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16)));
+    const r = HexBytes.validate(u.replace(/[\s_]/g, ''), c);
+    return r._tag === 'Right' ? r : t.failure(u, c, 'hex text with an even number of hex digits');
   },
   (v) => v,
 );

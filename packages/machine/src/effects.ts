@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-import { InternalError, granuleIndex, type GranuleIndex, type RmmState } from '@realmspec/core';
+import { InternalError, granuleAddr, granuleIndex, hex, type GranuleIndex, type RmmState } from '@realmspec/core';
 import { RmmEl3Fid, gpiAt, rmmEl3FidName, rmmEl3Smc, rmmEl3StatusName, type El3State } from '@realmspec/el3';
 import { scrubGranule } from '@realmspec/memory';
 import type { Step } from './steps.js';
@@ -90,7 +90,7 @@ export function runEffects(el3: El3State, core: RmmState, cpu: number, effects: 
   for (const fx of effects) {
     if (fx.kind === 'scrub') {
       const r = scrubGranule(s, fx.gi);
-      if (r.changed) divergences.push(`granule 0x${(BigInt(fx.gi) << 12n).toString(16)} was not wiped by the RMM model where DEN0137 A2.2.4 requires it; scrubbed`);
+      if (r.changed) divergences.push(`granule ${hex(granuleAddr(fx.gi))} was not wiped by the RMM model where DEN0137 A2.2.4 requires it; scrubbed`);
       s = r.state;
       continue;
     }
@@ -99,7 +99,7 @@ export function runEffects(el3: El3State, core: RmmState, cpu: number, effects: 
     const r = rmmEl3Smc(e, cpu, [BigInt(fx.fid), fx.pa]);
     const status = rmmEl3StatusName.get(Number(BigInt.asIntN(64, r.regs[0] ?? 0n))) ?? 'SMC_UNK';
     const call = rmmEl3FidName.get(fx.fid) ?? 'RMM_GTSI';
-    if (r.regs[0] !== 0n) throw new InternalError(`EL3 refused ${call}(0x${fx.pa.toString(16)}) with ${status} after the RMM model made the transition: the GPT views diverged`);
+    if (r.regs[0] !== 0n) throw new InternalError(`EL3 refused ${call}(${hex(fx.pa)}) with ${status} after the RMM model made the transition: the GPT views diverged`);
     e = r.el3;
     const after = gpiAt(e.gpt, gi);
     steps.push({ actor: 'el3', kind: 'rmm-el3', cpu, call, pa: fx.pa, status, gpi: before === undefined || after === undefined ? undefined : [before, after] });

@@ -9,7 +9,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { formatValidationErrors } from '@realmspec/core';
+import { formatValidationErrors, hex } from '@realmspec/core';
 import { describeGpf, type MemoryFault } from '@realmspec/memory';
 
 // -------------------------------------------------------------------------------------
@@ -101,9 +101,9 @@ export function describeHostError(e: HostError): string {
     case 'invalid':
       return `${e.what}: ${e.message}`;
     case 'rmi':
-      return `${e.call} failed: ${e.status}${e.rule === undefined ? '' : ` (${e.rule})`}, X0 = 0x${e.x0.toString(16)}`;
+      return `${e.call} failed: ${e.status}${e.rule === undefined ? '' : ` (${e.rule})`}, X0 = ${hex(e.x0)}`;
     case 'memory':
-      return e.fault.kind === 'gpf' ? describeGpf(e.fault) : `access to the RMM's own ${e.fault.state} granule at 0x${e.fault.pa.toString(16)}`;
+      return e.fault.kind === 'gpf' ? describeGpf(e.fault) : `access to the RMM's own ${e.fault.state} granule at ${hex(e.fault.pa)}`;
     case 'no-memory':
       return `the Host needs ${e.needed} free granules and has ${e.available}`;
   }

@@ -7,9 +7,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { GRANULE_SIZE } from '@realmspec/core';
+import { GRANULE_SIZE, U64, hex } from '@realmspec/core';
 import { Pas, physRead, physWrite } from '@realmspec/memory';
-import { Address, Bytes, Index, RealmScriptCodec, U64 } from './codecs.js';
+import { Address, Bytes, Index, RealmScriptCodec } from './codecs.js';
 import { decodeWith, invalid, type HostResult } from './errors.js';
 import { ensureTables } from './rtt.js';
 import { runSession } from './session.js';
@@ -95,11 +95,11 @@ export function mapShared(m: Machine, spec: unknown): HostResult<Machine, Shared
   const d = decodeWith(MapSharedCodec, 'mapShared', spec);
   if (E.isLeft(d)) return d;
   const realm = hostRealm(m, d.right.rd);
-  if (realm === undefined) return E.left(invalid('rd', `the Host launched no Realm with its RD at 0x${d.right.rd.toString(16)}`));
+  if (realm === undefined) return E.left(invalid('rd', `the Host launched no Realm with its RD at ${hex(d.right.rd)}`));
   const top = 1n << BigInt(realm.ipaWidth - 1);
   const ipa = d.right.ipa | top;
-  if (d.right.ipa % BigInt(GRANULE_SIZE) !== 0n) return E.left(invalid('ipa', `0x${d.right.ipa.toString(16)} is not 4 KB aligned`));
-  if (ipa >= top << 1n) return E.left(invalid('ipa', `0x${d.right.ipa.toString(16)} is beyond the ${realm.ipaWidth}-bit IPA space`));
+  if (d.right.ipa % BigInt(GRANULE_SIZE) !== 0n) return E.left(invalid('ipa', `${hex(d.right.ipa)} is not 4 KB aligned`));
+  if (ipa >= top << 1n) return E.left(invalid('ipa', `${hex(d.right.ipa)} is beyond the ${realm.ipaWidth}-bit IPA space`));
   return runSession(m, 0, (s) => {
     const pa = d.right.pa ?? (s.alloc(1)[0] as bigint);
     ensureTables(s, realm.rd, ipa);

@@ -24,9 +24,9 @@ export type { Machine, HostState, HostRealm, HostRec, SharedPage, ImagePlacement
 export { hostRealm } from './state.js';
 export { bootMachine, type MachineOptions, type BootReport } from './boot.js';
 export { describeHostError, type HostError, type HostResult, type DecodeError, type InvalidError, type RmiError, type HostMemoryError, type OutOfMemoryError } from './errors.js';
-export { U64, Address, Size, Index, Bytes, RealmCallCodec, RealmAccessCodec, RealmAsyncCodec, RealmWfxCodec, RealmActionCodec, RealmScriptCodec } from './codecs.js';
+export { Address, Size, Index, Bytes, RealmCallCodec, RealmAccessCodec, RealmAsyncCodec, RealmWfxCodec, RealmActionCodec, RealmScriptCodec } from './codecs.js';
 export { describeStep, callText, type Step, type HostSmcStep, type El3Step, type HostMemoryStep, type RealmStep, type VmmStep, type NoteStep } from './steps.js';
-export { rmiStatusName, realmStatusName, realmCallName, describeAction, describeExit } from './names.js';
+export { rmiResultName, realmStatusName, realmCallName, describeAction, describeExit } from './names.js';
 export { effectsOf, runEffects, type PlatformEffect, type EffectsRun } from './effects.js';
 export type { SmcOutcome, RecRun, RealmActionRun } from './smc.js';
 export { hostSmc, hostRead, hostWrite, mapShared, unprotectedDescriptor, HostSmcCodec, MapSharedCodec, type SharedMapping } from './host.js';

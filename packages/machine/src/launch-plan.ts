@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { GRANULE_SIZE } from '@realmspec/core';
+import { GRANULE_SIZE, MIN_IPA_WIDTH, hex } from '@realmspec/core';
 import { invalid, type HostError } from './errors.js';
 import { parseArm64Image } from './kernel.js';
 import type { LaunchSpec } from './launch.js';
@@ -51,7 +51,6 @@ export interface LaunchPlan {
 }
 
 const G = BigInt(GRANULE_SIZE);
-const hex = (v: bigint): string => '0x' + v.toString(16);
 const pages = (n: number | bigint): number => Math.ceil(Number(n) / GRANULE_SIZE);
 // DECISION D-LAUNCH-DEFAULTS: a 40-bit IPA space, 2 MB of RAM at IPA 0x8000_0000 (kvmtool's
 // arm64 RAM base), one REC, SHA-256, measured images, the first free VMID from 1, a zero RPV, and
@@ -84,7 +83,7 @@ function freeVmid(m: Machine): number {
 export function validateLaunch(m: Machine, spec: LaunchSpec): E.Either<HostError, LaunchPlan> {
   const f = m.core.platform.features;
   const ipaWidth = spec.ipaWidth ?? DEFAULT_IPA_WIDTH;
-  if (ipaWidth < 32 || ipaWidth > f.s2sz) return E.left(invalid('ipaWidth', `${ipaWidth} bits is outside 32..${f.s2sz}, the widths the platform supports (RmiFeatureRegister0.S2SZ = ${f.s2sz})`));
+  if (ipaWidth < MIN_IPA_WIDTH || ipaWidth > f.s2sz) return E.left(invalid('ipaWidth', `${ipaWidth} bits is outside ${MIN_IPA_WIDTH}..${f.s2sz}, the widths the platform supports (RmiFeatureRegister0.S2SZ = ${f.s2sz})`));
   const geometry = rttGeometry(ipaWidth, f.s2sz);
   if (geometry === undefined) return E.left(invalid('ipaWidth', `no RTT starting level gives a ${ipaWidth}-bit IPA space on this platform`));
   const hashAlgo = spec.hashAlgo ?? 'sha-256';

@@ -9,13 +9,14 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { GRANULE_SIZE, RmiRealmParams, RmiRecParams, encodeStruct, granuleIndex, hashSize, type Realm } from '@realmspec/core';
+import { GRANULE_SIZE, RmiRealmParams, RmiRecParams, alignDownToRttLevel, encodeStruct, granuleIndex, hashSize, rttLevelSize, type Realm } from '@realmspec/core';
 import { Address, Bytes, Index, Size } from './codecs.js';
 import { decodeWith, type HostError, type HostResult } from './errors.js';
+import { doublewords } from './program.js';
 import { ensureTables } from './rtt.js';
 import { runSession, type HostSession } from './session.js';
 import { withHostRealm, type HostRealm, type HostRec, type Machine } from './state.js';
-import type { Step } from './steps.js';
+import { callText, type Step } from './steps.js';
 import { validateLaunch, type LaunchPlan } from './launch-plan.js';
 
 // -------------------------------------------------------------------------------------
@@ -62,14 +63,6 @@ export interface LaunchReport {
 // steps of the launch
 // -------------------------------------------------------------------------------------
 
-/** The 64-byte RPV as eight little-endian doublewords (RmiRealmParams.rpv). */
-function rpvWords(rpv: Uint8Array): bigint[] {
-  const b = new Uint8Array(64);
-  b.set(rpv);
-  const v = new DataView(b.buffer);
-  return Array.from({ length: 8 }, (_, i) => v.getBigUint64(8 * i, true));
-}
-
 /** DEN0137 A2.3.3, B4.4.18: the RmiRecMpidr of REC index `i`. */
 export function mpidrOfIndex(i: number): bigint {
   return BigInt(i & 0xf) | (BigInt((i >> 4) & 0xff) << 8n) | (BigInt((i >> 12) & 0xff) << 16n) | (BigInt((i >> 20) & 0xff) << 24n);
@@ -95,7 +88,7 @@ function initRipas(s: HostSession, rd: bigint, base: bigint, top: bigint): void 
     const o = s.rmiTry('RMI_RTT_INIT_RIPAS', { rd, base: addr, top });
     if (o.regs[0] === 0n) addr = o.regs[1] ?? top;
     else if (o.failure?.rule === 'RMI_RTT_INIT_RIPAS/rtte_state') addr += BigInt(GRANULE_SIZE);
-    else s.fail({ kind: 'rmi', call: `RMI_RTT_INIT_RIPAS(rd=0x${rd.toString(16)}, base=0x${addr.toString(16)}, top=0x${top.toString(16)})`, x0: o.regs[0] ?? 0n, status: o.failure?.status ?? 'error', rule: o.failure?.rule });
+    else s.fail({ kind: 'rmi', call: callText('RMI_RTT_INIT_RIPAS', [['rd', rd], ['base', addr], ['top', top]]), x0: o.regs[0] ?? 0n, status: o.failure?.status ?? 'error', rule: o.failure?.rule });
   }
 }
 
@@ -127,7 +120,8 @@ function launch(s: HostSession, p: LaunchPlan): HostRealm {
       num_bps: BigInt(Math.max(1, f.numBps)),
       num_wps: BigInt(Math.max(1, f.numWps)),
       hash_algo: p.hashAlgo === 'sha-512' ? 1n : 0n,
-      rpv: rpvWords(p.rpv),
+      // RmiRealmParams.rpv: the 64-byte RPV as eight little-endian doublewords.
+      rpv: doublewords(p.rpv),
       vmid: BigInt(p.vmid),
       rtt_base: rtts[0] as bigint,
       rtt_level_start: BigInt(p.geometry.levelStart),
@@ -136,8 +130,9 @@ function launch(s: HostSession, p: LaunchPlan): HostRealm {
   );
   s.rmi('RMI_REALM_CREATE', { rd, params_ptr: params });
   const auxCount = Number(s.rmi('RMI_REC_AUX_COUNT', { rd })['aux_count'] ?? 0n);
-  // Tables down to level 3 over the whole RAM range, one 2 MB block at a time.
-  for (let a = p.ramBase - (p.ramBase % 0x20_0000n); a < p.ramBase + p.ramSize; a += 0x20_0000n) ensureTables(s, rd, a < p.ramBase ? p.ramBase : a);
+  // Tables down to level 3 over the whole RAM range, one level 2 entry (2 MB) at a time.
+  const block = BigInt(rttLevelSize(2));
+  for (let a = BigInt(alignDownToRttLevel(Number(p.ramBase), 2)); a < p.ramBase + p.ramSize; a += block) ensureTables(s, rd, a < p.ramBase ? p.ramBase : a);
   // DECISION D-LAUNCH-ORDER: RIPAS RAM over the whole RAM range first, then the images, as
   // kvmtool does (init the IPA range, then populate); the RIM depends on this order (A7.1.1).
   initRipas(s, rd, p.ramBase, p.ramBase + p.ramSize);

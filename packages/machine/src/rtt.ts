@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { granuleIndex, rttLevelSize, rttWalk } from '@realmspec/core';
+import { alignDownToRttLevel, granuleIndex, rttLevelSize, rttStartTables, rttWalk } from '@realmspec/core';
 import type { HostSession } from './session.js';
 
 // -------------------------------------------------------------------------------------
@@ -24,20 +24,15 @@ export interface RttGeometry {
 /**
  * DEN0137 A5.5.3 (D-RTTCFG, 4 KB granule, no LPA2): the geometry with the highest starting
  * level (fewest levels, as Linux KVM chooses) that an IPA width of `ipaWidth` bits allows on a
- * platform whose PA width is `paWidth`; undefined when none does. With n = 3 − level levels
- * below the start, the width must lie in [9n + 13, 9n + 21], or up to 9n + 25 with concatenated
- * tables above level 0; level 0 needs a PA width of at least 44 bits.
+ * platform whose PA width is `paWidth` (core `rttStartTables`, the RttConfigIsValid rule);
+ * undefined when none does.
  */
 export function rttGeometry(ipaWidth: number, paWidth: number): RttGeometry | undefined {
   // DECISION D-LAUNCH-RTT: of the geometries RttConfigIsValid allows, the one with the highest
   // starting level (fewest levels, concatenating up to 16 tables), as Linux KVM chooses; no LPA2.
   for (const levelStart of [3, 2, 1, 0]) {
-    if (levelStart === 0 && paWidth < 44) continue;
-    const n = 3 - levelStart;
-    const max = 9 * n + 21 + (levelStart > 0 ? 4 : 0);
-    if (ipaWidth < 9 * n + 13 || ipaWidth > max) continue;
-    const numStart = ipaWidth > 9 * n + 21 ? 2 ** (ipaWidth - (9 * n + 21)) : 1;
-    return { levelStart, numStart };
+    const numStart = rttStartTables(ipaWidth, levelStart, false, paWidth);
+    if (numStart !== undefined) return { levelStart, numStart };
   }
   return undefined;
 }
@@ -59,8 +54,8 @@ export function ensureTables(s: HostSession, rd: bigint, ipa: bigint, level = 3)
     const l = w.level + 1;
     const [rtt] = s.alloc(1) as [bigint];
     s.rmi('RMI_GRANULE_DELEGATE', { addr: rtt });
-    const size = BigInt(rttLevelSize(l - 1));
-    s.rmi('RMI_RTT_CREATE', { rd, rtt, ipa: ipa - (ipa % size), level: BigInt(l) });
+    // The new table covers one entry of level l − 1 (DEN0137 B4.3.15: ipa aligned to that level).
+    s.rmi('RMI_RTT_CREATE', { rd, rtt, ipa: BigInt(alignDownToRttLevel(Number(ipa), l - 1)), level: BigInt(l) });
     created++;
   }
 }

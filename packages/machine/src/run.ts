@@ -8,10 +8,10 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { RmiRecEnter, catalogueCommand, encodeStruct, type RealmAction } from '@realmspec/core';
+import { RmiRecEnter, catalogueCommand, encodeStruct, hex, type RealmAction } from '@realmspec/core';
 import { Address, Index, RealmScriptCodec } from './codecs.js';
 import { decodeWith, invalid, type HostResult } from './errors.js';
-import { rmiStatusName } from './names.js';
+import { rmiResultName } from './names.js';
 import { runSession } from './session.js';
 import type { RecRun } from './smc.js';
 import { hostRealm, type Machine, type SharedPage } from './state.js';
@@ -76,7 +76,7 @@ export function runRealm(m: Machine, spec: unknown): HostResult<Machine, RunRepo
   if (E.isLeft(decoded)) return decoded;
   const sp = decoded.right;
   const realm = hostRealm(m, sp.rd);
-  if (realm === undefined) return E.left(invalid('rd', `the Host launched no Realm with its RD at 0x${sp.rd.toString(16)}`));
+  if (realm === undefined) return E.left(invalid('rd', `the Host launched no Realm with its RD at ${hex(sp.rd)}`));
   const rec = realm.recs[sp.rec ?? 0];
   if (rec === undefined) return E.left(invalid('rec', `the Realm has ${realm.recs.length} REC(s); there is no REC ${sp.rec ?? 0}`));
   const cpu = sp.cpu ?? 0;
@@ -93,12 +93,12 @@ export function runRealm(m: Machine, spec: unknown): HostResult<Machine, RunRepo
     let enterStatus: string | undefined;
     while (runs.length < maxEntries) {
       s.write(rec.run, encodeStruct(RmiRecEnter, { flags, gprs: gprs === undefined ? undefined : gprs.slice(0, 31) }));
-      const o = s.smc([REC_ENTER_FID, rec.rec, rec.run], script.slice(pos));
+      const o = s.smc([REC_ENTER_FID, rec.rec, rec.run], script, pos);
       const run = o.run as RecRun;
       runs.push(run);
       if (o.regs[0] !== 0n || run.exit === undefined) {
         ended = 'enter_failed';
-        enterStatus = o.failure?.status ?? rmiStatusName(o.regs[0] ?? 0n);
+        enterStatus = o.failure?.status ?? rmiResultName(o.regs[0] ?? 0n);
         break;
       }
       const last = run.actions[run.actions.length - 1];

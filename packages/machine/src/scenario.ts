@@ -7,8 +7,7 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { createHash } from 'node:crypto';
-import type { RealmAction } from '@realmspec/core';
+import { hashWith, type RealmAction } from '@realmspec/core';
 import { bootMachine, type BootReport, type MachineOptions } from './boot.js';
 import { DEMO, demoInitrd, demoKernel } from './demo.js';
 import { describeHostError, invalid, type HostError } from './errors.js';
@@ -65,7 +64,7 @@ export const DEMO_MESSAGE = 'Hello, Host: this came from the Realm through an Un
 /** The Host's reply to the Realm (eight bytes, so the Realm loads it in one doubleword). */
 export const DEMO_REPLY = 'hi realm';
 /** The demo's attestation challenge: SHA-512 of a fixed text. */
-export const DEMO_CHALLENGE: Uint8Array = new Uint8Array(createHash('sha512').update('realmspec launch scenario challenge').digest());
+export const DEMO_CHALLENGE: Uint8Array = hashWith('sha-512', new TextEncoder().encode('realmspec launch scenario challenge'));
 
 // -------------------------------------------------------------------------------------
 // scenario

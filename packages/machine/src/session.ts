@@ -11,11 +11,12 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { GranuleState, catalogueCommand, granuleAt, type RealmAction } from '@realmspec/core';
-import { Gpi, describeDisagreement, gpiAt, gptDisagreements } from '@realmspec/el3';
+import { GranuleState, granuleAddr, granuleAt, type RealmAction } from '@realmspec/core';
+import { Gpi, describeDisagreement, gpiAt, gptDisagreements, gptDisagreementsSince, type GptDisagreement } from '@realmspec/el3';
 import { Pas, physRead, physWrite } from '@realmspec/memory';
 import type { HostError, HostResult } from './errors.js';
-import { rmiStatusName } from './names.js';
+import { rmiLayout } from './layout.js';
+import { rmiResultName } from './names.js';
 import { machineSmc, type SmcOutcome } from './smc.js';
 import { updateHost, updateMachine, type Machine } from './state.js';
 import { callText, type Step } from './steps.js';
@@ -36,10 +37,15 @@ export class HostSession {
   m: Machine;
   /** Every step so far. */
   readonly steps: Step[] = [];
-  /** Every divergence between the RMM model and the platform so far (GPT disagreements included). */
+  /**
+   * Every divergence between the RMM model and the platform so far (GPT disagreements included).
+   * Reports hold this array itself: {@link runSession}'s closing sweep adds to it.
+   */
   readonly divergences: string[] = [];
   /** How many times the GPT cross-check ran (once after every SMC). */
   checks = 0;
+  /** The GPT disagreements reported so far, as reported: each is reported once a session. */
+  private readonly reported = new Set<string>();
 
   /** @param m the machine to start from; @param cpu the CPU the Host calls on */
   constructor(
@@ -54,23 +60,43 @@ export class HostSession {
     throw new HostAbort(e);
   }
 
-  /** A Host SMC with X0.. = `regs` (and the Realm's `actions` for RMI_REC_ENTER); any outcome is returned. */
-  smc(regs: readonly bigint[], actions: readonly RealmAction[] = []): SmcOutcome {
-    const [m, o] = machineSmc(this.m, this.cpu, regs, actions);
+  /**
+   * A Host SMC with X0.. = `regs` (and for RMI_REC_ENTER the Realm's `actions` from index `from`
+   * on); any outcome is returned.
+   */
+  smc(regs: readonly bigint[], actions: readonly RealmAction[] = [], from = 0): SmcOutcome {
+    const before = this.m;
+    const [m, o] = machineSmc(before, this.cpu, regs, actions, from);
     this.m = m;
     this.steps.push(...o.steps);
     this.divergences.push(...o.divergences);
-    // The GPT cross-check: EL3's table and the RMM model's view of it agree after every SMC.
+    // DECISION D-HOST-GPT-CHECK: the GPT cross-check runs after every SMC over the granules that
+    // SMC changed on either side (only they can have started to disagree), the full sweep when
+    // those cannot be told, and once more in full when the session ends, which catches any
+    // disagreement the session started with; each disagreement is reported once a session.
     this.checks++;
-    for (const d of gptDisagreements(m.el3.gpt, m.core)) this.divergences.push(`GPT cross-check: ${describeDisagreement(d)}`);
+    for (const d of gptDisagreementsSince(before.el3.gpt, before.core, m.el3.gpt, m.core)) this.disagree(d);
     return o;
+  }
+
+  /** Records GPT disagreement `d` as a divergence, unless the session has already reported it. */
+  private disagree(d: GptDisagreement): void {
+    const line = `GPT cross-check: ${describeDisagreement(d)}`;
+    if (this.reported.has(line)) return;
+    this.reported.add(line);
+    this.divergences.push(line);
+  }
+
+  /** The full GPT cross-check, over every granule either side ever changed (disagreements not yet reported are added). */
+  closingCheck(): void {
+    for (const d of gptDisagreements(this.m.el3.gpt, this.m.core)) this.disagree(d);
   }
 
   /** RMI command `name` with its inputs by name (absent ones zero); the outcome, success or not. */
   rmiTry(name: string, args: Readonly<Record<string, bigint>>): SmcOutcome {
-    const c = catalogueCommand(name);
-    const regs: bigint[] = [BigInt(c.fids[0] as number)];
-    for (const i of c.spec.inputs) regs[Number(i.reg.slice(1))] = args[i.name] ?? 0n;
+    const c = rmiLayout(name);
+    const regs: bigint[] = [BigInt(c.fid)];
+    for (const [input, reg] of c.inputs) regs[reg] = args[input] ?? 0n;
     return this.smc(Array.from(regs, (v) => v ?? 0n));
   }
 
@@ -79,10 +105,11 @@ export class HostSession {
     const o = this.rmiTry(name, args);
     if (o.regs[0] !== 0n) {
       const x0 = o.regs[0] ?? 0n;
-      this.fail({ kind: 'rmi', call: callText(name, Object.entries(args)), x0, status: o.failure?.status ?? rmiStatusName(x0), rule: o.failure?.rule });
+      this.fail({ kind: 'rmi', call: callText(name, Object.entries(args)), x0, status: o.failure?.status ?? rmiResultName(x0), rule: o.failure?.rule });
     }
-    const c = catalogueCommand(name);
-    return Object.fromEntries(c.spec.outputs.map((out) => [out.name, o.regs[Number(out.reg.slice(1))] ?? 0n]));
+    const out: Record<string, bigint> = {};
+    for (const [output, reg] of rmiLayout(name).outputs) out[output] = o.regs[reg] ?? 0n;
+    return out;
   }
 
   /** The Host writes `bytes` at `pa` through the Non-secure PAS; a refused access ends the session. */
@@ -121,7 +148,7 @@ export class HostSession {
         gi += align - (gi % align);
         continue;
       }
-      if (free(gi)) out.push(BigInt(gi) << 12n);
+      if (free(gi)) out.push(granuleAddr(gi));
       else if (contiguous) out.length = 0;
       gi++;
     }
@@ -139,11 +166,15 @@ export class HostSession {
   }
 }
 
-/** Runs `body` in a session on `m` (CPU `cpu`): its result with the final machine, or the error that ended it. @internal */
+/**
+ * Runs `body` in a session on `m` (CPU `cpu`): its result with the final machine, or the error
+ * that ended it. A session that ends well closes with the full GPT cross-check. @internal
+ */
 export function runSession<R>(m: Machine, cpu: number, body: (s: HostSession) => R): HostResult<Machine, R> {
   const s = new HostSession(m, cpu);
   try {
     const r = body(s);
+    s.closingCheck();
     return E.right([s.m, r] as const);
   } catch (e) {
     if (e instanceof HostAbort) return E.left(e.error);

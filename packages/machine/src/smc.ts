@@ -6,16 +6,12 @@
  *
  * @packageDocumentation
  */
-import * as E from 'fp-ts/lib/Either.js';
 import {
-  exitGpfFailure,
-  RecState,
   catalogueCommand,
-  encodeRmiResult,
   functionId,
   granuleIndex,
-  realmStep,
-  rmiRecEnter,
+  hex,
+  runRec,
   smc,
   type RealmAction,
   type RealmStepResult,
@@ -28,7 +24,8 @@ import {
 import { El3Fid, el3Smc, type El3State, type SmcRoute } from '@realmspec/el3';
 import { accessDivergence, describeAccessResult, realmAccessResult, type AccessResult } from '@realmspec/memory';
 import { effectsOf, runEffects } from './effects.js';
-import { describeAction, describeExit, realmStatusName, rmiStatusName } from './names.js';
+import { namedRegisters, rmiLayoutOf } from './layout.js';
+import { describeAction, describeExit, realmStatusName, rmiResultName } from './names.js';
 import { updateMachine, type Machine } from './state.js';
 import type { HostSmcStep, RealmStep, Step } from './steps.js';
 
@@ -97,50 +94,27 @@ const REC_ENTER_FIDS = new Set(REC_ENTER.fids);
 // -------------------------------------------------------------------------------------
 
 /**
- * DEN0137 B4.3.14 RMI_REC_ENTER as the RMM model's `runRec` does it (entry, actions until a REC
- * exit, an IRQ exit when they run out), one Realm step at a time so that each access can be
- * compared with the memory model's translation and granule protection check on EL3's GPT.
+ * DEN0137 B4.3.14 RMI_REC_ENTER through the RMM model's `runRec`, each Realm access compared,
+ * as it runs, with the memory model's translation and granule protection check on EL3's GPT.
  */
-function recEnter(core: RmmState, el3: El3State, regs: readonly bigint[], actions: readonly RealmAction[], hits: RuleHits | undefined): { core: RmmState; x0: bigint; failure: SpecFailure | undefined; run: RecRun; divergences: string[] } {
+function recEnter(core: RmmState, el3: El3State, regs: readonly bigint[], actions: readonly RealmAction[], from: number, hits: RuleHits | undefined): { core: RmmState; x0: bigint; failure: SpecFailure | undefined; run: RecRun; divergences: string[] } {
   const input = { rec: regs[1] ?? 0n, run_ptr: regs[2] ?? 0n };
-  const entered = rmiRecEnter(core, input, hits);
-  if (E.isLeft(entered)) {
-    const f = entered.left;
-    const run: RecRun = { rec: input.rec, entry: undefined, actions: [], exit: undefined, leftover: actions.length };
-    return { core, x0: encodeRmiResult(f.code, f.index), failure: f, run, divergences: [] };
-  }
   const recGi = granuleIndex(input.rec);
-  let [state, entry] = entered.right;
-  let exit = entry.exit;
-  let gpf = false;
   const runs: RealmActionRun[] = [];
   const divergences: string[] = [];
-  let k = 0;
-  while (exit === undefined && k < actions.length) {
-    const action = actions[k] as RealmAction;
-    const memory = action.kind === 'access' ? realmAccessResult(state, el3.gpt, recGi, action) : undefined;
-    const step = realmStep(state, recGi, action, hits);
+  // Core's runRec takes the actions from the first; only a later start needs a copy.
+  const todo = from === 0 ? actions : actions.slice(from);
+  const r = runRec(core, input, todo, hits, (before, action, step) => {
+    const memory = action.kind === 'access' ? realmAccessResult(before, el3.gpt, recGi, action) : undefined;
     if (action.kind === 'access' && memory !== undefined) {
       const d = accessDivergence(action, memory, step);
       if (d !== undefined) divergences.push(d);
     }
-    runs.push({ action, step, memory });
-    state = step.state;
-    exit = step.exit;
-    gpf = step.exitGpf;
-    k++;
-  }
-  if (exit === undefined && state.recs.get(recGi)?.state === RecState.REC_RUNNING) {
-    // An action list that ends without an exit ends with an IRQ for the Host (as runRec does).
-    const step = realmStep(state, recGi, { kind: 'exit', reason: 'irq' }, hits);
-    state = step.state;
-    exit = step.exit;
-    gpf = step.exitGpf;
-  }
-  // DEN0137 A4.3.3: a GPF writing run.exit makes the command fail with RMI_ERROR_INPUT.
-  const failure = gpf ? exitGpfFailure(hits) : undefined;
-  const x0 = failure === undefined ? 0n : encodeRmiResult(failure.code, failure.index);
-  return { core: state, x0, failure, run: { rec: input.rec, entry, actions: runs, exit, leftover: actions.length - k }, divergences };
+    // The IRQ exit that ends an action list without an exit is not one of the Realm's actions.
+    if (runs.length < todo.length) runs.push({ action, step, memory });
+  });
+  const run: RecRun = { rec: input.rec, entry: r.entry, actions: runs, exit: r.exit, leftover: r.leftover };
+  return { core: r.state, x0: r.x0, failure: r.failure, run, divergences };
 }
 
 // -------------------------------------------------------------------------------------
@@ -148,22 +122,25 @@ function recEnter(core: RmmState, el3: El3State, regs: readonly bigint[], action
 // -------------------------------------------------------------------------------------
 
 /** The RMM as EL3 sees it: runs an RMI call on the RMM model, then the command's effects. */
-function rmm(cpu: number, actions: readonly RealmAction[], hits: RuleHits | undefined) {
+function rmm(cpu: number, actions: readonly RealmAction[], from: number, hits: RuleHits | undefined) {
   return (el3: El3State, side: RmmSide, regs: readonly bigint[]): { el3: El3State; rmm: RmmSide; regs: readonly bigint[] } => {
     const fid = functionId(regs[0] ?? 0n);
     if (REC_ENTER_FIDS.has(fid)) {
-      const r = recEnter(side.core, el3, regs, actions, hits);
-      const rmmSide: RmmSide = { ...side, core: r.core, command: REC_ENTER.name, failure: r.failure, run: r.run, divergences: r.divergences };
+      const r = recEnter(side.core, el3, regs, actions, from, hits);
+      const rmmSide: RmmSide = { core: r.core, command: REC_ENTER.name, failure: r.failure, outputs: side.outputs, run: r.run, steps: side.steps, divergences: r.divergences };
       return { el3, rmm: rmmSide, regs: [r.x0] };
     }
     const r = smc(side.core, regs, hits);
     const command = r.command?.name;
-    if (command === undefined || r.failure !== undefined) return { el3, rmm: { ...side, core: r.state, command, failure: r.failure }, regs: r.regs };
-    const spec = r.command?.spec;
-    const inputs = Object.fromEntries((spec?.inputs ?? []).map((i) => [i.name, BigInt.asUintN(64, regs[Number(i.reg.slice(1))] ?? 0n)]));
-    const outputs = (spec?.outputs ?? []).map((o) => [o.name, r.regs[Number(o.reg.slice(1))] ?? 0n] as const);
-    const fx = runEffects(el3, r.state, cpu, effectsOf(command, inputs, Object.fromEntries(outputs)));
-    return { el3: fx.el3, rmm: { ...side, core: fx.core, command, outputs, steps: fx.steps, divergences: fx.divergences }, regs: r.regs };
+    const layout = rmiLayoutOf(fid);
+    if (command === undefined || r.failure !== undefined || layout === undefined) {
+      const rmmSide: RmmSide = { core: r.state, command, failure: r.failure, outputs: side.outputs, run: side.run, steps: side.steps, divergences: side.divergences };
+      return { el3, rmm: rmmSide, regs: r.regs };
+    }
+    const outputs = layout.outputs.map(([name, reg]) => [name, r.regs[reg] ?? 0n] as const);
+    const fx = runEffects(el3, r.state, cpu, effectsOf(command, namedRegisters(layout.inputs, regs), namedRegisters(layout.outputs, r.regs)));
+    const rmmSide: RmmSide = { core: fx.core, command, failure: undefined, outputs, run: side.run, steps: fx.steps, divergences: fx.divergences };
+    return { el3: fx.el3, rmm: rmmSide, regs: r.regs };
   };
 }
 
@@ -182,14 +159,14 @@ function realmSteps(run: RecRun): RealmStep[] {
 
 function hostStep(cpu: number, fid: number, regs: readonly bigint[], out: readonly bigint[], side: RmmSide, route: SmcRoute): HostSmcStep {
   const x0 = out[0] ?? 0n;
-  if (route === 'rmi' && side.command !== undefined) {
-    const spec = catalogueCommand(side.command).spec;
-    const args = spec.inputs.map((i) => [i.name, BigInt.asUintN(64, regs[Number(i.reg.slice(1))] ?? 0n)] as const);
-    return { actor: 'host', kind: 'smc', cpu, fid, command: side.command, args, x0, status: side.failure?.status ?? rmiStatusName(x0), rule: side.failure?.rule, outputs: side.outputs };
+  const layout = route === 'rmi' && side.command !== undefined ? rmiLayoutOf(fid) : undefined;
+  if (layout !== undefined && side.command !== undefined) {
+    const args = layout.inputs.map(([name, reg]) => [name, BigInt.asUintN(64, regs[reg] ?? 0n)] as const);
+    return { actor: 'host', kind: 'smc', cpu, fid, command: side.command, args, x0, status: side.failure?.status ?? rmiResultName(x0), rule: side.failure?.rule, outputs: side.outputs };
   }
   const command = route === 'el3' ? (fid === El3Fid.SMCCC_VERSION ? 'SMCCC_VERSION' : 'PSCI_VERSION') : undefined;
   const args = regs.slice(1).map((v, i) => [`x${i + 1}`, v] as const);
-  const status = route === 'el3' ? `0x${x0.toString(16)}` : rmiStatusName(x0);
+  const status = route === 'el3' ? hex(x0) : rmiResultName(x0);
   return { actor: 'host', kind: 'smc', cpu, fid, command, args: command === undefined ? args : [], x0, status, rule: undefined, outputs: [] };
 }
 
@@ -199,11 +176,12 @@ function hostStep(cpu: number, fid: number, regs: readonly bigint[], out: readon
 
 /**
  * A Host SMC on CPU `cpu` (which must be in the Non-secure world) with X0.. = `regs`; for
- * RMI_REC_ENTER the Realm runs `actions`. Never fails: a refused command is an outcome. @internal
+ * RMI_REC_ENTER the Realm runs `actions` from index `from` on. Never fails: a refused command is
+ * an outcome. @internal
  */
-export function machineSmc(m: Machine, cpu: number, regs: readonly bigint[], actions: readonly RealmAction[] = []): readonly [Machine, SmcOutcome] {
+export function machineSmc(m: Machine, cpu: number, regs: readonly bigint[], actions: readonly RealmAction[] = [], from = 0): readonly [Machine, SmcOutcome] {
   const side0: RmmSide = { core: m.core, command: undefined, failure: undefined, outputs: [], run: undefined, steps: [], divergences: [] };
-  const r = el3Smc(m.el3, cpu, regs, side0, rmm(cpu, actions, m.hits));
+  const r = el3Smc(m.el3, cpu, regs, side0, rmm(cpu, actions, from, m.hits));
   const fid = functionId(regs[0] ?? 0n);
   const side = r.rmm;
   const host = hostStep(cpu, fid, regs, r.regs, side, r.route);

@@ -6,8 +6,8 @@
  *
  * @packageDocumentation
  */
-import type { Gpi } from '@realmspec/el3';
-import { gpiName } from '@realmspec/el3';
+import { hex } from '@realmspec/core';
+import { gpiName, type Gpi } from '@realmspec/el3';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -97,8 +97,6 @@ export type Step = HostSmcStep | El3Step | HostMemoryStep | RealmStep | VmmStep 
 // rendering
 // -------------------------------------------------------------------------------------
 
-const hex = (v: bigint): string => '0x' + v.toString(16);
-
 /** `NAME(a=0x1, b=0x2)`: a call in the trace contract's notation. */
 export function callText(name: string, args: ReadonlyArray<readonly [string, bigint]>): string {
   return `${name}(${args.map(([k, v]) => `${k}=${hex(v)}`).join(', ')})`;
@@ -111,7 +109,7 @@ export function describeStep(s: Step): string {
       if (s.kind === 'smc') {
         const outs = s.outputs.length === 0 ? '' : ` [${s.outputs.map(([k, v]) => `${k}=${hex(v)}`).join(', ')}]`;
         const why = s.rule === undefined ? '' : ` (${s.rule})`;
-        return `host  cpu${s.cpu}: ${callText(s.command ?? `SMC 0x${s.fid.toString(16)}`, s.args)} -> ${s.status}${why}${outs}`;
+        return `host  cpu${s.cpu}: ${callText(s.command ?? `SMC ${hex(s.fid)}`, s.args)} -> ${s.status}${why}${outs}`;
       }
       return `host  ${s.kind} ${s.len} bytes at ${hex(s.pa)} (Non-secure PAS) -> ${s.fault ?? 'ok'}`;
     case 'el3': {

@@ -7,7 +7,21 @@
  *
  * @packageDocumentation
  */
-import { GRANULE_SIZE, RecEnterFlag, functionId, mpidrEqual, rttLevelSize, type RecExitFields } from '@realmspec/core';
+import {
+  ExceptionClass,
+  RecEnterFlag,
+  RecExitReason,
+  Ripas,
+  alignDownToRttLevel,
+  decodeRmiResult,
+  ecOf,
+  functionId,
+  ipaOfHpfar,
+  isvOf,
+  mpidrEqual,
+  rttLevelSize,
+  type RecExitFields,
+} from '@realmspec/core';
 import { describeExit, realmCallName } from './names.js';
 import { ensureTables } from './rtt.js';
 import type { HostSession } from './session.js';
@@ -42,13 +56,13 @@ export interface VmmEffects {
   readonly reclaimed: bigint[];
 }
 
-const G = BigInt(GRANULE_SIZE);
-const decision = (d: Partial<ExitDecision>): ExitDecision => ({ flags: 0n, gprs: undefined, retry: false, needsEntry: false, stop: undefined, ...d });
+const decision = (d: Partial<ExitDecision>): ExitDecision => ({ flags: d.flags ?? 0n, gprs: d.gprs, retry: d.retry ?? false, needsEntry: d.needsEntry ?? false, stop: d.stop });
 /** RmiRttEntryState as RMI_RTT_READ_ENTRY reports it (DEN0137 B4.4.21): UNASSIGNED 0, ASSIGNED 1, TABLE 2. */
 const RMI_ASSIGNED = 1n;
-/** RmiRipas (DEN0137 B4.4.20): EMPTY 0, RAM 1, DESTROYED 2. */
-const RMI_EMPTY = 0n;
-const RMI_RAM = 1n;
+/** RmiRipas (DEN0137 B4.4.20) as RMI_RTT_READ_ENTRY reports it: the RIPAS encoding (EMPTY 0, RAM 1, DESTROYED 2). */
+const RMI_EMPTY = BigInt(Ripas.EMPTY);
+const RMI_RAM = BigInt(Ripas.RAM);
+const RMI_DESTROYED = BigInt(Ripas.DESTROYED);
 
 // -------------------------------------------------------------------------------------
 // handlers
@@ -64,7 +78,7 @@ const RMI_RAM = 1n;
 /** A Data or Instruction Abort at a Protected IPA: back an unassigned RAM page with a zeroed DATA granule (KVM `realm_map_protected`). */
 function protectedFault(s: HostSession, realm: HostRealm, ipa: bigint, fx: VmmEffects, byAction: boolean): ExitDecision {
   const e = s.rmi('RMI_RTT_READ_ENTRY', { rd: realm.rd, ipa, level: 3n });
-  if (e['ripas'] !== RMI_RAM || e['state'] === RMI_ASSIGNED) return decision({ stop: e['ripas'] === 2n ? 'destroyed' : 'unhandled' });
+  if (e['ripas'] !== RMI_RAM || e['state'] === RMI_ASSIGNED) return decision({ stop: e['ripas'] === RMI_DESTROYED ? 'destroyed' : 'unhandled' });
   ensureTables(s, realm.rd, ipa);
   const [data] = s.alloc(1) as [bigint];
   s.rmi('RMI_GRANULE_DELEGATE', { addr: data });
@@ -85,8 +99,8 @@ function setRipas(s: HostSession, realm: HostRealm, rec: HostRec, base: bigint, 
       continue;
     }
     // RMI_ERROR_RTT(level) above level 3: the range starts inside a block; split it and retry.
-    const x0 = o.regs[0] ?? 0n;
-    if ((x0 & 0xffn) !== 4n || ((x0 >> 8n) & 0xffn) >= 3n) break;
+    const e = decodeRmiResult(o.regs[0] ?? 0n);
+    if (e.status !== 'RMI_ERROR_RTT' || e.index >= 3) break;
     if (ensureTables(s, realm.rd, addr) === 0) break;
   }
   return addr;
@@ -105,8 +119,7 @@ function reclaim(s: HostSession, realm: HostRealm, base: bigint, top: bigint, fx
       s.rmi('RMI_GRANULE_UNDELEGATE', { addr: data });
       fx.reclaimed.push(data);
     }
-    const size = BigInt(rttLevelSize(level));
-    ipa = ipa - (ipa % size) + size;
+    ipa = BigInt(alignDownToRttLevel(Number(ipa), level) + rttLevelSize(level));
   }
 }
 
@@ -144,20 +157,21 @@ export function handleExit(s: HostSession, realm: HostRealm, rec: HostRec, x: Re
 
 function answer(s: HostSession, realm: HostRealm, rec: HostRec, x: RecExitFields, byAction: boolean, acceptRipas: boolean, fx: VmmEffects): ExitDecision {
   switch (x.exit_reason) {
-    case 0: {
-      const ec = Number((x.esr >> 26n) & 0x3fn);
-      if (ec !== 0x24 && ec !== 0x20) return decision({});
-      const ipa = (x.hpfar >> 4n) << 12n;
-      if (ipa < 1n << BigInt(realm.ipaWidth - 1)) return protectedFault(s, realm, ipa - (ipa % G), fx, byAction);
+    case RecExitReason.RMI_EXIT_SYNC: {
+      const ec = ecOf(x.esr);
+      if (ec !== ExceptionClass.DATA_ABORT && ec !== ExceptionClass.INSTRUCTION_ABORT) return decision({});
+      // HPFAR_EL2 names the faulting granule: the IPA is granule aligned.
+      const ipa = ipaOfHpfar(x.hpfar);
+      if (ipa < 1n << BigInt(realm.ipaWidth - 1)) return protectedFault(s, realm, ipa, fx, byAction);
       // Unprotected: an emulatable access is emulated as MMIO (reads return 0); otherwise an SEA is injected.
-      if ((x.esr & (1n << 24n)) !== 0n) return decision({ flags: RecEnterFlag.EMUL_MMIO, needsEntry: true });
+      if (isvOf(x.esr)) return decision({ flags: RecEnterFlag.EMUL_MMIO, needsEntry: true });
       return decision({ flags: RecEnterFlag.INJECT_SEA, needsEntry: true });
     }
-    case 3:
+    case RecExitReason.RMI_EXIT_PSCI:
       return psciExit(s, realm, rec, x);
-    case 4:
+    case RecExitReason.RMI_EXIT_RIPAS_CHANGE:
       return ripasChange(s, realm, rec, x, acceptRipas, fx);
-    case 5:
+    case RecExitReason.RMI_EXIT_HOST_CALL:
       // A Host call: the Host answers with the Realm's own registers (nothing to add).
       return decision({ gprs: x.gprs, needsEntry: true });
     default:

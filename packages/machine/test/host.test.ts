@@ -1,10 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { SMCCC_NOT_SUPPORTED, granuleBytes } from '@realmspec/core';
-import { Gpi, gpiAt } from '@realmspec/el3';
+import * as E from 'fp-ts/lib/Either.js';
+import { SMCCC_NOT_SUPPORTED, granuleBytes, type RecExitFields } from '@realmspec/core';
+import { Gpi, gpiAt, withGpi } from '@realmspec/el3';
 import * as _ from '../src/index.js';
 import { BOOTED, err, expectConsistent, fingerprint, launched, ok } from './support.js';
 
 const PA = 0x8010_0000n;
+/** An RmiRecExit with every field zero (exit reason SYNC). */
+const EXIT: RecExitFields = {
+  exit_reason: 0,
+  esr: 0n,
+  far: 0n,
+  hpfar: 0n,
+  gprs: [],
+  gicv3_hcr: 0n,
+  gicv3_lrs: [],
+  gicv3_misr: 0n,
+  gicv3_vmcr: 0n,
+  cntp_ctl: 0n,
+  cntp_cval: 0n,
+  cntv_ctl: 0n,
+  cntv_cval: 0n,
+  ripas_base: 0n,
+  ripas_top: 0n,
+  ripas_value: 0,
+  imm: 0n,
+  pmu_ovf_status: 0,
+};
 /** RMI X0 values (DEN0137 B4.4.25), written out. */
 const RMI_SUCCESS = 0n;
 const RMI_ERROR_INPUT = 1n;
@@ -113,5 +135,52 @@ describe('mapShared', () => {
     const [m0, l] = launched();
     expect(err(_.mapShared(m0, { rd: 0x8000_0000n, ipa: 0n }))).toMatchObject({ kind: 'invalid', what: 'rd' });
     expect(err(_.mapShared(m0, { rd: l.realm.rd, ipa: 0x10n }))).toMatchObject({ kind: 'invalid', what: 'ipa' });
+  });
+});
+
+describe('the GPT cross-check of a session', () => {
+  it('checks the granules each SMC changed, and closes with the full sweep: an old disagreement is reported once', () => {
+    // A machine whose EL3 GPT already disagrees with the RMM's view on one granule (tampered).
+    const tampered: _.Machine = { core: BOOTED.core, el3: { gpt: withGpi(BOOTED.el3.gpt, 0x80fff, Gpi.REALM), cpus: BOOTED.el3.cpus, rootOfTrust: BOOTED.el3.rootOfTrust, rmmBooted: true }, hes: BOOTED.hes, host: BOOTED.host, hits: undefined };
+    const [, l] = launched(1, tampered);
+    expect(l.checks).toBeGreaterThan(20);
+    expect(l.divergences).toEqual(['GPT cross-check: granule 0x80fff000: EL3 GPI_REALM, RMM GPT_NS']);
+    expect(_.machineViolations(tampered)).toEqual(['GPT cross-check: granule 0x80fff000: EL3 GPI_REALM, RMM GPT_NS']);
+  });
+});
+
+describe('names (core status tables)', () => {
+  it('RMI results carry their index; reserved codes and SMCCC_NOT_SUPPORTED are named as such', () => {
+    expect(_.rmiResultName(0n)).toBe('RMI_SUCCESS');
+    expect(_.rmiResultName(0x204n)).toBe('RMI_ERROR_RTT(2)');
+    expect(_.rmiResultName(SMCCC_NOT_SUPPORTED)).toBe('SMCCC_NOT_SUPPORTED');
+    expect(_.rmiResultName(0x9n)).toMatch(/^unknown status 0x9/);
+  });
+
+  it('Realm call results by interface, PSCI_OFF included', () => {
+    expect(_.realmStatusName(0xc4000190, 0n)).toBe('RSI_SUCCESS');
+    expect(_.realmStatusName(0xc4000190, 3n)).toBe('RSI_INCOMPLETE');
+    expect(_.realmStatusName(0xc4000004, 1n)).toBe('PSCI_OFF'); // PSCI_AFFINITY_INFO (SMC64)
+    expect(_.realmStatusName(0xc4000003, 2n ** 64n - 4n)).toBe('PSCI_ALREADY_ON');
+    expect(_.realmStatusName(0x12345678, 0x42n)).toBe('0x42');
+  });
+
+  it('REC exits are decoded with the architecture fields (EC, ISV, HPFAR)', () => {
+    const x = (over: Partial<{ exit_reason: number; esr: bigint; hpfar: bigint }>) => ({ ...EXIT, ...over });
+    expect(_.describeExit(x({ esr: (0x24n << 26n) | (1n << 24n) | 0x7n, hpfar: 0x80_8010_2n << 4n }))).toBe('RMI_EXIT_SYNC: Data Abort at IPA 0x8080102000 (emulatable)');
+    expect(_.describeExit(x({ esr: (0x20n << 26n) | 0x6n, hpfar: 0x8010_3n << 4n }))).toBe('RMI_EXIT_SYNC: Instruction Abort at IPA 0x80103000');
+    expect(_.describeExit(x({ exit_reason: 4 }))).toBe('RMI_EXIT_RIPAS_CHANGE: [0x0, 0x0) to EMPTY');
+  });
+});
+
+describe('input codecs (core U64 and HexBytes underneath)', () => {
+  it('addresses and sizes are 64-bit values; sizes are not zero; bytes are hex with _ and spaces ignored', () => {
+    expect(_.Address.decode('0x8000')).toEqual(E.right(0x8000n));
+    expect(_.Address.decode(12)).toEqual(E.right(12n));
+    expect(_.Address.decode(2n ** 64n)._tag).toBe('Left');
+    expect(_.Size.decode(0)._tag).toBe('Left');
+    expect(_.Size.decode('4096')).toEqual(E.right(4096n));
+    expect(_.Bytes.decode('0x01_02 0304')).toEqual(E.right(Uint8Array.of(1, 2, 3, 4)));
+    expect(_.Bytes.decode('012')._tag).toBe('Left');
   });
 });

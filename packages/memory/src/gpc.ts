@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { GRANULE_SIZE } from '@realmspec/core';
+import { GRANULE_SIZE, hex } from '@realmspec/core';
 import { Gpi, gptLookup, gpiName, type Gpt } from '@realmspec/el3';
 import { Pas, pasName } from './pas.js';
 
@@ -84,5 +84,5 @@ export function gpcCheckRange(gpt: Gpt, pa: bigint, len: number, pas: Pas): Gran
 /** One line for a fault: `GPF at 0x80001000: Non-secure PAS access to a GPI_REALM granule`. */
 export function describeGpf(f: GranuleProtectionFault): string {
   const what = f.gpi === undefined ? 'a PA beyond the protected physical address space' : `a ${gpiName[f.gpi]} granule`;
-  return `GPF at 0x${f.pa.toString(16)}: ${pasName[f.pas]} access to ${what}`;
+  return `GPF at ${hex(f.pa)}: ${pasName[f.pas]} access to ${what}`;
 }

@@ -18,7 +18,7 @@
  *
  * @packageDocumentation
  */
-export { Pas, pasName, worldPas, permittedPas, worldMayAccess } from './pas.js';
+export { Pas, pasName } from './pas.js';
 export { gpiPermits, gpcCheck, gpcCheckRange, describeGpf, type GranuleProtectionFault, type GpfCause } from './gpc.js';
 export { physRead, physWrite, type MemoryFault, type RmmPrivateAccess } from './physical.js';
 export { SCRUB_BYTE, isScrubbed, scrubGranule, type ScrubResult } from './scrub.js';

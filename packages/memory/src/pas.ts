@@ -1,11 +1,9 @@
 /**
- * Physical address spaces: every physical access carries the PAS it is made in, and a world may
- * only make accesses in some of them (Arm ARM D9 "Physical address spaces" with FEAT_RME; the
- * table of security states and PAS access rights in TF-A's GPT library design).
+ * Physical address spaces: every physical access carries the PAS it is made in, which the granule
+ * protection check judges (Arm ARM D9 "Physical address spaces" with FEAT_RME).
  *
  * @packageDocumentation
  */
-import { World } from '@realmspec/el3';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -25,6 +23,11 @@ export const Pas = {
 /** Arm ARM D9: one physical address space. */
 export type Pas = (typeof Pas)[keyof typeof Pas];
 
+// DECISION D-MEM-PAS-TAG: physical accesses are tagged with their PAS, not with the world making
+// them; which PAS a world can reach is structural: the Host's accessors use the Non-secure PAS and
+// a Realm's accesses use the PAS stage 2 translation outputs (Realm or Non-secure, both open to the
+// Realm world; Arm ARM D9). No accessor takes a world, so no world-to-PAS table is kept.
+
 /** Arm ARM D9: names of the physical address spaces, for reports. */
 export const pasName: Readonly<Record<Pas, string>> = {
   [Pas.SECURE]: 'Secure PAS',
@@ -32,44 +35,3 @@ export const pasName: Readonly<Record<Pas, string>> = {
   [Pas.ROOT]: 'Root PAS',
   [Pas.REALM]: 'Realm PAS',
 };
-
-// -------------------------------------------------------------------------------------
-// queries
-// -------------------------------------------------------------------------------------
-
-/** Arm ARM D9: the PAS a world's own accesses are made in (its translation regime's default output PAS). */
-export function worldPas(w: World): Pas {
-  switch (w) {
-    case World.SECURE:
-      return Pas.SECURE;
-    case World.NON_SECURE:
-      return Pas.NON_SECURE;
-    case World.ROOT:
-      return Pas.ROOT;
-    case World.REALM:
-      return Pas.REALM;
-  }
-}
-
-/**
- * Arm ARM D9 (TF-A GPT library, "Security states and PAS access rights"): the PAS a world can
- * make accesses in. Root: all four; Realm: Realm and Non-secure; Secure: Secure and Non-secure;
- * Non-secure: Non-secure only.
- */
-export function permittedPas(w: World): readonly Pas[] {
-  switch (w) {
-    case World.ROOT:
-      return [Pas.SECURE, Pas.NON_SECURE, Pas.ROOT, Pas.REALM];
-    case World.REALM:
-      return [Pas.REALM, Pas.NON_SECURE];
-    case World.SECURE:
-      return [Pas.SECURE, Pas.NON_SECURE];
-    case World.NON_SECURE:
-      return [Pas.NON_SECURE];
-  }
-}
-
-/** Whether world `w` can make an access in PAS `pas` at all (before any granule protection check). */
-export function worldMayAccess(w: World, pas: Pas): boolean {
-  return permittedPas(w).includes(pas);
-}

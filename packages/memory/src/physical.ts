@@ -7,17 +7,7 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import {
-  GRANULE_SIZE,
-  GranuleState,
-  granuleAt,
-  granuleBytes,
-  granuleStateName,
-  wipeGranule,
-  withGranuleBytes,
-  type GranuleIndex,
-  type RmmState,
-} from '@realmspec/core';
+import { GRANULE_SIZE, GranuleState, granuleAddr, granuleAt, granuleIndex, granuleStateName, readBytes, writeBytes, type RmmState } from '@realmspec/core';
 import type { Gpt } from '@realmspec/el3';
 import { gpcCheckRange, type GranuleProtectionFault } from './gpc.js';
 import { Pas } from './pas.js';
@@ -45,19 +35,8 @@ export type MemoryFault = GranuleProtectionFault | RmmPrivateAccess;
 // helpers
 // -------------------------------------------------------------------------------------
 
-/** The granules of [pa, pa + len) with the offset and length inside each. */
-function pieces(pa: bigint, len: number): Array<{ gi: GranuleIndex; offset: number; n: number; at: number }> {
-  const out: Array<{ gi: GranuleIndex; offset: number; n: number; at: number }> = [];
-  let done = 0;
-  while (done < len) {
-    const a = pa + BigInt(done);
-    const offset = Number(a % BigInt(GRANULE_SIZE));
-    const n = Math.min(GRANULE_SIZE - offset, len - done);
-    out.push({ gi: Number(a / BigInt(GRANULE_SIZE)), offset, n, at: done });
-    done += n;
-  }
-  return out;
-}
+/** The offset of `pa` inside its granule. */
+const offsetIn = (pa: bigint): number => Number(pa & BigInt(GRANULE_SIZE - 1));
 
 // DECISION D-MEM-RMM-PRIVATE: the RMM model keeps RDs, RECs, REC_AUX and RTT granules as records,
 // not bytes, so a physical access in the Realm PAS to one of them is refused as `rmm-private`
@@ -68,13 +47,28 @@ function pieces(pa: bigint, len: number): Array<{ gi: GranuleIndex; offset: numb
  * value); the other Realm granules are the RMM's records.
  */
 function rmmPrivate(s: RmmState, pa: bigint, len: number, pas: Pas, write: boolean): RmmPrivateAccess | undefined {
-  if (pas !== Pas.REALM) return undefined;
-  for (const p of pieces(pa, len)) {
-    const st = granuleAt(s, p.gi).state;
+  if (pas !== Pas.REALM || len <= 0) return undefined;
+  const last = granuleIndex(pa + BigInt(len - 1));
+  for (let gi = granuleIndex(pa); gi <= last; gi++) {
+    const st = granuleAt(s, gi).state;
     const ok = st === GranuleState.DATA || (!write && st === GranuleState.DELEGATED);
-    if (!ok) return { kind: 'rmm-private', pa: BigInt(p.gi) * BigInt(GRANULE_SIZE), state: granuleStateName[st] };
+    if (!ok) return { kind: 'rmm-private', pa: granuleAddr(gi), state: granuleStateName[st] };
   }
   return undefined;
+}
+
+/** The `len` bytes at `pa` (a fresh array), granule by granule, with no check. */
+function bytesAt(s: RmmState, pa: bigint, len: number): Uint8Array {
+  let gi = granuleIndex(pa);
+  let offset = offsetIn(pa);
+  if (offset + len <= GRANULE_SIZE) return readBytes(s, gi, offset, len).slice();
+  const out = new Uint8Array(len);
+  for (let at = 0; at < len; gi++, offset = 0) {
+    const n = Math.min(GRANULE_SIZE - offset, len - at);
+    out.set(readBytes(s, gi, offset, n), at);
+    at += n;
+  }
+  return out;
 }
 
 // -------------------------------------------------------------------------------------
@@ -87,10 +81,7 @@ function rmmPrivate(s: RmmState, pa: bigint, len: number, pas: Pas, write: boole
  */
 export function physRead(s: RmmState, gpt: Gpt, pas: Pas, pa: bigint, len: number): E.Either<MemoryFault, Uint8Array> {
   const fault = gpcCheckRange(gpt, pa, len, pas) ?? rmmPrivate(s, pa, len, pas, false);
-  if (fault !== undefined) return E.left(fault);
-  const out = new Uint8Array(len);
-  for (const p of pieces(pa, len)) out.set(granuleBytes(s, p.gi).subarray(p.offset, p.offset + p.n), p.at);
-  return E.right(out);
+  return fault === undefined ? E.right(bytesAt(s, pa, len)) : E.left(fault);
 }
 
 /**
@@ -101,11 +92,13 @@ export function physWrite(s: RmmState, gpt: Gpt, pas: Pas, pa: bigint, bytes: Ui
   const fault = gpcCheckRange(gpt, pa, bytes.length, pas) ?? rmmPrivate(s, pa, bytes.length, pas, true);
   if (fault !== undefined) return E.left(fault);
   let out = s;
-  for (const p of pieces(pa, bytes.length)) {
-    const g = new Uint8Array(granuleBytes(out, p.gi));
-    g.set(bytes.subarray(p.at, p.at + p.n), p.offset);
-    // A granule left all zero holds no bytes in the model, so that equal contents give equal states.
-    out = g.every((b) => b === 0) ? wipeGranule(out, p.gi) : withGranuleBytes(out, p.gi, g);
+  let gi = granuleIndex(pa);
+  let offset = offsetIn(pa);
+  for (let at = 0; at < bytes.length; gi++, offset = 0) {
+    const n = Math.min(GRANULE_SIZE - offset, bytes.length - at);
+    // Core writeBytes copies the granule once and drops it when the write leaves it all zero.
+    out = writeBytes(out, gi, offset, n === bytes.length ? bytes : bytes.subarray(at, at + n));
+    at += n;
   }
   return E.right(out);
 }

@@ -7,7 +7,20 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import type { RealmAccessAction, RealmStepResult, RecExitFields, RmmState } from '@realmspec/core';
+import {
+  ExceptionClass,
+  RecExitReason,
+  ecOf,
+  faultOf,
+  hex,
+  hpfarOf,
+  isvOf,
+  leValue,
+  type RealmAccessAction,
+  type RealmStepResult,
+  type RecExitFields,
+  type RmmState,
+} from '@realmspec/core';
 import type { Gpi, Gpt } from '@realmspec/el3';
 import { gpcCheck } from './gpc.js';
 import type { Pas } from './pas.js';
@@ -39,6 +52,7 @@ export type AccessResult =
 
 /** The size in bytes of access `a` (a fetch is 4 bytes; a data access 8 unless given). */
 export function accessSizeOf(a: RealmAccessAction): number {
+  // Core's realmAccess applies the same rule inline (realm/access.ts) and exports no helper for it.
   return a.access === 'exec' ? 4 : (a.size ?? 8);
 }
 
@@ -55,39 +69,32 @@ export function realmAccessResult(s: RmmState, gpt: Gpt, recGi: number, a: Realm
   const size = accessSizeOf(a);
   const t = stage2Translate(s, realm, a.ipa, kind, size, a.isv ?? true);
   if (t.kind !== 'pa') return t;
-  const fault = gpcCheck(gpt, t.pa, t.pas);
-  if (fault !== undefined) return { kind: 'gpf', pa: t.pa, pas: t.pas, gpi: fault.gpi };
-  if (kind !== 'read') return { kind: 'completed', pa: t.pa, pas: t.pas, value: undefined };
+  if (kind !== 'read') {
+    const fault = gpcCheck(gpt, t.pa, t.pas);
+    return fault === undefined ? { kind: 'completed', pa: t.pa, pas: t.pas, value: undefined } : { kind: 'gpf', pa: t.pa, pas: t.pas, gpi: fault.gpi };
+  }
+  // A read: physRead makes the GPC (an aligned access of at most 8 bytes lies in one granule).
   const bytes = physRead(s, gpt, t.pas, t.pa, size);
-  const value = E.isRight(bytes) ? [...bytes.right].reverse().reduce((v, b) => (v << 8n) | BigInt(b), 0n) : undefined;
-  return { kind: 'completed', pa: t.pa, pas: t.pas, value };
+  if (E.isRight(bytes)) return { kind: 'completed', pa: t.pa, pas: t.pas, value: leValue(bytes.right) };
+  if (bytes.left.kind === 'gpf') return { kind: 'gpf', pa: t.pa, pas: t.pas, gpi: bytes.left.gpi };
+  return { kind: 'completed', pa: t.pa, pas: t.pas, value: undefined };
 }
 
 // -------------------------------------------------------------------------------------
 // observation
 // -------------------------------------------------------------------------------------
 
-/** Arm ARM D24.2.43 ESR_EL2.EC of a Data Abort and of an Instruction Abort from a lower EL. */
-const EC_DATA_ABORT = 0x24n;
-const EC_INSTRUCTION_ABORT = 0x20n;
-/** ESR_EL2.ISS.ISV. */
-const ISV = 1n << 24n;
-
-/** Arm ARM D24.2.43 DFSC / IFSC: the fault kind and level of a translation or permission fault. */
-function faultOf(dfsc: number): { fault: 'translation' | 'permission'; level: number } | undefined {
-  if (dfsc === 0x2b) return { fault: 'translation', level: -1 };
-  if (dfsc >= 0x04 && dfsc <= 0x07) return { fault: 'translation', level: dfsc - 0x04 };
-  if (dfsc >= 0x0c && dfsc <= 0x0f) return { fault: 'permission', level: dfsc - 0x0c };
-  return undefined;
-}
+/** ESR_EL2.ISS DFSC / IFSC: bits 5:0 (Arm ARM D24.2.43). */
+const FSC_MASK = 0x3fn;
 
 /** A REC exit due to a Data or Instruction Abort, read back from its RmiRecExit (exit reason SYNC, ESR EC and DFSC). */
 function abortOfExit(x: RecExitFields, unprotected: boolean): Stage2Abort | undefined {
-  const ec = (x.esr >> 26n) & 0x3fn;
-  const f = faultOf(Number(x.esr & 0x3fn));
-  if (x.exit_reason !== 0 || f === undefined) return undefined;
-  if (ec !== EC_DATA_ABORT && ec !== EC_INSTRUCTION_ABORT) return undefined;
-  return { kind: 'abort', exit: ec === EC_DATA_ABORT ? 'data_abort' : 'instruction_abort', ...f, unprotected, emulatable: (x.esr & ISV) !== 0n };
+  const ec = ecOf(x.esr);
+  const f = faultOf(Number(x.esr & FSC_MASK));
+  if (x.exit_reason !== RecExitReason.RMI_EXIT_SYNC || f === undefined) return undefined;
+  if (ec !== ExceptionClass.DATA_ABORT && ec !== ExceptionClass.INSTRUCTION_ABORT) return undefined;
+  const exit = ec === ExceptionClass.DATA_ABORT ? 'data_abort' : 'instruction_abort';
+  return { kind: 'abort', exit, fault: f.fault, level: f.level, unprotected, emulatable: isvOf(x.esr) };
 }
 
 /** One line describing an access result, for divergence reports. */
@@ -95,9 +102,9 @@ export function describeAccessResult(r: AccessResult | undefined): string {
   if (r === undefined) return 'no access outcome';
   switch (r.kind) {
     case 'completed':
-      return `completed at 0x${r.pa.toString(16)}${r.value === undefined ? '' : ` (value 0x${r.value.toString(16)})`}`;
+      return `completed at ${hex(r.pa)}${r.value === undefined ? '' : ` (value ${hex(r.value)})`}`;
     case 'gpf':
-      return `GPF at 0x${r.pa.toString(16)}`;
+      return `GPF at ${hex(r.pa)}`;
     case 'abort':
       return `REC exit: ${r.exit} (${r.fault} fault, level ${r.level}${r.emulatable ? ', emulatable' : ''})`;
     default:
@@ -112,19 +119,17 @@ export function describeAccessResult(r: AccessResult | undefined): string {
  */
 export function accessDivergence(a: RealmAccessAction, expected: AccessResult, step: RealmStepResult): string | undefined {
   const got = step.access;
-  const say = (observed: string): string => `Realm ${a.access} at IPA 0x${a.ipa.toString(16)}: memory model ${describeAccessResult(expected)}, RMM model ${observed}`;
+  const say = (observed: string): string => `Realm ${a.access} at IPA ${hex(a.ipa)}: memory model ${describeAccessResult(expected)}, RMM model ${observed}`;
   if (expected.kind === 'abort') {
     const x = step.exit === undefined ? undefined : abortOfExit(step.exit, expected.unprotected);
     if (x === undefined) return say(got !== undefined ? got.kind : `exit reason ${step.exit?.exit_reason ?? 'none'}`);
     const same = x.exit === expected.exit && x.fault === expected.fault && x.level === expected.level && x.emulatable === expected.emulatable;
-    // HPFAR_EL2.FIPA is IPA[51:12] in bits 43:4 (Arm ARM D24.2.79).
-    const hpfar = ((a.ipa >> 12n) & ((1n << 40n) - 1n)) << 4n;
-    return same && step.exit?.hpfar === hpfar ? undefined : say(describeAccessResult(x));
+    return same && step.exit?.hpfar === hpfarOf(a.ipa) ? undefined : say(describeAccessResult(x));
   }
   if (got === undefined) return say(`a REC exit (reason ${step.exit?.exit_reason ?? 'none'})`);
   if (got.kind !== expected.kind) return say(got.kind);
   if (got.kind === 'completed' && expected.kind === 'completed' && a.access === 'read' && got.value !== expected.value) {
-    return say(`completed (value 0x${(got.value ?? 0n).toString(16)})`);
+    return say(`completed (value ${hex(got.value ?? 0n)})`);
   }
   return undefined;
 }

@@ -18,17 +18,15 @@ describe('GPC permission table (Arm ARM D9)', () => {
     ]);
   });
 
-  it('PAS encodings are {NSE, NS}', () => {
-    expect(P).toEqual({ SECURE: 0b00, NON_SECURE: 0b01, ROOT: 0b10, REALM: 0b11 });
-  });
-
-  it('worlds reach the PAS of the TF-A access table', () => {
-    expect(_.permittedPas(World.NON_SECURE)).toEqual([P.NON_SECURE]);
-    expect([..._.permittedPas(World.REALM)].sort()).toEqual([P.NON_SECURE, P.REALM]);
-    expect([..._.permittedPas(World.SECURE)].sort()).toEqual([P.SECURE, P.NON_SECURE]);
-    expect(_.permittedPas(World.ROOT)).toHaveLength(4);
-    expect(_.worldMayAccess(World.NON_SECURE, P.REALM)).toBe(false);
-    expect(_.worldPas(World.REALM)).toBe(P.REALM);
+  it('PAS encodings are {NSE, NS}: a single-PAS GPI (0b10 then {NSE, NS}) permits exactly its own PAS', () => {
+    const all = [P.SECURE, P.NON_SECURE, P.ROOT, P.REALM];
+    expect(new Set(all).size).toBe(4);
+    for (const p of all) {
+      expect(p >>> 2).toBe(0);
+      for (const q of all) expect(_.gpiPermits((0b1000 | p) as Gpi, q)).toBe(p === q);
+    }
+    // A security state's own PAS has the state's {NSE, NS} encoding (Arm ARM D9).
+    expect([World.SECURE, World.NON_SECURE, World.ROOT, World.REALM]).toEqual(all);
   });
 });
 

@@ -29,6 +29,18 @@ describe('physical reads and writes', () => {
     expect(granuleBytes(s, 0x80001).subarray(0, 16)).toEqual(bytes.subarray(16));
   });
 
+  it('a write that leaves a granule all zero drops its bytes; a read may span several granules', () => {
+    const s1 = right(_.physWrite(s0, gpt0, P.NON_SECURE, 0x8000_0ffcn, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)));
+    expect(s1.memory.has(0x80000) && s1.memory.has(0x80001)).toBe(true);
+    const s2 = right(_.physWrite(s1, gpt0, P.NON_SECURE, 0x8000_0ffcn, new Uint8Array(8)));
+    expect(s2.memory.has(0x80000) || s2.memory.has(0x80001)).toBe(false);
+    expect(stateKey(s2)).toBe(stateKey(s0));
+    const big = Uint8Array.from({ length: 2 * 4096 + 16 }, (_v, i) => (i % 251) + 1);
+    const s3 = right(_.physWrite(s0, gpt0, P.NON_SECURE, 0x8000_0ff8n, big));
+    expect(right(_.physRead(s3, gpt0, P.NON_SECURE, 0x8000_0ff8n, big.length))).toEqual(big);
+    expect(right(_.physRead(s3, gpt0, P.NON_SECURE, 0x8000_0000n, 0))).toEqual(new Uint8Array(0));
+  });
+
   it('a refused write writes nothing, even to the granules the check allowed', () => {
     const gpt = withGpi(gpt0, 0x80001, Gpi.REALM);
     const key = stateKey(s0);

@@ -6,22 +6,12 @@
  * @packageDocumentation
  */
 import * as t from 'io-ts';
-import { RmiRealmParams, RmiRecEnter, RmiRecParams, U64, catalogue, type Layout } from '@realmspec/core';
+import { HexBytes, PsciStatus, RecExitReason, RMI_STATUS_NAMES, RsiStatus, RmiRealmParams, RmiRecEnter, RmiRecParams, U64, catalogue, type Layout } from '@realmspec/core';
 
 // -------------------------------------------------------------------------------------
 // values
 // -------------------------------------------------------------------------------------
 
-/** A hex string of whole bytes (`"00ff…"`, optional `0x`). */
-export const HexBytes = new t.Type<Uint8Array, string, unknown>(
-  'HexBytes',
-  (u): u is Uint8Array => u instanceof Uint8Array,
-  (u, c) =>
-    typeof u === 'string' && /^(0x)?([0-9a-fA-F]{2})*$/.test(u)
-      ? t.success(Uint8Array.from(Buffer.from(u.replace(/^0x/, ''), 'hex')))
-      : t.failure(u, c, 'a hex string of whole bytes'),
-  (b) => Buffer.from(b).toString('hex'),
-);
 
 /**
  * An object type with required and optional fields that rejects fields it does not know, so a
@@ -112,47 +102,14 @@ export const RealmCallName = nameOf(realmNames, 'an RSI or PSCI command');
 const Args = t.refinement(t.array(U64), (a) => a.length <= 16, 'at most 16 argument registers (X1..X16)');
 const Out = t.array(t.union([U64, t.null]));
 
-/** RMI status names an expectation may use (DEN0137 B4.4.25), plus SMCCC_NOT_SUPPORTED. */
-export const RmiStatusName = t.keyof(
-  { RMI_SUCCESS: null, RMI_ERROR_INPUT: null, RMI_ERROR_REALM: null, RMI_ERROR_REC: null, RMI_ERROR_RTT: null, SMCCC_NOT_SUPPORTED: null },
-  'an RMI status name',
-);
-/** RSI status names (DEN0137 B5.4.1) and PSCI return codes (B6.4) a realm-step expectation may use. */
-export const RealmStatusName = t.keyof(
-  {
-    RSI_SUCCESS: null,
-    RSI_ERROR_INPUT: null,
-    RSI_ERROR_STATE: null,
-    RSI_INCOMPLETE: null,
-    RSI_ERROR_UNKNOWN: null,
-    PSCI_SUCCESS: null,
-    PSCI_OFF: null,
-    PSCI_NOT_SUPPORTED: null,
-    PSCI_INVALID_PARAMETERS: null,
-    PSCI_DENIED: null,
-    PSCI_ALREADY_ON: null,
-    PSCI_ON_PENDING: null,
-    PSCI_INTERNAL_FAILURE: null,
-    PSCI_NOT_PRESENT: null,
-    PSCI_DISABLED: null,
-    PSCI_INVALID_ADDRESS: null,
-    SMCCC_NOT_SUPPORTED: null,
-  },
-  'an RSI or PSCI status name',
-);
+const names = (keys: readonly string[]): Record<string, null> => Object.fromEntries(keys.map((k) => [k, null]));
 
-const ExitReasonName = t.keyof(
-  {
-    RMI_EXIT_SYNC: null,
-    RMI_EXIT_IRQ: null,
-    RMI_EXIT_FIQ: null,
-    RMI_EXIT_PSCI: null,
-    RMI_EXIT_RIPAS_CHANGE: null,
-    RMI_EXIT_HOST_CALL: null,
-    RMI_EXIT_SERROR: null,
-  },
-  'an exit reason name',
-);
+/** RMI status names an expectation may use (DEN0137 B4.4.25), plus SMCCC_NOT_SUPPORTED. */
+export const RmiStatusName = t.keyof(names([...RMI_STATUS_NAMES, 'SMCCC_NOT_SUPPORTED']), 'an RMI status name');
+/** RSI status names (DEN0137 B5.4.1) and PSCI return codes (B6.4.2) a realm-step expectation may use, plus SMCCC_NOT_SUPPORTED. */
+export const RealmStatusName = t.keyof(names([...Object.keys(RsiStatus), ...Object.keys(PsciStatus), 'SMCCC_NOT_SUPPORTED']), 'an RSI or PSCI status name');
+
+const ExitReasonName = t.keyof(names(Object.keys(RecExitReason)), 'an exit reason name');
 
 /** The RmiRecExit fields an `exit` expectation may check (DEN0137 B4.4.17). */
 export const ExitExpect = closed(

@@ -5,6 +5,6 @@
  * @packageDocumentation
  */
 export { parseTrace, type LineError, type Step, type Trace, type RealmAction, type RealmCall } from './parse.js';
-export { runTrace, decodeRmiX0, rmiStatusNames, type ReplayResult, type ReplayOptions, type StepOutcome, type Shown } from './run.js';
+export { runTrace, type ReplayResult, type ReplayOptions, type StepOutcome, type Shown } from './run.js';
 export { closingLine, describeStep, exitCodeOf, ExitCode, jsonReport, malformedReport, tallyReport, textReport } from './report.js';
-export { HexBytes, RmiStatusName, RealmStatusName, closed, structCodec, RmiExpect, RealmExpect, ExitExpect } from './codec.js';
+export { RmiStatusName, RealmStatusName, closed, structCodec, RmiExpect, RealmExpect, ExitExpect } from './codec.js';

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { CommandTally } from '@realmspec/core';
+import { hex, type CommandTally } from '@realmspec/core';
 import type { LineError, Step } from './parse.js';
 import type { ReplayResult, StepOutcome } from './run.js';
 
@@ -18,7 +18,6 @@ export const ExitCode = {
   MALFORMED: 2,
 } as const;
 
-const hex = (v: bigint): string => '0x' + v.toString(16);
 
 /** A step as a call, e.g. `RMI_REALM_CREATE(rd=0x80000000, params_ptr=0x80002000)`, ready to paste into a trace. */
 export function describeStep(step: Step): string {

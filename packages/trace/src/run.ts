@@ -6,9 +6,16 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
+  decodeRmiResult,
   decodeStruct,
+  hex,
+  PsciStatus,
+  psciStatusName,
+  RsiStatus,
+  rsiStatusName,
   encodeStructInto,
   granuleBytes,
+  granuleIndex,
   hostRead,
   hostWrite,
   initialState,
@@ -20,7 +27,6 @@ import {
   runRec,
   SMCCC_NOT_SUPPORTED,
   smc,
-  U64_MAX,
   withAttestation,
   type AttestationPort,
   type Layout,
@@ -66,18 +72,6 @@ export interface ReplayResult {
   readonly state: RmmState;
 }
 
-const hex = (v: bigint): string => '0x' + v.toString(16);
-
-/** RMI status names by code (DEN0137 B4.4.25). */
-export const rmiStatusNames = ['RMI_SUCCESS', 'RMI_ERROR_INPUT', 'RMI_ERROR_REALM', 'RMI_ERROR_REC', 'RMI_ERROR_RTT'] as const;
-
-/** The status name and index an RMI X0 encodes. */
-export function decodeRmiX0(x0: bigint): { readonly status: string; readonly index: number } {
-  if (x0 === SMCCC_NOT_SUPPORTED) return { status: 'SMCCC_NOT_SUPPORTED', index: 0 };
-  const code = Number(x0 & 0xffn);
-  const name = x0 >> 16n === 0n ? rmiStatusNames[code] : undefined;
-  return { status: name ?? `unknown status ${hex(x0)}`, index: Number((x0 >> 8n) & 0xffn) };
-}
 
 // -------------------------------------------------------------------------------------
 // steps
@@ -94,7 +88,7 @@ function payloadBytes(s: RmmState, step: Extract<Step, { kind: 'write' }>): Uint
   if (p.kind === 'bytes') return p.bytes;
   const layout = layouts[p.kind];
   // recEnter fills the first half of an RmiRecRun and keeps the exit half as it is.
-  const g = p.kind === 'recEnter' ? new Uint8Array(granuleBytes(s, Number(step.pa >> 12n))) : new Uint8Array(4096);
+  const g = p.kind === 'recEnter' ? new Uint8Array(granuleBytes(s, granuleIndex(step.pa))) : new Uint8Array(4096);
   encodeStructInto(layout, p.fields, g);
   return g;
 }
@@ -103,10 +97,10 @@ function checkRmi(regs: readonly bigint[], step: Extract<Step, { kind: 'rmi' }>,
   const e = step.expect;
   if (e === undefined) return;
   const x0 = regs[0] as bigint;
-  const got = decodeRmiX0(x0);
+  const got = decodeRmiResult(x0);
   if (e.x0 !== undefined && e.x0 !== x0) mismatches.push(`x0: expected ${hex(e.x0)}, got ${hex(x0)}`);
   if (e.status !== undefined) {
-    const statusOk = e.status === 'SMCCC_NOT_SUPPORTED' ? x0 === U64_MAX : got.status === e.status;
+    const statusOk = e.status === 'SMCCC_NOT_SUPPORTED' ? x0 === SMCCC_NOT_SUPPORTED : got.status === e.status;
     if (!statusOk) mismatches.push(`status: expected ${e.status}, got ${got.status}${got.index !== 0 ? ` (index ${got.index})` : ''}`);
     else if (e.index !== undefined && BigInt(got.index) !== e.index) mismatches.push(`index: expected ${e.index}, got ${got.index}`);
   }
@@ -137,7 +131,7 @@ function runRmi(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: RuleHit
   const r = smc(s, [step.fid, ...step.args], hits);
   const mismatches: string[] = [];
   checkRmi(r.regs, step, mismatches);
-  const d = decodeRmiX0(r.regs[0] as bigint);
+  const d = decodeRmiResult(r.regs[0] as bigint);
   const got: { [k: string]: Shown } = {
     x0: hex(r.regs[0] as bigint),
     status: d.status,
@@ -170,13 +164,14 @@ function runRead(s: RmmState, step: Extract<Step, { kind: 'read' }>): [RmmState,
   return [s, { step, checked: e !== undefined, ok: mismatches.length === 0, error: undefined, got, expected: e === undefined ? {} : showExpect(e), mismatches }];
 }
 
-/** Reads the RmiRecExit of the RmiRecRun at `runPtr`, for `exit` expectations. @internal */
-export function readRecExit(s: RmmState, runPtr: bigint, layout: Layout): Readonly<Record<string, bigint | readonly bigint[]>> {
-  return decodeStruct(layout, granuleBytes(s, Number(runPtr >> 12n)));
+/** Reads the RmiRecExit of the RmiRecRun at `runPtr`, for `exit` expectations. */
+function readRecExit(s: RmmState, runPtr: bigint): Readonly<Record<string, bigint | readonly bigint[]>> {
+  return decodeStruct(RmiRecExit, granuleBytes(s, granuleIndex(runPtr)));
 }
 
-/** Compares an `exit` expectation with the fields read back (names as in DEN0137 B4.4.17). @internal */
-export function compareExit(e: ExitExpect, got: Readonly<Record<string, bigint | readonly bigint[]>>, reasons: readonly string[], mismatches: string[]): void {
+/** Compares an `exit` expectation with the fields read back (names as in DEN0137 B4.4.17). */
+function compareExit(e: ExitExpect, got: Readonly<Record<string, bigint | readonly bigint[]>>, mismatches: string[]): void {
+  const reasons = recExitReasonName;
   for (const [k, v] of Object.entries(e)) {
     const actual = got[k];
     if (k === 'exit_reason') {
@@ -195,32 +190,16 @@ export function compareExit(e: ExitExpect, got: Readonly<Record<string, bigint |
 // realm execution
 // -------------------------------------------------------------------------------------
 
-/** Values of the RSI and PSCI status names a realm-call expectation may use (DEN0137 B5.4.1, B6.4.2). */
-const realmStatusValues: Readonly<Record<string, bigint>> = {
-  RSI_SUCCESS: 0n,
-  RSI_ERROR_INPUT: 1n,
-  RSI_ERROR_STATE: 2n,
-  RSI_INCOMPLETE: 3n,
-  RSI_ERROR_UNKNOWN: 4n,
-  PSCI_SUCCESS: 0n,
-  PSCI_OFF: 1n,
-  PSCI_NOT_SUPPORTED: U64_MAX,
-  PSCI_INVALID_PARAMETERS: BigInt.asUintN(64, -2n),
-  PSCI_DENIED: BigInt.asUintN(64, -3n),
-  PSCI_ALREADY_ON: BigInt.asUintN(64, -4n),
-  PSCI_ON_PENDING: BigInt.asUintN(64, -5n),
-  PSCI_INTERNAL_FAILURE: BigInt.asUintN(64, -6n),
-  PSCI_NOT_PRESENT: BigInt.asUintN(64, -7n),
-  PSCI_DISABLED: BigInt.asUintN(64, -8n),
-  PSCI_INVALID_ADDRESS: BigInt.asUintN(64, -9n),
-  SMCCC_NOT_SUPPORTED: U64_MAX,
-};
+/** The value a realm-call expectation's status name stands for (DEN0137 B5.4.1, B6.4.2). */
+function realmStatusValue(name: string): bigint | undefined {
+  if (name === 'SMCCC_NOT_SUPPORTED') return SMCCC_NOT_SUPPORTED;
+  return (RsiStatus as Readonly<Record<string, bigint>>)[name] ?? (PsciStatus as Readonly<Record<string, bigint>>)[name];
+}
 
 /** The name of a realm call's X0: RSI names for an `rsi` step, PSCI names for a `psci` step. */
 function realmStatusName(op: 'rsi' | 'psci', x0: bigint): string {
-  const prefix = op === 'rsi' ? 'RSI_' : 'PSCI_';
-  const name = Object.keys(realmStatusValues).find((k) => k.startsWith(prefix) && realmStatusValues[k] === x0);
-  return name ?? (x0 === U64_MAX ? 'SMCCC_NOT_SUPPORTED' : hex(x0));
+  const name = op === 'rsi' ? rsiStatusName(x0) : psciStatusName(x0);
+  return name ?? (x0 === SMCCC_NOT_SUPPORTED ? 'SMCCC_NOT_SUPPORTED' : hex(x0));
 }
 
 /** The core's Realm action for a decoded realm step. */
@@ -240,7 +219,7 @@ function checkRealmCall(call: RealmCall, r: RealmStepResult, k: number, mismatch
   const regs = r.call?.regs ?? [];
   const x0 = regs[0] ?? 0n;
   if (e.x0 !== undefined && e.x0 !== x0) mismatches.push(`realm.${k}.x0: expected ${hex(e.x0)}, got ${hex(x0)}`);
-  if (e.status !== undefined && realmStatusValues[e.status] !== x0) mismatches.push(`realm.${k}.status: expected ${e.status}, got ${realmStatusName(call.op, x0)}`);
+  if (e.status !== undefined && realmStatusValue(e.status) !== x0) mismatches.push(`realm.${k}.status: expected ${e.status}, got ${realmStatusName(call.op, x0)}`);
   (e.out ?? []).forEach((v, i) => {
     const actual = regs[i + 1] ?? 0n;
     if (v !== null && v !== actual) mismatches.push(`realm.${k}.out[${i}] (X${i + 1}): expected ${hex(v)}, got ${hex(actual)}`);
@@ -269,12 +248,12 @@ function runRecEnter(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: Ru
   const r = runRec(s, { rec: step.args[0] ?? 0n, run_ptr: runPtr }, realm.map(coreAction), hits);
   const mismatches: string[] = [];
   checkRmi([r.x0], step, mismatches);
-  if (step.expect?.exit !== undefined) compareExit(step.expect.exit, readRecExit(r.state, runPtr, RmiRecExit), recExitReasonName, mismatches);
+  if (step.expect?.exit !== undefined) compareExit(step.expect.exit, readRecExit(r.state, runPtr), mismatches);
   r.steps.forEach((res, k) => {
     const a = realm[k] as RealmAction;
     if (a.kind === 'call') checkRealmCall(a, res, k, mismatches);
   });
-  const d = decodeRmiX0(r.x0);
+  const d = decodeRmiResult(r.x0);
   const got: { [k: string]: Shown } = {
     x0: hex(r.x0),
     status: d.status,

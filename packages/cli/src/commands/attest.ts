@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
-import { verifyCcaToken, type CcaTokenClaims } from '@realmspec/core';
+import { formatValidationErrors, hexBytes, verifyCcaToken, type CcaTokenClaims } from '@realmspec/core';
 import { bootMachine, DEMO, demoInitrd, demoKernel, describeHostError, launchRealm, obtainAttestationToken } from '@realmspec/machine';
 import { badInput, type Outcome } from '../output.js';
 
@@ -56,12 +56,12 @@ export function claimLines(c: CcaTokenClaims): string[] {
   ];
 }
 
+const Challenge = hexBytes(1, 64);
+
 /** Parses the `--challenge` value: 1 to 64 bytes of hex, with or without `0x`. */
 export function parseChallenge(text: string): Uint8Array | string {
-  const body = text.replace(/^0x/i, '');
-  if (!/^([0-9a-fA-F]{2})+$/.test(body)) return `--challenge: expected hex digits in pairs (1 to 64 bytes), got "${text}"`;
-  if (body.length > 128) return `--challenge: at most 64 bytes (128 hex digits), got ${body.length / 2} bytes`;
-  return Uint8Array.from(Buffer.from(body, 'hex'));
+  const r = Challenge.decode(text);
+  return E.isRight(r) ? r.right : `--challenge: ${formatValidationErrors(r.left).join('; ').replace(/^\(root\): /, '')}`;
 }
 
 /** Runs `attest`: exit 0 when the token verifies and carries the challenge, 1 when it does not, 2 on bad input. */

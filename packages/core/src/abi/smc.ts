@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { catalogue, type CatalogueCommand } from '../catalogue/index.js';
+import type { CatalogueCommand } from '../catalogue/index.js';
 import type { Command, SpecFailure } from '../engine/command.js';
 import type { RuleHits } from '../engine/hits.js';
 import { InternalError } from '../internal/errors.js';
@@ -113,9 +113,4 @@ export function asRegisterCommand<I extends object, C, O extends object>(c: Comm
   const names = c.entry.spec.inputs.map((i) => i.name);
   if (new Set(names).size !== names.length) throw new InternalError(`${c.entry.name}: two inputs share a name`);
   return c as unknown as RegisterCommand;
-}
-
-/** Every function id the catalogue gives to `iface`. @internal */
-export function catalogueFids(iface: 'RMI' | 'RSI' | 'PSCI'): ReadonlySet<number> {
-  return new Set(catalogue.commands.filter((c) => c.iface === iface).flatMap((c) => c.fids));
 }

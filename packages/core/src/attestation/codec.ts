@@ -63,12 +63,6 @@ export function oneOfText<V extends string>(values: readonly V[]): t.Type<V, V, 
   return new t.Type<V, V, unknown>('text', is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`)), t.identity);
 }
 
-/** An unsigned integer no greater than `max`. */
-export function uint(max: number): t.Type<number, number, unknown> {
-  const is = (u: unknown): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= max;
-  return new t.Type<number, number, unknown>('uint', is, (u, c) => (is(u) ? t.success(u) : t.failure(u, c, `an unsigned integer at most ${max}`)), t.identity);
-}
-
 /** An array of `item` whose length is in `[min, max]`. */
 export function arrayOf<C extends t.Mixed>(item: C, min: number, max: number): t.Type<Array<t.TypeOf<C>>, unknown, unknown> {
   type A = t.TypeOf<C>;

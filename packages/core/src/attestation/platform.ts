@@ -10,6 +10,7 @@ import * as t from 'io-ts';
 import { InternalError } from '../internal/errors.js';
 import { decodeCbor, encodeCbor } from './cbor.js';
 import { arrayOf, bstr, claimMap, decodeWith, literalText, tstr } from './codec.js';
+import { HASH_SIZES } from './token.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -117,8 +118,6 @@ export interface PlatformClaims {
 // codecs
 // -------------------------------------------------------------------------------------
 
-const HASH_SIZES = [32, 48, 64] as const;
-
 const swComponentNames: Readonly<Record<number, string>> = {
   [SwComponentKey.TYPE]: 'type',
   [SwComponentKey.MEASUREMENT_VALUE]: 'measurementValue',
@@ -144,7 +143,8 @@ const SwComponentRecord = t.intersection([
   t.partial({ type: tstr, version: tstr, hashAlgoId: tstr }),
 ]);
 
-const lifecycle = new t.Type<number, number, unknown>(
+/** io-ts codec of the lifecycle claim: a value in one of the ranges of DEN0137 A7.2.3.2.6. */
+export const LifecycleCodec = new t.Type<number, number, unknown>(
   'lifecycle',
   (u): u is number => typeof u === 'number' && isPlatformLifecycle(u),
   (u, c) => (typeof u === 'number' && isPlatformLifecycle(u) ? t.success(u) : t.failure(u, c, 'a lifecycle value 0x0000..0x60ff with state bits 11:8 zero')),
@@ -158,7 +158,7 @@ const PlatformRecord = t.intersection([
     implementationId: bstr([32]),
     instanceId: bstr([33], { test: (b) => b[0] === 0x01, what: 'whose first byte is 0x01' }),
     config: bstr(),
-    lifecycle,
+    lifecycle: LifecycleCodec,
     swComponents: arrayOf(claimMap(SwComponentRecord, swComponentNames), 1, Infinity),
     hashAlgoId: tstr,
   }),

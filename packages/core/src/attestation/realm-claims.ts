@@ -9,7 +9,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { decodeCbor } from './cbor.js';
 import { arrayOf, bstr, claimMap, decodeWith, literalText, oneOfText } from './codec.js';
-import { REALM_PROFILE, RealmClaimKey, hashAlgoIdSize, type HashAlgoId } from './token.js';
+import { HASH_ALGO_IDS, HASH_SIZES, REALM_PROFILE, RealmClaimKey, hashAlgoIdSize, type HashAlgoId } from './token.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -39,8 +39,6 @@ export interface RealmTokenClaims {
 // codecs
 // -------------------------------------------------------------------------------------
 
-const MEASUREMENT_SIZES = [32, 48, 64] as const;
-const HASH_ALGO_IDS: readonly HashAlgoId[] = ['sha-256', 'sha-384', 'sha-512'];
 
 const realmNames: Readonly<Record<number, string>> = {
   [RealmClaimKey.CHALLENGE]: 'challenge',
@@ -57,8 +55,8 @@ const RealmRecord = t.intersection([
   t.type({
     challenge: bstr([64]),
     personalizationValue: bstr([64]),
-    initialMeasurement: bstr(MEASUREMENT_SIZES),
-    extensibleMeasurements: arrayOf(bstr(MEASUREMENT_SIZES), 4, 4),
+    initialMeasurement: bstr(HASH_SIZES),
+    extensibleMeasurements: arrayOf(bstr(HASH_SIZES), 4, 4),
     hashAlgoId: oneOfText(HASH_ALGO_IDS),
     publicKey: bstr(),
     publicKeyHashAlgoId: oneOfText(HASH_ALGO_IDS),

@@ -59,6 +59,17 @@ export type HashAlgoId = 'sha-256' | 'sha-384' | 'sha-512';
 /** The Realm hash algorithms of RMM 1.0 by claim name (DEN0137 A7.2.3.1.6, B4.4.7). */
 export type RealmHashAlgo = 'sha-256' | 'sha-512';
 
+/** Every {@link HashAlgoId} a token may name (DEN0137 A7.2.3.1.6, A7.2.3.1.8). */
+export const HASH_ALGO_IDS: readonly HashAlgoId[] = ['sha-256', 'sha-384', 'sha-512'];
+
+/** The digest sizes in bytes of the {@link HASH_ALGO_IDS}: what a measurement or hash claim may hold (DEN0137 A7.2.3). */
+export const HASH_SIZES: readonly number[] = [32, 48, 64];
+
+/** Whether `u` is one of the {@link HASH_ALGO_IDS}. */
+export function isHashAlgoId(u: unknown): u is HashAlgoId {
+  return typeof u === 'string' && (HASH_ALGO_IDS as readonly string[]).includes(u);
+}
+
 /** Digest size in bytes of a {@link HashAlgoId} (DEN0137 A7.2.3.1.4). */
 export function hashAlgoIdSize(a: HashAlgoId): number {
   return a === 'sha-256' ? 32 : a === 'sha-384' ? 48 : 64;

@@ -11,7 +11,7 @@ import { Tagged, bytesEqual, decodeCbor, isBytes, isCborMap } from './cbor.js';
 import { decodeCoseKeyP384, decodeCoseSign1, p384PublicKey, verifyCoseSign1, type CoseError } from './cose.js';
 import { decodePlatformClaims, type PlatformClaims } from './platform.js';
 import { realmClaimsFromMap, type RealmTokenClaims } from './realm-claims.js';
-import { CCA_TOKEN_TAG, CcaCollectionKey, RealmClaimKey, hashWith, type HashAlgoId } from './token.js';
+import { CCA_TOKEN_TAG, CcaCollectionKey, RealmClaimKey, hashWith, isHashAlgoId, type HashAlgoId } from './token.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -67,7 +67,6 @@ export interface CcaTokenClaims {
   readonly rakPublicKey: Uint8Array;
 }
 
-const HASH_ALGO_IDS: readonly string[] = ['sha-256', 'sha-384', 'sha-512'];
 
 function fail<A>(kind: CcaTokenErrorKind, detail: string): E.Either<CcaTokenError, A> {
   return E.left({ kind, detail });
@@ -162,7 +161,7 @@ export function verifyCcaToken(token: Uint8Array, trustAnchor: CcaTrustAnchor): 
 
   // The binding: the platform vouches for exactly this RAK (A7.2.3.2.2, A7.2.3.1.8).
   const hashId = rmap.right.get(RealmClaimKey.PUBLIC_KEY_HASH_ALGO_ID);
-  if (typeof hashId !== 'string' || !HASH_ALGO_IDS.includes(hashId)) {
+  if (!isHashAlgoId(hashId)) {
     return fail('binding', `publicKeyHashAlgoId (44240): expected "sha-256", "sha-384" or "sha-512", got ${JSON.stringify(String(hashId))}`);
   }
   if (!bytesEqual(hashWith(hashId as HashAlgoId, keyBytes), platform.right.challenge)) {

@@ -46,6 +46,10 @@ export interface Rule {
   readonly index?: number | string;
   /** For failures: the outputs the failure defines. */
   readonly outputs?: Readonly<Record<string, string>>;
+  /** For failures: `exit` when the condition can only hold as the REC exit is written (A4.3.3). */
+  readonly heldAt?: 'exit';
+  /** For success conditions: the command whose later call establishes it. */
+  readonly establishedBy?: string;
 }
 
 /** One command of the catalogue with its rules. */
@@ -147,6 +151,7 @@ export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<stri
         code: statusCode(f.status),
         ...(f.index !== undefined ? { index: f.index } : {}),
         ...(f.outputs !== undefined ? { outputs: f.outputs } : {}),
+        ...(f.heldAt !== undefined ? { heldAt: f.heldAt } : {}),
       };
       rules.push(rule);
       return rule;
@@ -165,6 +170,7 @@ export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<stri
         section: s.section ?? c.section,
         origin: 'spec',
         position,
+        ...(s.establishedBy !== undefined ? { establishedBy: s.establishedBy } : {}),
       };
       rules.push(rule);
       return rule;

@@ -73,6 +73,11 @@ export const FailureCondition = t.intersection(
       outputs: t.record(t.string, t.string),
       /** For `derived` conditions: why the model adds it (a DECISIONS.md id or a spec section). */
       reason: t.string,
+      /**
+       * `exit` for a condition that can only hold when the REC exit is written, after the REC ran
+       * (RMI_REC_ENTER `exit_pas`, A4.3.3): the ordered check before apply does not evaluate it.
+       */
+      heldAt: t.literal('exit'),
     }),
   ],
   'FailureCondition',
@@ -90,7 +95,14 @@ export type Ordering = t.TypeOf<typeof Ordering>;
 
 /** One success condition (a post-condition that holds when the command succeeds). */
 export const SuccessCondition = t.intersection(
-  [t.type({ label: Label, then: t.string }), t.partial({ section: t.string })],
+  [
+    t.type({ label: Label, then: t.string }),
+    t.partial({
+      section: t.string,
+      /** The command whose later call establishes this condition (e.g. RMI_REC_ENTER completing a Realm call); this command's calls do not count it. */
+      establishedBy: t.refinement(t.string, (s) => /^(RMI|RSI|PSCI)_[A-Z0-9_]+$/.test(s), 'CommandName'),
+    }),
+  ],
   'SuccessCondition',
 );
 /** One success condition. */

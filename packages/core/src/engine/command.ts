@@ -79,6 +79,16 @@ export interface Command<I, C, O> {
   readonly apply: (c: C) => readonly [RmmState, O];
   /** Every failure condition that holds for this state and input, in listed order (for ordering checks). */
   readonly holding: (s: RmmState, input: I) => Rule[];
+  /**
+   * Records, in `hits`, the success conditions a call with context `c` established, and that no
+   * condition held at exit did (what a successful call does after apply).
+   */
+  readonly succeeded: (c: C, hits?: RuleHits) => void;
+  /**
+   * The failure of condition `label`, which the catalogue marks `heldAt: exit`, for context `c`,
+   * counted as held in `hits` (RMI_REC_ENTER's `exit_pas`: a GPF writing the exit, A4.3.3).
+   */
+  readonly failure: (label: string, c: C, hits?: RuleHits) => SpecFailure;
 }
 
 interface Row<C> {
@@ -94,12 +104,14 @@ const noOutputs: Readonly<Record<string, bigint>> = Object.freeze({});
 // constructors
 // -------------------------------------------------------------------------------------
 
+/** The rows the ordered check evaluates: every failure condition but those held only at REC exit. */
 function buildRows<C>(entry: CatalogueCommand, impls: Readonly<Record<string, Check<C> | FailureImpl<C>>>): Row<C>[] {
-  const labels = new Set(entry.failures.map((r) => r.label));
+  const checked = entry.failures.filter((r) => r.heldAt === undefined);
+  const labels = new Set(checked.map((r) => r.label));
   for (const k of Object.keys(impls)) {
-    if (!labels.has(k)) throw new InternalError(`${entry.name}: the code checks '${k}', which the catalogue does not list`);
+    if (!labels.has(k)) throw new InternalError(`${entry.name}: the code checks '${k}', which the catalogue does not list as checked before apply`);
   }
-  return entry.failures.map((rule) => {
+  return checked.map((rule) => {
     const impl = impls[rule.label];
     if (impl === undefined) throw new InternalError(`${rule.id}: listed in the catalogue but not checked by the code`);
     const f: FailureImpl<C> = typeof impl === 'function' ? { holds: impl } : impl;
@@ -129,6 +141,13 @@ function failureOf<C>(row: Row<C>, c: C): SpecFailure {
   };
 }
 
+/** A failure the catalogue marks `heldAt: exit`: fixed index, no outputs (the schema check keeps it so). */
+function exitRow<C>(rule: Rule): Row<C> {
+  if (typeof rule.index === 'string' || rule.outputs !== undefined) throw new InternalError(`${rule.id}: a condition held at exit takes a fixed index and no outputs`);
+  const fixed = rule.index ?? 0;
+  return { rule, holds: () => false, index: () => fixed, outputs: undefined };
+}
+
 /**
  * Builds a command from its definition, checking that the code and the catalogue entry agree
  * label for label (a mismatch is a model bug and throws at load time).
@@ -136,11 +155,14 @@ function failureOf<C>(row: Row<C>, c: C): SpecFailure {
 export function defineCommand<I, C, O>(def: CommandDefinition<I, C, O>): Command<I, C, O> {
   const entry = catalogueCommand(def.name);
   const rows = buildRows(entry, def.failures);
+  const atExit = entry.failures.filter((r) => r.heldAt !== undefined).map((r) => exitRow<C>(r));
   const conditional = def.successIf ?? {};
+  // Success conditions another command establishes (e.g. on the next REC entry) are not counted here.
+  const counted = entry.success.filter((r) => r.establishedBy === undefined);
   for (const k of Object.keys(conditional)) {
-    if (!entry.success.some((r) => r.label === k)) throw new InternalError(`${entry.name}: no success condition '${k}' in the catalogue`);
+    if (!counted.some((r) => r.label === k)) throw new InternalError(`${entry.name}: no success condition '${k}' that this command establishes`);
   }
-  const success = entry.success.map((r) => ({ n: r.n, when: conditional[r.label] }));
+  const success = counted.map((r) => ({ n: r.n, when: conditional[r.label] }));
 
   // DECISION D-ORDER: the first condition to hold in listed order is reported.
   const check = (s: RmmState, input: I, hits?: RuleHits): E.Either<SpecFailure, C> => {
@@ -161,17 +183,32 @@ export function defineCommand<I, C, O>(def: CommandDefinition<I, C, O>): Command
     return E.right(c);
   };
 
+  const succeeded = (c: C, hits?: RuleHits): void => {
+    if (hits === undefined) return;
+    for (const r of atExit) hits.reached[r.rule.n] = (hits.reached[r.rule.n] as number) + 1;
+    for (const r of success) {
+      hits.reached[r.n] = (hits.reached[r.n] as number) + 1;
+      if (r.when === undefined || r.when(c)) hits.held[r.n] = (hits.held[r.n] as number) + 1;
+    }
+  };
+
   const run = (s: RmmState, input: I, hits?: RuleHits): CommandResult<O> => {
     const checked = check(s, input, hits);
     if (E.isLeft(checked)) return checked;
     const out = def.apply(checked.right);
-    if (hits !== undefined) {
-      for (const r of success) {
-        hits.reached[r.n] = (hits.reached[r.n] as number) + 1;
-        if (r.when === undefined || r.when(checked.right)) hits.held[r.n] = (hits.held[r.n] as number) + 1;
-      }
-    }
+    succeeded(checked.right, hits);
     return E.right(out);
+  };
+
+  const failure = (label: string, c: C, hits?: RuleHits): SpecFailure => {
+    const row = atExit.find((r) => r.rule.label === label);
+    if (row === undefined) throw new InternalError(`${entry.name}: no failure condition '${label}' held at exit in the catalogue`);
+    if (hits !== undefined) {
+      const n = row.rule.n;
+      hits.reached[n] = (hits.reached[n] as number) + 1;
+      hits.held[n] = (hits.held[n] as number) + 1;
+    }
+    return failureOf(row, c);
   };
 
   const holding = (s: RmmState, input: I): Rule[] => {
@@ -179,7 +216,7 @@ export function defineCommand<I, C, O>(def: CommandDefinition<I, C, O>): Command
     return rows.filter((r) => r.holds(c)).map((r) => r.rule);
   };
 
-  return Object.assign(run, { entry, check, apply: def.apply, holding });
+  return Object.assign(run, { entry, check, apply: def.apply, holding, succeeded, failure });
 }
 
 /**

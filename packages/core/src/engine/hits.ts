@@ -16,7 +16,7 @@ export interface CommandTally {
   readonly failures: number;
   /** Failure conditions that held at least once. */
   readonly failuresHeld: number;
-  /** Success conditions of the command. */
+  /** Success conditions the command's own calls establish (those another command establishes are left out). */
   readonly success: number;
   /** Success conditions established at least once. */
   readonly successHeld: number;
@@ -71,8 +71,8 @@ export class RuleHits {
         calls,
         failures: c.failures.length,
         failuresHeld: c.failures.filter((r) => (this.held[r.n] as number) > 0).length,
-        success: c.success.length,
-        successHeld: c.success.filter((r) => (this.held[r.n] as number) > 0).length,
+        success: c.success.filter((r) => r.establishedBy === undefined).length,
+        successHeld: c.success.filter((r) => r.establishedBy === undefined && (this.held[r.n] as number) > 0).length,
       });
     }
     return out;

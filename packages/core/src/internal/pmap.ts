@@ -201,6 +201,23 @@ export class PMap<V> {
     return new PMap(fresh, this.hasher);
   }
 
+  /**
+   * The keys whose values may differ between `older` and this map, when this map was derived
+   * from `older` by at most `limit` updates (and nothing since moved the root back to `older`):
+   * the keys of the diffs on the path between them, in O(updates). Undefined otherwise; a caller
+   * then compares everything. Keys may repeat.
+   */
+  changedSince(older: PMap<V>, limit = 1024): number[] | undefined {
+    const keys: number[] = [];
+    let n: Node<V> | null = older.node;
+    while (n !== this.node) {
+      if (n === null || n.map !== null || keys.length >= limit) return undefined;
+      keys.push(n.key);
+      n = n.next;
+    }
+    return keys;
+  }
+
   /** The entries in ascending key order (a fresh array). */
   entries(): Array<[number, V]> {
     const node = this.node;

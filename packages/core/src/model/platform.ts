@@ -224,6 +224,26 @@ export const U64 = new t.Type<bigint, string, unknown>(
   (v) => '0x' + v.toString(16),
 );
 
+/** Bytes written as hex (an even number of digits, optional `0x` or `0X`), `min`..`max` bytes long. */
+export function hexBytes(min = 0, max = Number.MAX_SAFE_INTEGER): t.Type<Uint8Array, string, unknown> {
+  const what = max === Number.MAX_SAFE_INTEGER ? 'a hex string of whole bytes' : `hex text of ${min}..${max} bytes`;
+  return new t.Type<Uint8Array, string, unknown>(
+    'HexBytes',
+    (u): u is Uint8Array => u instanceof Uint8Array && u.length >= min && u.length <= max,
+    (u, c) => {
+      if (typeof u !== 'string') return t.failure(u, c, what);
+      const digits = u.startsWith('0x') || u.startsWith('0X') ? u.slice(2) : u;
+      if (!/^(?:[0-9a-fA-F]{2})*$/.test(digits)) return t.failure(u, c, `${what} (an even number of hex digits)`);
+      const n = digits.length / 2;
+      return n < min || n > max ? t.failure(u, c, what) : t.success(new Uint8Array(Buffer.from(digits, 'hex')));
+    },
+    (b) => Buffer.from(b).toString('hex'),
+  );
+}
+
+/** Bytes written as hex, any length ({@link hexBytes}). */
+export const HexBytes = hexBytes();
+
 // GPT_REALM is not a starting GPT entry: only delegation puts a granule in the Realm PAS.
 const GptName = t.keyof({ GPT_NS: null, GPT_SECURE: null, GPT_ROOT: null, GPT_AAP: null }, 'GptName');
 

@@ -110,23 +110,32 @@ export function realmParamsSupported(platform: Platform, p: RealmParams): boolea
 }
 
 /**
- * DEN0137 B3 RttConfigIsValid (no body in 1.0-rel0; states.md §6.2, after the Arm ARM's
- * S2InconsistentSL): `s2sz`, the starting level and the number of concatenated starting tables
- * agree with each other and with the platform.
+ * The number of concatenated starting-level RTTs an IPA width of `s2sz` bits needs when the
+ * walk starts at `level` (4 KB granule), or undefined when that start level cannot map that
+ * width on a platform whose PA width is `paWidth` (DEN0137 A5.5.3; states.md §6.2, after the
+ * Arm ARM's S2InconsistentSL and S2InvalidSL).
  */
-export function rttConfigIsValid(platform: Platform, p: RealmParams): boolean {
+export function rttStartTables(s2sz: number, level: number, lpa2: boolean, paWidth: number): number | undefined {
   // DECISION D-RTTCFG: the Arm ARM's S2InconsistentSL rule for 4 KB granules (no body in 1.0-rel0).
-  const sl = p.rttLevelStart;
-  if (sl < -1n || sl > 3n) return false;
-  const level = Number(sl);
-  if (level === -1 && !p.lpa2) return false;
+  if (!Number.isInteger(level) || level < -1 || level > 3) return undefined;
+  if (level === -1 && !lpa2) return undefined;
   // Level 0 needs a platform PA range of at least 44 bits (Arm ARM S2InvalidSL).
-  if (level === 0 && platform.features.s2sz < 44) return false;
+  if (level === 0 && paWidth < 44) return undefined;
   const n = 3 - level;
   const minBits = 9 * n + 13;
   const direct = 9 * n + 21;
-  const maxBits = level === -1 ? minBits + 3 : level > 0 || (level === 0 && p.lpa2) ? direct + 4 : direct;
-  if (p.s2sz < minBits || p.s2sz > maxBits) return false;
-  const expected = p.s2sz > direct ? 1n << BigInt(p.s2sz - direct) : 1n;
-  return p.rttNumStart === expected;
+  // Up to 16 concatenated tables add 4 bits, except at level 0 without LPA2; level −1 tops out at 52.
+  const maxBits = level === -1 ? minBits + 3 : level > 0 || (level === 0 && lpa2) ? direct + 4 : direct;
+  if (s2sz < minBits || s2sz > maxBits) return undefined;
+  return s2sz > direct ? 2 ** (s2sz - direct) : 1;
+}
+
+/**
+ * DEN0137 B3 RttConfigIsValid (no body in 1.0-rel0): `s2sz`, the starting level and the number of
+ * concatenated starting tables agree with each other and with the platform ({@link rttStartTables}).
+ */
+export function rttConfigIsValid(platform: Platform, p: RealmParams): boolean {
+  if (p.rttLevelStart < -1n || p.rttLevelStart > 3n) return false;
+  const tables = rttStartTables(p.s2sz, Number(p.rttLevelStart), p.lpa2, platform.features.s2sz);
+  return tables !== undefined && p.rttNumStart === BigInt(tables);
 }

@@ -109,3 +109,10 @@ export function updateRealm(r: Realm, patch: Partial<Realm>): Realm {
     numWps: patch.numWps ?? r.numWps,
   };
 }
+
+/** `r` with measurement `k` (0 the RIM, 1..4 the REMs) replaced by `m` (DEN0137 A7.1). @internal */
+export function withMeasurement(r: Realm, k: number, m: Uint8Array): Realm {
+  const measurements = r.measurements.slice();
+  measurements[k] = m;
+  return updateRealm(r, { measurements });
+}

@@ -8,7 +8,25 @@
  */
 import { GRANULE_SIZE, type GranuleIndex } from './bits.js';
 import type { Realm } from './realm.js';
-import { makeRtt, packMeta, Ripas, RTT_CHUNK, rttAddr, rttEntries, rttEntry, rttLevelShift, rttLevelSize, rttMeta, RttEntryState, uniformRtt, type Rtt, type RttEntry } from './rtt.js';
+import {
+  makeRtt,
+  metaRipas,
+  metaState,
+  packedMeta,
+  packMeta,
+  Ripas,
+  RTT_CHUNK,
+  rttAddr,
+  rttEntries,
+  rttEntry,
+  rttLevelShift,
+  rttLevelSize,
+  rttMeta,
+  RttEntryState,
+  uniformRtt,
+  type Rtt,
+  type RttEntry,
+} from './rtt.js';
 import type { RmmState } from './state.js';
 
 // -------------------------------------------------------------------------------------
@@ -88,11 +106,6 @@ export function rttLevelIsBlockOrPage(realm: Realm, level: number): boolean {
 // -------------------------------------------------------------------------------------
 // entries
 // -------------------------------------------------------------------------------------
-
-/** State of a packed entry. @internal */
-export const metaState = (m: number): RttEntryState => (m & 7) as RttEntryState;
-/** RIPAS of a packed entry. @internal */
-export const metaRipas = (m: number): Ripas => ((m >> 3) & 3) as Ripas;
 
 /** DEN0137 A5.5.8: an entry is live if a PA is stored in it (ASSIGNED, ASSIGNED_NS or TABLE). */
 export function rttEntryIsLive(state: RttEntryState): boolean {
@@ -204,7 +217,7 @@ export function rttWalk(s: RmmState, realm: Realm | GranuleIndex, ipa: number, l
   let index = k % n;
   let t = s.rtts.get(gi);
   if (t === undefined) return undefined;
-  while (l < level && (rttMeta(t, index) & 7) === RttEntryState.TABLE) {
+  while (l < level && metaState(rttMeta(t, index)) === RttEntryState.TABLE) {
     gi = rttAddr(t, index) / GRANULE_SIZE;
     const next = s.rtts.get(gi);
     if (next === undefined) return undefined;
@@ -241,7 +254,7 @@ export function rttSkipEntriesUnless(rtt: Rtt, ipa: number, stop: (meta: number)
     const c = chunks[k] as readonly number[];
     const start = k === from >> 5 ? from & 31 : 0;
     if (start === 0 && chunkHasNo(c, stop)) continue;
-    for (let j = start; j < c.length; j++) if (stop((c[j] as number) % 1024)) return rttEntryIpa(rtt, k * RTT_CHUNK + j);
+    for (let j = start; j < c.length; j++) if (stop(packedMeta(c[j] as number))) return rttEntryIpa(rtt, k * RTT_CHUNK + j);
     if (start === 0) rememberHasNo(c, stop);
   }
   return rttTopIpa(rtt);
@@ -262,6 +275,7 @@ function rememberHasNo(c: readonly number[], stop: (meta: number) => boolean): v
   set.add(stop);
 }
 
+/** The entry is live in the skip functions' sense (A5.5.8): ASSIGNED, ASSIGNED_NS or TABLE. */
 const isLiveMeta = (m: number): boolean => rttEntryIsLive(metaState(m));
 const isTableMeta = (m: number): boolean => metaState(m) === RttEntryState.TABLE;
 const isTableOrDestroyedMeta = (m: number): boolean => metaState(m) === RttEntryState.TABLE || metaRipas(m) === Ripas.DESTROYED;

@@ -89,16 +89,24 @@ export interface Rtt {
 /** Entries per chunk of an {@link Rtt}. @internal */
 export const RTT_CHUNK = 32;
 
-const pack = (meta: number, addr: number): number => (addr / 4096) * 1024 + meta;
+/** One past the largest packed attributes value: the attributes are bits 9:0 of a stored entry. */
+const META_SPAN = 1024;
+
+const pack = (meta: number, addr: number): number => (addr / 4096) * META_SPAN + meta;
+
+/** The packed attributes (state, RIPAS, MemAttr, S2AP: DEN0137 C1.30 fields) of a stored entry value `v`. @internal */
+export function packedMeta(v: number): number {
+  return v % META_SPAN;
+}
 
 /** Packed attributes of entry `i` (state, RIPAS, MemAttr, S2AP). @internal */
 export function rttMeta(rtt: Rtt, i: number): number {
-  return ((rtt.chunks[i >> 5] as readonly number[])[i & 31] as number) % 1024;
+  return packedMeta((rtt.chunks[i >> 5] as readonly number[])[i & 31] as number);
 }
 
 /** Output address of entry `i` (0 when the entry has none). @internal */
 export function rttAddr(rtt: Rtt, i: number): number {
-  return Math.floor(((rtt.chunks[i >> 5] as readonly number[])[i & 31] as number) / 1024) * 4096;
+  return Math.floor(((rtt.chunks[i >> 5] as readonly number[])[i & 31] as number) / META_SPAN) * 4096;
 }
 
 // -------------------------------------------------------------------------------------
@@ -124,10 +132,21 @@ export function rttEntries(level: number): number {
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** Packs an entry's attributes. @internal */
+/** Packs an entry's attributes: state bits 2:0, RIPAS 4:3, MemAttr 7:5, S2AP 9:8 (DEN0137 C1.30 fields). @internal */
 export function packMeta(state: RttEntryState, ripas: Ripas, memAttr = 0, s2ap = 0): number {
   return state | (ripas << 3) | (memAttr << 5) | (s2ap << 8);
 }
+
+/** State of packed attributes `m` (DEN0137 C1.29). @internal */
+export const metaState = (m: number): RttEntryState => (m & 7) as RttEntryState;
+/** RIPAS of packed attributes `m` (DEN0137 C1.26). @internal */
+export const metaRipas = (m: number): Ripas => ((m >> 3) & 3) as Ripas;
+/** Packed attributes `m` with the RIPAS field set to `ripas`. */
+const metaWithRipas = (m: number, ripas: Ripas): number => (m & ~(3 << 3)) | (ripas << 3);
+/** MemAttr[2:0] of packed attributes `m`. */
+const metaMemAttr = (m: number): number => (m >> 5) & 7;
+/** S2AP[1:0] of packed attributes `m`. */
+const metaS2ap = (m: number): number => (m >> 8) & 3;
 
 /** Hash contribution of entry `i` (meta `m`, address `a`); a table's hash is the sum over its entries, so one entry's change rehashes in O(1). */
 function entryHash(i: number, m: number, a: number): number {
@@ -138,8 +157,12 @@ function headerHash(level: number, baseIpa: number): number {
   return mix32((Math.imul(level + 2, 0x27d4eb2d) ^ Math.imul((baseIpa / 4096) | 0, 0x165667b1) ^ ((baseIpa / 17592186044416) | 0)) >>> 0);
 }
 
-const isLiveMeta = (m: number): number => {
-  const st = m & 7;
+/**
+ * 1 when packed attributes `m` count towards {@link Rtt.live}, the RttIsLive count: ASSIGNED or
+ * TABLE (DEN0137 A5.5.8). Not the entry liveness of the skip functions, which adds ASSIGNED_NS.
+ */
+const countsForRttIsLive = (m: number): number => {
+  const st = metaState(m);
   return st === RttEntryState.ASSIGNED || st === RttEntryState.TABLE ? 1 : 0;
 };
 
@@ -157,7 +180,7 @@ export function makeRtt(realm: GranuleIndex, level: number, baseIpa: number, met
   for (let i = 0; i < meta.length; i++) {
     const m = meta[i] as number;
     const a = addr[i] as number;
-    live += isLiveMeta(m);
+    live += countsForRttIsLive(m);
     h += entryHash(i, m, a);
     values.push(pack(m, a));
   }
@@ -216,7 +239,7 @@ function uniformParts(n: number, lower: number, upper: number, split: number): U
     }
     for (let i = 0; i < n; i++) {
       const m = i < split ? lower : upper;
-      live += isLiveMeta(m);
+      live += countsForRttIsLive(m);
       sum += entryHash(i, m, 0);
     }
     u = { chunks, live, sum: sum >>> 0 };
@@ -241,7 +264,7 @@ export function rttWithEntry(rtt: Rtt, i: number, meta: number, addr: number): R
   const c = (chunks[i >> 5] as readonly number[]).slice();
   c[i & 31] = pack(meta, addr);
   chunks[i >> 5] = c;
-  const live = rtt.live - isLiveMeta(m0) + isLiveMeta(meta);
+  const live = rtt.live - countsForRttIsLive(m0) + countsForRttIsLive(meta);
   const h = (rtt.h - entryHash(i, m0, a0) + entryHash(i, meta, addr)) >>> 0;
   return { realm: rtt.realm, level: rtt.level, baseIpa: rtt.baseIpa, chunks, live, h };
 }
@@ -254,7 +277,7 @@ export function rttWithRipas(rtt: Rtt, from: number, to: number, ripas: Ripas): 
   let c: number[] = [];
   for (let i = from; i < to; i++) {
     const m0 = rttMeta(rtt, i);
-    const m1 = (m0 & ~0x18) | (ripas << 3);
+    const m1 = metaWithRipas(m0, ripas);
     if (m1 === m0) continue;
     if (i >> 5 !== copied) {
       copied = i >> 5;
@@ -276,11 +299,11 @@ export function rttWithRipas(rtt: Rtt, from: number, to: number, ripas: Ripas): 
 export function rttEntry(rtt: Rtt, i: number): RttEntry {
   const m = rttMeta(rtt, i);
   return {
-    state: (m & 7) as RttEntryState,
-    ripas: ((m >> 3) & 3) as Ripas,
+    state: metaState(m),
+    ripas: metaRipas(m),
     addr: rttAddr(rtt, i),
-    memAttr: (m >> 5) & 7,
-    s2ap: (m >> 8) & 3,
+    memAttr: metaMemAttr(m),
+    s2ap: metaS2ap(m),
   };
 }
 

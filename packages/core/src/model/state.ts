@@ -75,7 +75,7 @@ export function updateState(s: RmmState, patch: Partial<Omit<RmmState, 'platform
 }
 
 // -------------------------------------------------------------------------------------
-// granules
+// granules, Realms and RECs
 // -------------------------------------------------------------------------------------
 
 /** The attributes of granule `gi` (DEN0137 B3 Granule()). */
@@ -87,6 +87,16 @@ export function granuleAt(s: RmmState, gi: GranuleIndex): Granule {
 export function withGranule(s: RmmState, gi: GranuleIndex, g: Granule): RmmState {
   const granules = g === initialGranule(s.platform, gi) ? s.granules.delete(gi) : s.granules.set(gi, g);
   return updateState(s, { granules });
+}
+
+/** `s` with REC `gi` replaced by `rec` (DEN0137 A2.3, C1.19). @internal */
+export function withRec(s: RmmState, gi: GranuleIndex, rec: Rec): RmmState {
+  return updateState(s, { recs: s.recs.set(gi, rec) });
+}
+
+/** `s` with the Realm whose RD is granule `gi` replaced by `realm` (DEN0137 A2.1, C1.16). @internal */
+export function withRealmRecord(s: RmmState, gi: GranuleIndex, realm: Realm): RmmState {
+  return updateState(s, { realms: s.realms.set(gi, realm) });
 }
 
 // -------------------------------------------------------------------------------------

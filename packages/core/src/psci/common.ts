@@ -8,7 +8,7 @@
 import type { GranuleIndex } from '../model/bits.js';
 import type { Rec } from '../model/rec.js';
 import type { RmmState } from '../model/state.js';
-import { arg, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { arg, realmContext, type RealmCallCtx, type RealmCallInput, type RealmOutcome } from '../realm/command.js';
 
 // -------------------------------------------------------------------------------------
 // MPIDR
@@ -41,6 +41,23 @@ export function recFromMpidr(s: RmmState, owner: GranuleIndex, mpidr: bigint): r
 // -------------------------------------------------------------------------------------
 // arguments and exits
 // -------------------------------------------------------------------------------------
+
+/** The context of a PSCI function that names a REC by MPIDR: the target resolved once per call (DEN0137 B3.37, B6.3.1, B6.3.3). */
+export interface PsciTargetCtx extends RealmCallCtx {
+  /** The MPIDR input, sanitised as SMC32 or SMC64 (DEN0137 B6.1). */
+  readonly mpidr: bigint;
+  /** RecFromMpidr(mpidr) in the calling Realm, with its granule index; undefined when !MpidrIsUsed(mpidr). */
+  readonly target: readonly [GranuleIndex, Rec] | undefined;
+}
+
+/** The context builder of a PSCI function whose MPIDR input is `name` (DEN0137 B3.37 RecFromMpidr). */
+export function psciTargetContext(name: string): (s: RmmState, i: RealmCallInput) => PsciTargetCtx {
+  return (s, i) => {
+    const c = realmContext(s, i);
+    const mpidr = psciArg(c, name);
+    return { s: c.s, recGi: c.recGi, rec: c.rec, realm: c.realm, fid: c.fid, in: c.in, mpidr, target: recFromMpidr(s, c.rec.owner, mpidr) };
+  };
+}
 
 /** SMCCC: bit 30 of the FID is set for SMC64 calls. */
 const SMC64 = 0x4000_0000;

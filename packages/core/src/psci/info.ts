@@ -6,8 +6,9 @@
  */
 import { catalogue } from '../catalogue/index.js';
 import { defineCommand } from '../engine/command.js';
-import { PsciStatus, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
-import { psciArg, psciExit, recFromMpidr } from './common.js';
+import { realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { PsciStatus } from '../abi/status.js';
+import { psciArg, psciExit, psciTargetContext, type PsciTargetCtx } from './common.js';
 
 // -------------------------------------------------------------------------------------
 // PSCI_VERSION
@@ -52,30 +53,29 @@ export const psciFeatures = defineCommand<RealmCallInput, RealmCallCtx, RealmOut
 // PSCI_AFFINITY_INFO
 // -------------------------------------------------------------------------------------
 
-const targetOf = (c: RealmCallCtx): bigint => psciArg(c, 'target_affinity');
 const levelOf = (c: RealmCallCtx): bigint => psciArg(c, 'lowest_affinity_level', true);
 /** The query names the calling REC itself. */
-const isSelf = (c: RealmCallCtx): boolean => recFromMpidr(c.s, c.rec.owner, targetOf(c))?.[0] === c.recGi;
+const isSelf = (c: PsciTargetCtx): boolean => c.target?.[0] === c.recGi;
 
 /**
  * DEN0137 B6.3.1 PSCI_AFFINITY_INFO: a REC exit due to PSCI with psci_pending set; the Host
  * names the target REC in RMI_PSCI_COMPLETE, which gives the Realm ON (PSCI_SUCCESS) or PSCI_OFF.
  */
-export const psciAffinityInfo = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+export const psciAffinityInfo = defineCommand<RealmCallInput, PsciTargetCtx, RealmOutcome>({
   name: 'PSCI_AFFINITY_INFO',
-  context: realmContext,
+  context: psciTargetContext('target_affinity'),
   failures: {
     // lowest_affinity_level != 0.
     target_bound: (c) => levelOf(c) !== 0n,
     // !MpidrIsUsed(target_affinity): no REC of the Realm has that MPIDR.
-    target_match: (c) => recFromMpidr(c.s, c.rec.owner, targetOf(c)) === undefined,
+    target_match: (c) => c.target === undefined,
   },
-  successIf: { exit: (c) => !isSelf(c), psci_pending: (c) => !isSelf(c), runnable: isSelf, not_runnable: () => false },
+  successIf: { exit: (c) => !isSelf(c), psci_pending: (c) => !isSelf(c), runnable: isSelf },
   apply: (c) => {
     // DECISION D-PSCI-AFFINITY-SELF: a query about the calling REC is answered at once with ON
     // (PSCI_SUCCESS; the caller is running), as TF-RMM does. Forwarded to the Host it could never
     // complete: RMI_PSCI_COMPLETE with calling_rec == target_rec fails its alias condition.
     if (isSelf(c)) return [c.s, returnToRealm(PsciStatus.PSCI_SUCCESS)];
-    return [c.s, psciExit(c, [targetOf(c), levelOf(c)], true)];
+    return [c.s, psciExit(c, [c.mpidr, levelOf(c)], true)];
   },
 });

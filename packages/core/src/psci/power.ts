@@ -9,8 +9,10 @@ import { defineCommand } from '../engine/command.js';
 import { RealmState, updateRealm } from '../model/realm.js';
 import { updateRec } from '../model/rec.js';
 import { addrIsProtected } from '../model/rtt-walk.js';
-import { PsciStatus, realmContext, withRealmRecord, withRec, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
-import { psciArg, psciExit, recFromMpidr } from './common.js';
+import { withRealmRecord, withRec } from '../model/state.js';
+import { realmContext, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { PsciStatus } from '../abi/status.js';
+import { psciArg, psciExit, psciTargetContext, type PsciTargetCtx } from './common.js';
 
 // -------------------------------------------------------------------------------------
 // PSCI_CPU_SUSPEND, PSCI_CPU_OFF
@@ -43,27 +45,25 @@ export const psciCpuOff = defineCommand<RealmCallInput, RealmCallCtx, RealmOutco
 // PSCI_CPU_ON
 // -------------------------------------------------------------------------------------
 
-const targetOf = (c: RealmCallCtx): bigint => psciArg(c, 'target_cpu');
 const entryOf = (c: RealmCallCtx): bigint => psciArg(c, 'entry_point_address');
 
 /**
  * DEN0137 B6.3.3 PSCI_CPU_ON: a REC exit due to PSCI with psci_pending set; RMI_PSCI_COMPLETE
  * starts the target REC (pc = entry_point_address, X0 = context_id, RUNNABLE).
  */
-export const psciCpuOn = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
+export const psciCpuOn = defineCommand<RealmCallInput, PsciTargetCtx, RealmOutcome>({
   name: 'PSCI_CPU_ON',
-  context: realmContext,
+  context: psciTargetContext('target_cpu'),
   failures: {
     // entry_point_address is not a Protected IPA.
     entry: (c) => !addrIsProtected(c.realm, entryOf(c)),
     // !MpidrIsUsed(target_cpu).
-    mpidr: (c) => recFromMpidr(c.s, c.rec.owner, targetOf(c)) === undefined,
+    mpidr: (c) => c.target === undefined,
     // target_rec.flags.runnable == RUNNABLE (the caller itself included).
-    runnable: (c) => recFromMpidr(c.s, c.rec.owner, targetOf(c))?.[1].runnable === true,
+    runnable: (c) => c.target?.[1].runnable === true,
   },
-  // entry and runnable are established by RMI_PSCI_COMPLETE.
-  successIf: { entry: () => false, runnable: () => false },
-  apply: (c) => [c.s, psciExit(c, [targetOf(c), entryOf(c), psciArg(c, 'context_id', true)], true)],
+  // entry and runnable are established by RMI_PSCI_COMPLETE (catalogue establishedBy).
+  apply: (c) => [c.s, psciExit(c, [c.mpidr, entryOf(c), psciArg(c, 'context_id', true)], true)],
 });
 
 // -------------------------------------------------------------------------------------

@@ -9,13 +9,12 @@ import { GRANULE_SIZE, type GranuleIndex } from '../model/bits.js';
 import { nsAccessPermitted } from '../model/granule.js';
 import { InternalError } from '../internal/errors.js';
 import { updateRec } from '../model/rec.js';
-import { Ripas, RttEntryState } from '../model/rtt.js';
+import { RttEntryState } from '../model/rtt.js';
 import { addrIsProtected, ipaSpaceTop, rttOutputAddress } from '../model/rtt-walk.js';
-import { granuleAt, type RmmState } from '../model/state.js';
-import { withRec } from './command.js';
+import { granuleAt, withRec, type RmmState } from '../model/state.js';
 import { dataAbortEsr, instructionAbortEsr, permissionFault, translationFault } from './esr.js';
 import { recExit } from './exit.js';
-import { leBytes, leValue, readBytes, walkIpa, writeBytes } from './memory.js';
+import { leBytes, leValue, protectedTargetOf, readBytes, unmappedAbort, walkIpa, writeBytes } from './memory.js';
 import type { AccessOutcome, ExitCause, RealmAccessAction, RecExitFields } from './types.js';
 
 // -------------------------------------------------------------------------------------
@@ -93,16 +92,15 @@ export function realmAccess(s: RmmState, recGi: GranuleIndex, a: RealmAccessActi
   const e = w.entry;
   const syndrome = isv && !exec ? { size, reg, write } : undefined;
   if (addrIsProtected(realm, ipa)) {
+    const t = protectedTargetOf(w, n);
     // A5.2.3: RIPAS EMPTY (assigned or not) gives an SEA taken to the Realm.
-    if (e.ripas === Ripas.EMPTY) return inRealm({ kind: 'sea' });
-    if (e.state !== RttEntryState.ASSIGNED || e.ripas !== Ripas.RAM) {
+    if (t.kind === 'empty') return inRealm({ kind: 'sea' });
+    if (t.kind === 'unmapped') {
       // HIPAS UNASSIGNED with RIPAS RAM, or RIPAS DESTROYED: the access cannot progress.
-      const fault = translationFault(w.level);
-      if (exec) return exit({ kind: 'instruction_abort', esr: instructionAbortEsr(fault), ipa });
-      return exit({ kind: 'data_abort', esr: dataAbortEsr(fault, syndrome), ipa, va: ipa, unprotected: false, emulatable: false, writeValue: 0n });
+      if (exec) return exit({ kind: 'instruction_abort', esr: instructionAbortEsr(translationFault(t.level)), ipa });
+      return exit(unmappedAbort(ipa, t.level, syndrome));
     }
-    const pa = rttOutputAddress(w, n) as number;
-    return complete(s, Math.floor(pa / GRANULE_SIZE), pa % GRANULE_SIZE);
+    return complete(s, t.gi, t.offset);
   }
   // A5.2.6: an instruction fetch from an Unprotected IPA gives an SEA taken to the Realm.
   if (exec) return inRealm({ kind: 'sea' });

@@ -13,7 +13,7 @@ import type { RuleHits } from '../engine/hits.js';
 import { InternalError } from '../internal/errors.js';
 import type { GranuleIndex } from '../model/bits.js';
 import { updateRec } from '../model/rec.js';
-import type { RmmState } from '../model/state.js';
+import { withRec, type RmmState } from '../model/state.js';
 import { psciAffinityInfo, psciFeatures, psciVersion, SMCCC_VERSION_FID } from '../psci/info.js';
 import { psciCpuOff, psciCpuOn, psciCpuSuspend, psciSystemOff, psciSystemReset } from '../psci/power.js';
 import { rsiAttestationTokenContinue, rsiAttestationTokenInit } from '../rsi/attestation.js';
@@ -22,7 +22,7 @@ import { rsiHostCall } from '../rsi/host-call.js';
 import { rsiIpaStateGet, rsiIpaStateSet } from '../rsi/ipa-state.js';
 import { rsiMeasurementExtend, rsiMeasurementRead } from '../rsi/measurement.js';
 import { rsiFeatures, rsiVersion } from '../rsi/version.js';
-import { asRealmCommand, withRec, type RealmCommand } from './command.js';
+import { asRealmCommand, type RealmCommand } from './command.js';
 import { recExit, type ExitResult } from './exit.js';
 import type { RealmCallResult, RecExitFields } from './types.js';
 

@@ -10,32 +10,12 @@ import { InternalError } from '../internal/errors.js';
 import type { GranuleIndex } from '../model/bits.js';
 import type { Realm } from '../model/realm.js';
 import type { Rec } from '../model/rec.js';
-import { updateState, type RmmState } from '../model/state.js';
+import type { RmmState } from '../model/state.js';
 import type { ExitCause } from './types.js';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
-
-/** RsiCommandReturnCode (DEN0137 B5.4.1). */
-export const RsiStatus = {
-  RSI_SUCCESS: 0n,
-  RSI_ERROR_INPUT: 1n,
-  RSI_ERROR_STATE: 2n,
-  RSI_INCOMPLETE: 3n,
-  RSI_ERROR_UNKNOWN: 4n,
-} as const;
-
-/** PsciReturnCode as a 64-bit register value: negative codes sign-extended (DEN0137 B6.4.2). */
-export const PsciStatus = {
-  PSCI_SUCCESS: 0n,
-  PSCI_OFF: 1n,
-  PSCI_NOT_SUPPORTED: BigInt.asUintN(64, -1n),
-  PSCI_INVALID_PARAMETERS: BigInt.asUintN(64, -2n),
-  PSCI_DENIED: BigInt.asUintN(64, -3n),
-  PSCI_ALREADY_ON: BigInt.asUintN(64, -4n),
-  PSCI_INVALID_ADDRESS: BigInt.asUintN(64, -9n),
-} as const;
 
 /** A Realm call as a command receives it: the calling REC, the FID, and the input registers by catalogue name (DEN0137 B5.1). */
 export interface RealmCallInput {
@@ -97,14 +77,4 @@ export function returnToRealm(x0: bigint, outputs: Readonly<Record<string, bigin
 /** Input `name` of the call (zero when the catalogue gives no such input). @internal */
 export function arg(c: RealmCallCtx, name: string): bigint {
   return c.in[name] ?? 0n;
-}
-
-/** `s` with REC `gi` replaced by `rec`. @internal */
-export function withRec(s: RmmState, gi: GranuleIndex, rec: Rec): RmmState {
-  return updateState(s, { recs: s.recs.set(gi, rec) });
-}
-
-/** `s` with the Realm whose RD is granule `gi` replaced by `realm`. @internal */
-export function withRealmRecord(s: RmmState, gi: GranuleIndex, realm: Realm): RmmState {
-  return updateState(s, { realms: s.realms.set(gi, realm) });
 }

@@ -164,3 +164,30 @@ export function hpfarOf(ipa: bigint): bigint {
 export function farView(va: bigint): bigint {
   return va & 0xfffn;
 }
+
+// -------------------------------------------------------------------------------------
+// decoding (what the Host reads back from an RmiRecExit)
+// -------------------------------------------------------------------------------------
+
+/** ESR_EL2.EC of `esr` (Arm ARM D24.2.43). */
+export function ecOf(esr: bigint): number {
+  return Number((esr >> EC_SHIFT) & 0x3fn);
+}
+
+/** Whether ESR_EL2.ISS.ISV is set: the syndrome describes the access (an emulatable abort; DEN0137 A4.3.4.3). */
+export function isvOf(esr: bigint): boolean {
+  return (esr & ESR_ISV) !== 0n;
+}
+
+/** The IPA of the granule HPFAR_EL2 `hpfar` names (the inverse of {@link hpfarOf}; Arm ARM D24.2.79). */
+export function ipaOfHpfar(hpfar: bigint): bigint {
+  return ((hpfar >> 4n) & ((1n << 44n) - 1n)) << 12n;
+}
+
+/** The kind and RTT level of a translation or permission fault status (DFSC / IFSC), or undefined for another status (Arm ARM D24.2.43). */
+export function faultOf(fsc: number): { readonly fault: 'translation' | 'permission'; readonly level: number } | undefined {
+  if (fsc === FaultStatus.TRANSLATION_LM1) return { fault: 'translation', level: -1 };
+  if (fsc >= FaultStatus.TRANSLATION_L0 && fsc <= FaultStatus.TRANSLATION_L0 + 3) return { fault: 'translation', level: fsc - FaultStatus.TRANSLATION_L0 };
+  if (fsc >= FaultStatus.PERMISSION_L0 && fsc <= FaultStatus.PERMISSION_L0 + 3) return { fault: 'permission', level: fsc - FaultStatus.PERMISSION_L0 };
+  return undefined;
+}

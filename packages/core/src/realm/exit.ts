@@ -11,7 +11,7 @@ import { nsAccessPermitted } from '../model/granule.js';
 import { InternalError } from '../internal/errors.js';
 import { fieldOf } from '../model/layout.js';
 import { granuleBytes, withGranuleBytes } from '../model/memory.js';
-import { NO_LRS, RecState, updateRec, type Rec } from '../model/rec.js';
+import { NO_LRS, RecState, REC_GPRS, updateRec, type Rec } from '../model/rec.js';
 import { granuleAt, updateState, type RmmState } from '../model/state.js';
 import { RmiRecExit } from '../model/structs.js';
 import { emulatableAbortView, farView, hpfarOf, protectedAbortView, serrorView, unprotectedAbortView, wfxView } from './esr.js';
@@ -38,8 +38,25 @@ const OFF = {
   imm: at('imm'),
 } as const;
 
-const ZERO_GPRS: readonly bigint[] = Object.freeze(new Array<bigint>(31).fill(0n));
-const ZERO_LRS: readonly bigint[] = Object.freeze(new Array<bigint>(16).fill(0n));
+const ZERO_GPRS: readonly bigint[] = Object.freeze(new Array<bigint>(REC_GPRS).fill(0n));
+/** exit.gicv3_lrs when no list register was entered: all 16 zero. */
+const ZERO_LRS: readonly bigint[] = Object.freeze(new Array<bigint>(fieldOf(RmiRecExit, 'gicv3_lrs').count ?? 1).fill(0n));
+/** ZERO_PADS[n]: the zeros that follow n entered list registers in exit.gicv3_lrs (cached, shared, never written). */
+const ZERO_PADS: readonly (readonly bigint[])[] = ZERO_LRS.map((_, n) => Object.freeze(ZERO_LRS.slice(n)));
+
+/** `head` over the first registers of `regs` (a fresh array of regs.length registers). */
+function overlay(head: readonly bigint[], regs: readonly bigint[]): bigint[] {
+  const out = regs.slice();
+  for (let i = 0; i < head.length; i++) out[i] = head[i] as bigint;
+  return out;
+}
+
+/** The entered list registers `lrs` padded with zeros to the 16 of exit.gicv3_lrs (one allocation; none when none were entered). */
+function paddedLrs(lrs: readonly bigint[]): readonly bigint[] {
+  if (lrs.length === 0) return ZERO_LRS;
+  const pad = ZERO_PADS[lrs.length];
+  return pad === undefined ? lrs : lrs.concat(pad);
+}
 
 // -------------------------------------------------------------------------------------
 // exit fields
@@ -52,13 +69,13 @@ function gprsOf(cause: ExitCause): readonly bigint[] {
       return cause.gprs;
     case 'psci':
       // exit.gprs[0] = FID, [1..3] = the sanitised arguments (A4.3.3).
-      return [...cause.gprs, ...ZERO_GPRS.slice(4)];
+      return overlay(cause.gprs, ZERO_GPRS);
     case 'data_abort':
       // An emulatable write gives the stored value in exit.gprs[0] (A4.3.4.3).
-      return cause.emulatable && cause.writeValue !== 0n ? [cause.writeValue, ...ZERO_GPRS.slice(1)] : ZERO_GPRS;
+      return cause.emulatable && cause.writeValue !== 0n ? overlay([cause.writeValue], ZERO_GPRS) : ZERO_GPRS;
     case 'wfx':
       // WFIT / WFET give the timeout in exit.gprs[0] (A4.3.4.1).
-      return cause.timeout !== undefined ? [cause.timeout, ...ZERO_GPRS.slice(1)] : ZERO_GPRS;
+      return cause.timeout !== undefined ? overlay([cause.timeout], ZERO_GPRS) : ZERO_GPRS;
     default:
       // Any other exit: exit.gprs is zero (A4.3.3).
       return ZERO_GPRS;
@@ -74,7 +91,7 @@ export function exitFields(rec: Rec, cause: ExitCause): RecExitFields {
   // gicv3_hcr is the entered gicv3_hcr (only the bits A6.1 lets out; EOIcount 0), gicv3_lrs the
   // entered list registers of the implemented LRs (others 0), gicv3_misr, gicv3_vmcr, cnt*_ctl,
   // cnt*_cval 0 and pmu_ovf_status RMI_PMU_OVERFLOW_NOT_ACTIVE (0).
-  const lrs = rec.gicv3Lrs.length === 0 ? ZERO_LRS : [...rec.gicv3Lrs, ...ZERO_LRS.slice(rec.gicv3Lrs.length)];
+  const lrs = paddedLrs(rec.gicv3Lrs);
   let exit_reason: number = RecExitReason.RMI_EXIT_SYNC;
   let esr = 0n;
   let far = 0n;
@@ -199,7 +216,7 @@ export function recExit(s: RmmState, recGi: GranuleIndex, cause: ExitCause, gprs
     // until it completes. DECISION D-PSCI-REGS: X0..X3 keep the FID and sanitised arguments
     // (which RMI_PSCI_COMPLETE reads), or, when the RMM completes the call itself (CPU_SUSPEND,
     // CPU_OFF), the result and zeros, as RMI_PSCI_COMPLETE leaves them; X4..X6 keep the Realm's.
-    regs = [...(cause.result !== undefined ? [cause.result, 0n, 0n, 0n] : cause.gprs), ...regs.slice(4)];
+    regs = overlay(cause.result !== undefined ? [cause.result, 0n, 0n, 0n] : cause.gprs, regs);
   }
   const ripasChange = cause.kind === 'ripas_change';
   const dataAbort = cause.kind === 'data_abort' ? cause : undefined;

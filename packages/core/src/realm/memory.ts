@@ -12,6 +12,8 @@ import { Ripas, RttEntryState } from '../model/rtt.js';
 import { RTT_PAGE_LEVEL, rttOutputAddress, rttWalk, type RttWalkResult } from '../model/rtt-walk.js';
 import type { RmmState } from '../model/state.js';
 import { InternalError } from '../internal/errors.js';
+import { dataAbortEsr, translationFault } from './esr.js';
+import type { ExitCause } from './types.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -52,6 +54,16 @@ export function protectedTargetOf(w: RttWalkResult, ipa: number): ProtectedTarge
 export function protectedTarget(s: RmmState, realm: Realm, ipa: bigint): ProtectedTarget {
   const n = Number(ipa);
   return protectedTargetOf(walkIpa(s, realm, n), n);
+}
+
+/**
+ * A REC exit due to Data Abort at the Protected IPA `addr`, which is not mapped (an `unmapped`
+ * {@link ProtectedTarget}): ESR EC Data Abort with DFSC translation fault at `level`, the walk's
+ * level; `access` gives the syndrome of a Realm load or store (DEN0137 A4.3.4.2, A5.2.3). The RMM's
+ * own accesses (RSI commands, the RsiHostCall write at REC entry) give none (D-RSI-MEM).
+ */
+export function unmappedAbort(addr: bigint, level: number, access?: { readonly size: number; readonly reg: number; readonly write: boolean }): ExitCause {
+  return { kind: 'data_abort', esr: dataAbortEsr(translationFault(level), access), ipa: addr, va: addr, unprotected: false, emulatable: false, writeValue: 0n };
 }
 
 /** Reads `len` bytes at `offset` of granule `gi` (a view; must not be mutated). @internal */

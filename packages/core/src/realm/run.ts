@@ -6,14 +6,12 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { encodeRmiResult } from '../abi/smc.js';
-import { catalogue, type StatusName } from '../catalogue/index.js';
 import type { SpecFailure } from '../engine/command.js';
-import { InternalError } from '../internal/errors.js';
 import type { RuleHits } from '../engine/hits.js';
 import { granuleIndex } from '../model/bits.js';
 import { RecState } from '../model/rec.js';
 import type { RmmState } from '../model/state.js';
-import { rmiRecEnter, type RecEntryReport } from '../rmi/rec-enter.js';
+import { rmiRecEnter, type RecEnterCtx, type RecEntryReport } from '../rmi/rec-enter.js';
 import { realmStep } from './step.js';
 import type { RealmAction, RealmStepResult, RecExitFields } from './types.js';
 
@@ -52,55 +50,60 @@ export interface RunResult {
 // -------------------------------------------------------------------------------------
 
 /**
+ * Watches each Realm action of {@link runRec}: the state before it, the action, and its result.
+ * Adapters use it to check the action against their own model (the memory model's view of an
+ * access) without re-implementing the run loop.
+ */
+export type RunObserver = (before: RmmState, action: RealmAction, result: RealmStepResult) => void;
+
+/**
  * DEN0137 B4.3.14 RMI_REC_ENTER of REC `rec` with RmiRecRun at `run_ptr`: check the failure
  * conditions, enter the REC, run `actions` until one causes a REC exit, and return. An action
  * list that ends without an exit ends with a REC exit due to IRQ (an interrupt for the Host
- * arrives). Actions after the exit do not run; `leftover` counts them.
+ * arrives). Actions after the exit do not run; `leftover` counts them. The success conditions
+ * are counted once the exit is written ({@link recEnterConcluded}).
  */
-export function runRec(s: RmmState, input: RecEnterInput, actions: readonly RealmAction[], hits?: RuleHits): RunResult {
-  const entered = rmiRecEnter(s, input, hits);
-  if (E.isLeft(entered)) {
-    const f = entered.left;
+export function runRec(s: RmmState, input: RecEnterInput, actions: readonly RealmAction[], hits?: RuleHits, observe?: RunObserver): RunResult {
+  const checked = rmiRecEnter.check(s, input, hits);
+  if (E.isLeft(checked)) {
+    const f = checked.left;
     return { state: s, x0: encodeRmiResult(f.code, f.index), failure: f, entry: undefined, steps: [], exit: undefined, implicitIrq: false, leftover: actions.length };
   }
   const recGi = granuleIndex(input.rec);
-  const [first, entry] = entered.right;
+  const [first, entry] = rmiRecEnter.apply(checked.right);
   let state = first;
   const steps: RealmStepResult[] = [];
   let exit = entry.exit;
   let gpf = false;
   let k = 0;
-  while (exit === undefined && k < actions.length) {
-    const r = realmStep(state, recGi, actions[k] as RealmAction, hits);
+  const step = (action: RealmAction): void => {
+    const r = realmStep(state, recGi, action, hits);
+    observe?.(state, action, r);
     steps.push(r);
     state = r.state;
     exit = r.exit;
     gpf = r.exitGpf;
-    k++;
-  }
+  };
+  while (exit === undefined && k < actions.length) step(actions[k++] as RealmAction);
   let implicitIrq = false;
   if (exit === undefined && state.recs.get(recGi)?.state === RecState.REC_RUNNING) {
-    const r = realmStep(state, recGi, { kind: 'exit', reason: 'irq' }, hits);
-    state = r.state;
-    exit = r.exit;
-    gpf = r.exitGpf;
+    step({ kind: 'exit', reason: 'irq' });
+    steps.pop();
     implicitIrq = true;
   }
-  const failure = gpf ? exitGpfFailure(hits) : undefined;
+  const failure = recEnterConcluded(checked.right, gpf, hits);
   const x0 = failure === undefined ? 0n : encodeRmiResult(failure.code, failure.index);
   return { state, x0, failure, entry, steps, exit, implicitIrq, leftover: actions.length - k };
 }
 
-const EXIT_PAS = catalogue.byId.get('RMI_REC_ENTER/exit_pas');
-
 /**
- * DEN0137 A4.3.3: the failure of an RMI_REC_ENTER whose exit could not be written (the run
- * granule left the Non-secure PAS while the REC ran): RMI_ERROR_INPUT, rule
- * `RMI_REC_ENTER/exit_pas`. Unlike other failures it comes after the REC ran, so the state has
- * changed (decision D-EXIT-GPF). Counts the rule as held in `hits`.
+ * The result of an RMI_REC_ENTER whose entry took context `c`, once the REC exits: the
+ * `exit_pas` failure if writing the exit met a GPF (`exitGpf`, A4.3.3, D-EXIT-GPF), else success;
+ * counted in `hits` either way. {@link runRec} ends with it; a harness that interleaves other
+ * CPUs' commands between {@link realmStep}s calls it itself.
  */
-export function exitGpfFailure(hits?: RuleHits): SpecFailure {
-  if (EXIT_PAS === undefined || EXIT_PAS.code === undefined) throw new InternalError('RMI_REC_ENTER/exit_pas is not in the catalogue');
-  if (hits !== undefined) hits.held[EXIT_PAS.n] = (hits.held[EXIT_PAS.n] as number) + 1;
-  return { rule: EXIT_PAS.id, status: EXIT_PAS.status as StatusName, code: EXIT_PAS.code, index: 0, outputs: {} };
+export function recEnterConcluded(c: RecEnterCtx, exitGpf: boolean, hits?: RuleHits): SpecFailure | undefined {
+  if (exitGpf) return rmiRecEnter.failure('exit_pas', c, hits);
+  rmiRecEnter.succeeded(c, hits);
+  return undefined;
 }

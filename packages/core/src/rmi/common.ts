@@ -5,11 +5,11 @@
  * @packageDocumentation
  */
 import { granuleIndex, isGranuleAligned } from '../model/bits.js';
-import { nsAccessPermitted, type GranuleState } from '../model/granule.js';
+import { GranuleState, nsAccessPermitted } from '../model/granule.js';
 import { isDelegableGranule } from '../model/platform.js';
 import { granuleAt, type RmmState } from '../model/state.js';
 import type { Realm } from '../model/realm.js';
-import type { Rec } from '../model/rec.js';
+import { RecState, type Rec } from '../model/rec.js';
 import type { Check } from '../engine/command.js';
 
 /** A command context always carries the state it runs on. @internal */
@@ -51,6 +51,11 @@ export function granuleArg<C extends HasState>(
   };
 }
 
+/** The rd_align, rd_bound and rd_state rows: rd is the PA of an RD (DEN0137 B4.3, every command that takes rd). @internal */
+export function rdArg<C extends HasState & { readonly rd: bigint }>(): Record<string, Check<C>> {
+  return granuleArg<C>('rd', (c) => c.rd, GranuleState.RD);
+}
+
 /** The `<arg>_align`, `<arg>_bound`, `<arg>_pas` predicates of a Non-secure granule argument. @internal */
 export function nsGranuleArg<C extends HasState>(arg: string, addr: (c: C) => bigint): Record<string, Check<C>> {
   return {
@@ -75,10 +80,24 @@ export function recAt(s: RmmState, rec: bigint): Rec | undefined {
   return s.recs.get(granuleIndex(rec));
 }
 
-/** A bound check that reads a Realm: false when the Realm is not defined (well-formedness, DEN0137 B1.6). @internal */
-export function withRealm<C>(realm: (c: C) => Realm | undefined, p: (r: Realm, c: C) => boolean): Check<C> {
+/**
+ * A check that reads an object the context may lack (a Realm, a REC): false when `get` gives
+ * undefined, so every predicate stays total (well-formedness, D-WELLFORMED; DEN0137 B1.6). @internal
+ */
+export function whenDefined<C, T>(get: (c: C) => T | undefined, p: (x: T, c: C) => boolean): Check<C> {
   return (c) => {
-    const r = realm(c);
-    return r !== undefined && p(r, c);
+    const x = get(c);
+    return x !== undefined && p(x, c);
   };
+}
+
+/** {@link whenDefined} for a check that reads a Realm. @internal */
+export const withRealm: <C>(realm: (c: C) => Realm | undefined, p: (r: Realm, c: C) => boolean) => Check<C> = whenDefined;
+
+/** {@link whenDefined} for a check that reads a REC. @internal */
+export const onRec: <C>(rec: (c: C) => Rec | undefined, p: (r: Rec, c: C) => boolean) => Check<C> = whenDefined;
+
+/** Rec.state == REC_RUNNING: the rec_state rows of RMI_REC_ENTER, RMI_REC_DESTROY and RMI_RTT_SET_RIPAS (DEN0137 B4.3.14.2, B4.3.13.2, B4.3.21.2). @internal */
+export function recRunning(r: Rec): boolean {
+  return r.state === RecState.REC_RUNNING;
 }

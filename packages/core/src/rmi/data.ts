@@ -9,12 +9,12 @@ import { GRANULE_SIZE, granuleIndex, isGranuleAligned } from '../model/bits.js';
 import { GranuleState, realmGranule } from '../model/granule.js';
 import { wipeGranule, withGranuleBytes, ZERO_GRANULE } from '../model/memory.js';
 import { rimExtendData } from '../model/measurement.js';
-import { RealmState, updateRealm, type Realm } from '../model/realm.js';
+import { RealmState, withMeasurement, type Realm } from '../model/realm.js';
 import { packMeta, Ripas, rttWithEntry, RttEntryState } from '../model/rtt.js';
 import { addrIsProtected, RTT_PAGE_LEVEL, rttSkipNonLiveEntries, type RttWalkResult } from '../model/rtt-walk.js';
-import { withGranule, type RmmState, updateState } from '../model/state.js';
-import { granuleArg, nsGranuleArg } from './common.js';
-import { onRealm, onWalk, onWalkWithTop, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
+import { withGranule, withRealmRecord, type RmmState, updateState } from '../model/state.js';
+import { granuleArg, nsGranuleArg, rdArg, realmAt } from './common.js';
+import { ipaNumber, onRealm, onWalk, onWalkWithTop, walkContext, walked, walkTo, type WalkCtx } from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
 // shared
@@ -74,7 +74,11 @@ export interface DataCreateCtx extends DataCreateUnknownCtx {
  */
 export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly src: bigint; readonly flags: bigint }, DataCreateCtx, Record<string, never>>({
   name: 'RMI_DATA_CREATE',
-  context: (s, i) => ({ ...walkContext(s, i.rd, i.ipa, RTT_PAGE_LEVEL), data: i.data, src: i.src, flags: i.flags }),
+  context: (s, i) => {
+    const realm = realmAt(s, i.rd);
+    const ipaN = ipaNumber(i.ipa);
+    return { s, rd: i.rd, realm, ipa: i.ipa, ipaN, walk: walkTo(s, realm, ipaN, RTT_PAGE_LEVEL), data: i.data, src: i.src, flags: i.flags };
+  },
   failures: {
     // D-ENCODING: RmiDataFlags bits 63:1 are SBZ.
     flags_valid: (c) => c.flags >> 1n !== 0n,
@@ -96,8 +100,7 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
     const rim = rimExtendData(realm.hashAlgo, realm.measurements[0] as Uint8Array, c.ipa, c.flags, measured);
     let s = mapData(c.s, w, c.data, Ripas.RAM);
     if (bytes !== undefined) s = withGranuleBytes(s, granuleIndex(c.data), bytes);
-    const measurements = [rim, ...realm.measurements.slice(1)];
-    return [updateState(s, { realms: s.realms.set(w.table.realm, updateRealm(realm, { measurements })) }), {}];
+    return [withRealmRecord(s, w.table.realm, withMeasurement(realm, 0, rim)), {}];
   },
 });
 
@@ -111,7 +114,11 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
  */
 export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCreateUnknownCtx, Record<string, never>>({
   name: 'RMI_DATA_CREATE_UNKNOWN',
-  context: (s, i) => ({ ...walkContext(s, i.rd, i.ipa, RTT_PAGE_LEVEL), data: i.data }),
+  context: (s, i) => {
+    const realm = realmAt(s, i.rd);
+    const ipaN = ipaNumber(i.ipa);
+    return { s, rd: i.rd, realm, ipa: i.ipa, ipaN, walk: walkTo(s, realm, ipaN, RTT_PAGE_LEVEL), data: i.data };
+  },
   failures: {
     ...dataArgs,
     ...rdArg<DataCreateUnknownCtx>(),

@@ -7,14 +7,14 @@
  */
 import { functionId } from '../abi/smc.js';
 import { catalogueCommand } from '../catalogue/index.js';
-import { defineCommand } from '../engine/command.js';
+import { defineCommand, type Check } from '../engine/command.js';
 import { granuleIndex } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { updateRec, type Rec } from '../model/rec.js';
-import { updateState, type RmmState } from '../model/state.js';
+import { withRec, type RmmState } from '../model/state.js';
 import { mpidrEqual } from '../psci/common.js';
-import { PsciStatus } from '../realm/command.js';
-import { granuleArg, recAt } from './common.js';
+import { PsciStatus } from '../abi/status.js';
+import { granuleArg, onRec, recAt } from './common.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -50,8 +50,15 @@ export function psciReturnCodePermitted(calling: Rec, target: Rec, status: bigin
   return isCpuOn(calling) && !target.runnable && status === PsciStatus.PSCI_DENIED;
 }
 
-const successWith = (c: PsciCompleteCtx, call: (r: Rec) => boolean, runnable: boolean): boolean =>
-  c.status === PsciStatus.PSCI_SUCCESS && c.calling !== undefined && call(c.calling) && c.target?.runnable === runnable;
+const callingOf = (c: PsciCompleteCtx): Rec | undefined => c.calling;
+
+/** A check on Rec(calling_rec) and Rec(target_rec): false unless both are defined (D-WELLFORMED). */
+const onBoth = (p: (calling: Rec, target: Rec, c: PsciCompleteCtx) => boolean): Check<PsciCompleteCtx> =>
+  onRec(callingOf, (calling, c) => c.target !== undefined && p(calling, c.target, c));
+
+/** A successful completion of the pending call `call` whose target's flags.runnable is `runnable`. */
+const successWith = (call: (r: Rec) => boolean, runnable: boolean): Check<PsciCompleteCtx> =>
+  onBoth((calling, target, c) => c.status === PsciStatus.PSCI_SUCCESS && call(calling) && target.runnable === runnable);
 
 // -------------------------------------------------------------------------------------
 // RMI_PSCI_COMPLETE
@@ -70,24 +77,23 @@ export const rmiPsciComplete = defineCommand<{ readonly calling_rec: bigint; rea
     alias: (c) => c.callingPtr === c.targetPtr,
     ...granuleArg<PsciCompleteCtx>('calling', (c) => c.callingPtr, GranuleState.REC),
     ...granuleArg<PsciCompleteCtx>('target', (c) => c.targetPtr, GranuleState.REC),
-    pending: (c) => c.calling !== undefined && !c.calling.psciPending,
-    owner: (c) => c.calling !== undefined && c.target !== undefined && c.target.owner !== c.calling.owner,
+    pending: onRec(callingOf, (calling) => !calling.psciPending),
+    owner: onBoth((calling, target) => target.owner !== calling.owner),
     // Rec(target_rec).mpidr is not the MPIDR the Realm passed (gprs[1]), compared as MpidrEqual.
-    target: (c) => c.calling !== undefined && c.target !== undefined && !mpidrEqual(c.calling.gprs[1] ?? 0n, c.target.mpidr),
-    status: (c) => c.calling !== undefined && c.target !== undefined && !psciReturnCodePermitted(c.calling, c.target, c.status),
+    target: onBoth((calling, target) => !mpidrEqual(calling.gprs[1] ?? 0n, target.mpidr)),
+    status: onBoth((calling, target, c) => !psciReturnCodePermitted(calling, target, c.status)),
   },
   successIf: {
-    on_already: (c) => successWith(c, isCpuOn, true),
-    on_success: (c) => successWith(c, isCpuOn, false),
-    affinity_on: (c) => successWith(c, isAffinityInfo, true),
-    affinity_off: (c) => successWith(c, isAffinityInfo, false),
+    on_already: successWith(isCpuOn, true),
+    on_success: successWith(isCpuOn, false),
+    affinity_on: successWith(isAffinityInfo, true),
+    affinity_off: successWith(isAffinityInfo, false),
     status: (c) => c.status !== PsciStatus.PSCI_SUCCESS,
   },
   apply: (c) => {
     const calling = c.calling as Rec;
     const target = c.target as Rec;
-    const callingGi = granuleIndex(c.callingPtr);
-    let recs = c.s.recs;
+    let s = c.s;
     let result: bigint;
     // DECISION D-PSCI-DENIED: a status the request does not permit is a failure that changes
     // nothing, as the spec says; TF-RMM completes a CPU_ON denied for a running target anyway
@@ -99,12 +105,15 @@ export const rmiPsciComplete = defineCommand<{ readonly calling_rec: bigint; rea
         // The target starts at the entry point with X0 = context id and every other GPR zero.
         const gprs = new Array<bigint>(target.gprs.length).fill(0n);
         gprs[0] = calling.gprs[3] ?? 0n;
-        recs = recs.set(granuleIndex(c.targetPtr), updateRec(target, { gprs, pc: calling.gprs[2] ?? 0n, runnable: true }));
+        s = withRec(s, granuleIndex(c.targetPtr), updateRec(target, { gprs, pc: calling.gprs[2] ?? 0n, runnable: true }));
         result = PsciStatus.PSCI_SUCCESS;
       }
     } else result = target.runnable ? PsciStatus.PSCI_SUCCESS : PsciStatus.PSCI_OFF;
-    const gprs = [result, 0n, 0n, 0n, ...calling.gprs.slice(4)];
-    recs = recs.set(callingGi, updateRec(calling, { gprs, psciPending: false }));
-    return [updateState(c.s, { recs }), {}];
+    const gprs = calling.gprs.slice();
+    gprs[0] = result;
+    gprs[1] = 0n;
+    gprs[2] = 0n;
+    gprs[3] = 0n;
+    return [withRec(s, granuleIndex(c.callingPtr), updateRec(calling, { gprs, psciPending: false })), {}];
   },
 });

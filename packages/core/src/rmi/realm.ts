@@ -13,8 +13,8 @@ import { isDelegableGranule } from '../model/platform.js';
 import { decodeRealmParams, realmParamsAreValid, realmParamsSupported, rttConfigIsValid, type RealmParams } from '../model/realm-params.js';
 import { RealmState, updateRealm, type HashAlgorithm, type Realm } from '../model/realm.js';
 import { packMeta, rttEntries, rttIsLive, rttLevelSize, RttEntryState, Ripas, uniformRtt } from '../model/rtt.js';
-import { granuleAt, updateState, withGranule, type RmmState } from '../model/state.js';
-import { granuleArg, nsAccessible, nsGranuleArg, realmAt, withRealm, isDelegable } from './common.js';
+import { granuleAt, updateState, withGranule, withRealmRecord, type RmmState } from '../model/state.js';
+import { granuleArg, nsAccessible, nsGranuleArg, rdArg, realmAt, withRealm, isDelegable } from './common.js';
 
 // -------------------------------------------------------------------------------------
 // RMI_REALM_CREATE
@@ -134,19 +134,17 @@ export interface RealmCtx {
 }
 
 const rdContext = (s: RmmState, i: { readonly rd: bigint }): RealmCtx => ({ s, rd: i.rd, realm: realmAt(s, i.rd) });
-const rdArg = granuleArg<RealmCtx>('rd', (c) => c.rd, GranuleState.RD);
 
 /** DEN0137 B4.3.8 RMI_REALM_ACTIVATE: a Realm in REALM_NEW becomes REALM_ACTIVE; its RIM is final. */
 export const rmiRealmActivate = defineCommand<{ readonly rd: bigint }, RealmCtx, Record<string, never>>({
   name: 'RMI_REALM_ACTIVATE',
   context: rdContext,
   failures: {
-    ...rdArg,
+    ...rdArg<RealmCtx>(),
     realm_state: withRealm((c: RealmCtx) => c.realm, (r) => r.state !== RealmState.REALM_NEW),
   },
   apply: (c) => {
-    const gi = granuleIndex(c.rd);
-    return [updateState(c.s, { realms: c.s.realms.set(gi, updateRealm(c.realm as Realm, { state: RealmState.REALM_ACTIVE })) }), {}];
+    return [withRealmRecord(c.s, granuleIndex(c.rd), updateRealm(c.realm as Realm, { state: RealmState.REALM_ACTIVE })), {}];
   },
 });
 
@@ -171,7 +169,7 @@ export const rmiRealmDestroy = defineCommand<{ readonly rd: bigint }, RealmCtx, 
   name: 'RMI_REALM_DESTROY',
   context: rdContext,
   failures: {
-    ...rdArg,
+    ...rdArg<RealmCtx>(),
     realm_live: withRealm((c: RealmCtx) => c.realm, (r, c) => realmIsLive(c.s, r)),
   },
   apply: (c) => {

@@ -12,17 +12,17 @@ import { GranuleState } from '../model/granule.js';
 import { fieldOf } from '../model/layout.js';
 import { granuleBytes } from '../model/memory.js';
 import { RealmState, type Realm } from '../model/realm.js';
-import { RecState, updateRec, type Rec } from '../model/rec.js';
-import type { RmmState } from '../model/state.js';
+import { RecState, REC_GPRS, updateRec, type Rec } from '../model/rec.js';
+import { withRec, type RmmState } from '../model/state.js';
 import { RmiRecEnter } from '../model/structs.js';
-import { RsiStatus, withRec } from '../realm/command.js';
-import { accessSize, dataAbortEsr, esrSrt, ESR_WNR, translationFault } from '../realm/esr.js';
+import { RsiStatus } from '../abi/status.js';
+import { accessSize, esrSrt, ESR_WNR } from '../realm/esr.js';
 import { recExit } from '../realm/exit.js';
 import { gicv3ConfigIsValid, gicv3NumLrs } from '../realm/gic.js';
-import { protectedTarget } from '../realm/memory.js';
+import { protectedTarget, unmappedAbort } from '../realm/memory.js';
 import { RecExitReason, type RecExitFields } from '../realm/types.js';
 import { writeHostCallGprs } from '../rsi/host-call.js';
-import { granuleArg, nsGranuleArg, recAt } from './common.js';
+import { granuleArg, nsGranuleArg, onRec, recAt, recRunning } from './common.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -40,14 +40,18 @@ const FLAGS_DEFINED = 0x1fn;
 
 const GPRS = fieldOf(RmiRecEnter, 'gprs').offset;
 const HCR = fieldOf(RmiRecEnter, 'gicv3_hcr').offset;
-const LRS = fieldOf(RmiRecEnter, 'gicv3_lrs').offset;
+const LRS_FIELD = fieldOf(RmiRecEnter, 'gicv3_lrs');
+const LRS = LRS_FIELD.offset;
+/** List registers an RmiRecEnter holds (16). */
+const LRS_COUNT = LRS_FIELD.count ?? 1;
 
 /** The RmiRecEnter fields REC entry reads (DEN0137 A4.2.1). */
 export interface RecEnterValues {
   readonly flags: bigint;
   readonly gicv3Hcr: bigint;
+  /** enter.gicv3_lrs of the implemented list registers only (gicv3NumLrs of them, at most 16): the others are never read. */
   readonly gicv3Lrs: readonly bigint[];
-  /** The run granule, for enter.gprs. */
+  /** The run granule, for enter.gprs (read only where they are used: MMIO reads, Host calls). */
   readonly bytes: Uint8Array;
 }
 
@@ -82,17 +86,23 @@ export interface RecEntryReport {
 // context
 // -------------------------------------------------------------------------------------
 
-function readEnter(g: Uint8Array): RecEnterValues {
+/** RmiRecEnter of the run granule `g`, with the first `numLrs` list registers (those the GIC implements). */
+function readEnter(g: Uint8Array, numLrs: number): RecEnterValues {
   const v = new DataView(g.buffer, g.byteOffset, g.byteLength);
-  const lrs: bigint[] = [];
-  for (let i = 0; i < 16; i++) lrs.push(v.getBigUint64(LRS + 8 * i, true));
+  const n = Math.min(numLrs, LRS_COUNT);
+  const lrs = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) lrs[i] = v.getBigUint64(LRS + 8 * i, true);
   return { flags: v.getBigUint64(0, true), gicv3Hcr: v.getBigUint64(HCR, true), gicv3Lrs: lrs, bytes: g };
 }
 
-/** enter.gprs[0..30]. */
-function enterGprs(e: RecEnterValues): bigint[] {
-  const v = new DataView(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength);
-  return Array.from({ length: 31 }, (_, i) => v.getBigUint64(GPRS + 8 * i, true));
+/** enter.gprs[0], the value of an emulated MMIO read. */
+function enterGpr0(e: RecEnterValues): bigint {
+  return new DataView(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength).getBigUint64(GPRS, true);
+}
+
+/** enter.gprs[0..30] as the little-endian bytes the run granule holds (a view). */
+function enterGprsBytes(e: RecEnterValues): Uint8Array {
+  return e.bytes.subarray(GPRS, GPRS + 8 * REC_GPRS);
 }
 
 function context(s: RmmState, i: { readonly rec: bigint; readonly run_ptr: bigint }): RecEnterCtx {
@@ -101,10 +111,11 @@ function context(s: RmmState, i: { readonly rec: bigint; readonly run_ptr: bigin
   // RecRun(run_ptr) is read whatever run_ptr is (D-WELLFORMED): rec_mmio and rec_gicv3 stay
   // evaluable next to run_align, run_bound and run_pas, which the listed order reports first.
   // A GPF reading enter would be RMI_ERROR_INPUT (A4.2.2); run_pas precedes every use, so none happens.
-  return { s, recPtr: i.rec, runPtr: i.run_ptr, rec, realm, enter: readEnter(granuleBytes(s, granuleIndex(i.run_ptr))) };
+  return { s, recPtr: i.rec, runPtr: i.run_ptr, rec, realm, enter: readEnter(granuleBytes(s, granuleIndex(i.run_ptr)), gicv3NumLrs(s.platform)) };
 }
 
 const flag = (c: RecEnterCtx, f: bigint): boolean => (c.enter.flags & f) !== 0n;
+const recOf = (c: RecEnterCtx): Rec | undefined => c.rec;
 /** The last exit was an emulatable Data Abort, and the Host emulated it (inject_sea makes emul_mmio ignored, A4.2.3). */
 const mmioDone = (c: RecEnterCtx): boolean => flag(c, RecEnterFlag.EMUL_MMIO) && !flag(c, RecEnterFlag.INJECT_SEA) && c.rec?.emulatableAbort === true;
 /** inject_sea after a Data Abort at an Unprotected IPA (A4.2.3). */
@@ -132,19 +143,18 @@ export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_pt
     enter_valid: (c) => (c.enter.flags & ~FLAGS_DEFINED) !== 0n,
     realm_new: (c) => c.realm?.state === RealmState.REALM_NEW,
     system_off: (c) => c.realm?.state === RealmState.REALM_SYSTEM_OFF,
-    rec_state: (c) => c.rec?.state === RecState.REC_RUNNING,
-    rec_runnable: (c) => c.rec !== undefined && !c.rec.runnable,
+    rec_state: onRec(recOf, recRunning),
+    rec_runnable: onRec(recOf, (r) => !r.runnable),
     // emul_mmio is set but the last exit was not an Emulatable Data Abort.
     // DECISION D-ENTER-MMIO: the condition holds whatever inject_sea says (as B4.3.14.2 writes
     // it); inject_sea only makes emul_mmio ignored once entry goes ahead (A4.2.3). TF-RMM skips
     // this check when inject_sea is set after a Data Abort at an Unprotected IPA.
-    rec_mmio: (c) => flag(c, RecEnterFlag.EMUL_MMIO) && c.rec !== undefined && !c.rec.emulatableAbort,
+    rec_mmio: onRec(recOf, (r, c) => flag(c, RecEnterFlag.EMUL_MMIO) && !r.emulatableAbort),
     // !Gicv3ConfigIsValid(enter.gicv3_hcr, enter.gicv3_lrs).
     rec_gicv3: (c) => !gicv3ConfigIsValid(c.s.platform, c.enter.gicv3Hcr, c.enter.gicv3Lrs),
-    rec_psci: (c) => c.rec?.psciPending === true,
-    // DECISION D-EXIT-GPF: A4.3.3's failure can only hold when the exit is written, after the REC
-    // ran; at entry run_pas already covers the same granule. runRec reports it (exitGpfFailure).
-    exit_pas: () => false,
+    rec_psci: onRec(recOf, (r) => r.psciPending),
+    // exit_pas (heldAt: exit) is not checked here: it can only hold when the exit is written,
+    // after the REC ran; runRec reports it (D-EXIT-GPF, A4.3.3).
   },
   successIf: {
     mmio_read: (c) => mmioDone(c) && ((c.rec as Rec).lastEsr & ESR_WNR) === 0n,
@@ -176,7 +186,7 @@ function applyEntry(c: RecEnterCtx): readonly [RmmState, RecEntryReport] {
     // A read loads enter.gprs[0] into ESR.ISS.SRT (XZR: discarded).
     // DECISION D-MMIO-READ: the value is cut to the access size (SAS), as TF-RMM does; no sign
     // extension happens because the model's loads never set ISS.SSE.
-    if (!write && srt !== 31) gprs[srt] = BigInt.asUintN(accessSize(esr) * 8, enterGprs(enter)[0] as bigint);
+    if (!write && srt !== 31) gprs[srt] = BigInt.asUintN(accessSize(esr) * 8, enterGpr0(enter));
     // The return address is the instruction after the emulated one.
     pc = BigInt.asUintN(64, pc + 4n);
     mmio = write ? 'write' : 'read';
@@ -191,14 +201,14 @@ function applyEntry(c: RecEnterCtx): readonly [RmmState, RecEntryReport] {
     gprs[1] = rec.ripasAddr;
     gprs[2] = reject ? 1n : 0n;
   }
-  const numLrs = gicv3NumLrs(c.s.platform);
   let next = updateRec(rec, {
     state: RecState.REC_RUNNING,
     runPtr: c.runPtr,
     trapWfi: flag(c, RecEnterFlag.TRAP_WFI),
     trapWfe: flag(c, RecEnterFlag.TRAP_WFE),
     gicv3Hcr: enter.gicv3Hcr,
-    gicv3Lrs: enter.gicv3Lrs.slice(0, numLrs),
+    // Only the implemented list registers were read (readEnter).
+    gicv3Lrs: enter.gicv3Lrs,
     ripasResponse,
     pc,
     lastEsr: 0n,
@@ -211,19 +221,11 @@ function applyEntry(c: RecEnterCtx): readonly [RmmState, RecEntryReport] {
     const t = protectedTarget(s, realm, addr);
     if (t.kind === 'unmapped') {
       // The structure is no longer mapped: a REC exit due to Data Abort (A4.2.2, D-RSI-MEM).
-      const x = recExit(withRec(s, recGi, updateRec(next, { gprs })), recGi, {
-        kind: 'data_abort',
-        esr: dataAbortEsr(translationFault(t.level)),
-        ipa: addr,
-        va: addr,
-        unprotected: false,
-        emulatable: false,
-        writeValue: 0n,
-      });
+      const x = recExit(withRec(s, recGi, updateRec(next, { gprs })), recGi, unmappedAbort(addr, t.level));
       return [x.state, { seaInjected: false, mmio, ripasResponse: ripasPending, hostCall: 'aborted', exit: x.fields }];
     }
     // RIPAS EMPTY (only the Realm's own request can make it so): nothing is written (D-RSI-MEM).
-    if (t.kind === 'page') s = writeHostCallGprs(s, t, enterGprs(enter));
+    if (t.kind === 'page') s = writeHostCallGprs(s, t, enterGprsBytes(enter));
     gprs[0] = RsiStatus.RSI_SUCCESS;
     hostCall = 'completed';
     next = updateRec(next, { hostCallPending: false });

@@ -10,11 +10,11 @@ import { GranuleState, realmGranule } from '../model/granule.js';
 import { decodeStruct, hasZeroReservedBits, type StructValue } from '../model/layout.js';
 import { granuleBytes } from '../model/memory.js';
 import { rimExtendRec } from '../model/measurement.js';
-import { RealmState, updateRealm, type Realm } from '../model/realm.js';
+import { RealmState, updateRealm, withMeasurement, type Realm } from '../model/realm.js';
 import { AttestState, RecState, REC_GPRS, REC_RUN_INITIAL, recIndexOfMpidr, type Rec } from '../model/rec.js';
 import { RmiRecParams } from '../model/structs.js';
-import { granuleAt, updateState, withGranule, type RmmState } from '../model/state.js';
-import { granuleArg, isDelegable, nsAccessible, nsGranuleArg, realmAt, recAt, withRealm } from './common.js';
+import { granuleAt, updateState, withGranule, withRealmRecord, withRec, type RmmState } from '../model/state.js';
+import { granuleArg, isDelegable, nsAccessible, nsGranuleArg, onRec, rdArg, realmAt, recAt, recRunning, withRealm } from './common.js';
 
 // -------------------------------------------------------------------------------------
 // RMI_REC_AUX_COUNT
@@ -36,7 +36,7 @@ export function recAuxCount(s: RmmState): number {
 export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RecAuxCountCtx, { readonly aux_count: bigint }>({
   name: 'RMI_REC_AUX_COUNT',
   context: (s, i) => ({ s, rd: i.rd }),
-  failures: granuleArg<RecAuxCountCtx>('rd', (c) => c.rd, GranuleState.RD),
+  failures: rdArg<RecAuxCountCtx>(),
   apply: (c) => [c.s, { aux_count: BigInt(recAuxCount(c.s)) }],
 });
 
@@ -84,7 +84,7 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
     // B4.2: reserved flags and MPIDR bits and every other byte outside the fields are SBZ.
     params_valid: (c) => c.bytes !== undefined && !hasZeroReservedBits(RmiRecParams, c.bytes),
     ...granuleArg<RecCreateCtx>('rec', (c) => c.rec, GranuleState.DELEGATED),
-    ...granuleArg<RecCreateCtx>('rd', (c) => c.rd, GranuleState.RD),
+    ...rdArg<RecCreateCtx>(),
     realm_state: withRealm(realmOf, (r) => r.state !== RealmState.REALM_NEW),
     // DECISION D-NUMRECS: num_recs against 2^MAX_RECS_ORDER - 1 from RmiFeatureRegister0.
     num_recs: withRealm(realmOf, (r, c) => r.numRecs === 2 ** c.s.platform.features.maxRecsOrder - 1),
@@ -130,13 +130,11 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
       ...REC_RUN_INITIAL,
     };
     // B4.3.12.4: only a runnable REC contributes to the RIM.
-    const measurements = runnable
-      ? [rimExtendRec(realm.hashAlgo, realm.measurements[0] as Uint8Array, p), ...realm.measurements.slice(1)]
-      : realm.measurements;
+    const measured = runnable ? withMeasurement(realm, 0, rimExtendRec(realm.hashAlgo, realm.measurements[0] as Uint8Array, p)) : realm;
     let s = withGranule(c.s, recGi, realmGranule(GranuleState.REC));
     for (const gi of aux) s = withGranule(s, gi, realmGranule(GranuleState.REC_AUX));
-    const realms = s.realms.set(rdGi, updateRealm(realm, { recIndex: realm.recIndex + 1, numRecs: realm.numRecs + 1, measurements }));
-    return [updateState(s, { realms, recs: s.recs.set(recGi, rec) }), {}];
+    s = withRealmRecord(s, rdGi, updateRealm(measured, { recIndex: realm.recIndex + 1, numRecs: realm.numRecs + 1 }));
+    return [withRec(s, recGi, rec), {}];
   },
 });
 
@@ -157,7 +155,7 @@ export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, RecDest
   context: (s, i) => ({ s, recPtr: i.rec_ptr, rec: recAt(s, i.rec_ptr) }),
   failures: {
     ...granuleArg<RecDestroyCtx>('rec', (c) => c.recPtr, GranuleState.REC, 'rec_gran_state'),
-    rec_state: (c) => c.rec !== undefined && c.rec.state === RecState.REC_RUNNING,
+    rec_state: onRec((c: RecDestroyCtx) => c.rec, recRunning),
   },
   apply: (c) => {
     const rec = c.rec as Rec;
@@ -165,7 +163,7 @@ export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, RecDest
     let s = withGranule(c.s, recGi, realmGranule(GranuleState.DELEGATED));
     for (const gi of rec.aux) s = withGranule(s, gi, realmGranule(GranuleState.DELEGATED));
     const realm = s.realms.get(rec.owner) as Realm;
-    const realms = s.realms.set(rec.owner, updateRealm(realm, { numRecs: realm.numRecs - 1 }));
-    return [updateState(s, { realms, recs: s.recs.delete(recGi) }), {}];
+    s = withRealmRecord(s, rec.owner, updateRealm(realm, { numRecs: realm.numRecs - 1 }));
+    return [updateState(s, { recs: s.recs.delete(recGi) }), {}];
   },
 });

@@ -9,22 +9,22 @@ import { defineCommand } from '../engine/command.js';
 import { granuleAddr, granuleIndex, isGranuleAligned, GRANULE_SIZE, U64_MAX } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { rimExtendRipas } from '../model/measurement.js';
-import { RealmState, updateRealm, type Realm } from '../model/realm.js';
-import { RecState, updateRec, type Rec } from '../model/rec.js';
-import { Ripas, rttLevelSize, rttWithRipas, RttEntryState, type Rtt } from '../model/rtt.js';
-import { updateState } from '../model/state.js';
+import { RealmState, withMeasurement, type Realm } from '../model/realm.js';
+import { updateRec, type Rec } from '../model/rec.js';
+import { metaState, Ripas, rttLevelSize, rttWithRipas, RttEntryState, type Rtt } from '../model/rtt.js';
+import { updateState, withRealmRecord, withRec } from '../model/state.js';
 import {
   addrIsProtected,
   addrIsRttLevelAligned,
-  metaState,
+  alignDownToRttLevel,
   RTT_PAGE_LEVEL,
   rttEntryIndex,
   rttSkipEntriesUnless,
   rttSkipEntriesWithRipas,
   type RttWalkResult,
 } from '../model/rtt-walk.js';
-import { granuleArg, recAt } from './common.js';
-import { onRealm, onWalk, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
+import { granuleArg, onRec, rdArg, realmAt, recAt, recRunning } from './common.js';
+import { ipaNumber, onRealm, onWalk, walked, walkTo, type WalkCtx } from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
 // shared
@@ -54,14 +54,17 @@ const notUnassigned = (m: number): boolean => metaState(m) !== RttEntryState.UNA
 
 /** walk_top of RMI_RTT_INIT_RIPAS. */
 function initWalkTop(w: RttWalkResult, base: number, top: number): number {
-  // RttSkipEntriesWithRipas(Rtt(walk.rtt_addr), walk.level, base, top, FALSE).
-  const specTop = rttSkipEntriesWithRipas(w.table, base, top, false);
+  // The spec's walk_top is RttSkipEntriesWithRipas(Rtt(walk.rtt_addr), walk.level, base, top, FALSE):
+  // the first TABLE entry from base, at most top, aligned down to the level (B3.75).
   // DECISION D-INIT-RIPAS-STOP: the range also ends at the first entry that is not UNASSIGNED
   // (an ASSIGNED page or block), as TF-RMM does and the digest advises. rtte_state refuses an
   // ASSIGNED first entry; stopping at later ones keeps the result independent of where the Host
   // starts, and keeps "populated pages cannot be modified before activation" (D1.2.3).
   // UNASSIGNED entries with RIPAS DESTROYED are not a stop: the spec allows them (TF-RMM does not).
-  return Math.min(specTop, rttSkipEntriesUnless(w.table, base, notUnassigned));
+  // One scan gives both: every TABLE entry is not UNASSIGNED, so the first entry that is not
+  // UNASSIGNED (`stop`) comes no later than the first TABLE entry; both are level-aligned, so
+  // min(AlignDownToRttLevel(min(first TABLE, top)), stop) == AlignDownToRttLevel(min(stop, top)).
+  return alignDownToRttLevel(Math.min(rttSkipEntriesUnless(w.table, base, notUnassigned), top), w.level);
 }
 
 /**
@@ -72,8 +75,11 @@ function initWalkTop(w: RttWalkResult, base: number, top: number): number {
 export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly base: bigint; readonly top: bigint }, RipasRangeCtx, { readonly out_top: bigint }>({
   name: 'RMI_RTT_INIT_RIPAS',
   context: (s, i) => {
-    const c = walkContext(s, i.rd, i.base, RTT_PAGE_LEVEL);
-    return { ...c, top: i.top, walkTop: c.walk === undefined ? NaN : initWalkTop(c.walk, c.ipaN, topNumber(i.top)) };
+    const realm = realmAt(s, i.rd);
+    const ipaN = ipaNumber(i.base);
+    const walk = walkTo(s, realm, ipaN, RTT_PAGE_LEVEL);
+    const walkTop = walk === undefined ? NaN : initWalkTop(walk, ipaN, topNumber(i.top));
+    return { s, rd: i.rd, realm, ipa: i.base, ipaN, walk, top: i.top, walkTop };
   },
   failures: {
     ...rdArg<RipasRangeCtx>(),
@@ -100,8 +106,7 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     for (let ipa = c.ipaN; ipa < c.walkTop; ipa += size) rim = rimExtendRipas(realm.hashAlgo, rim, BigInt(ipa), BigInt(Math.min(ipa + size, top)));
     const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
     const s = updateState(c.s, { rtts: c.s.rtts.set(w.rtt, rttWithRipas(w.table, from, to, Ripas.RAM)) });
-    const measurements = [rim, ...realm.measurements.slice(1)];
-    return [updateState(s, { realms: s.realms.set(w.table.realm, updateRealm(realm, { measurements })) }), { out_top: BigInt(c.walkTop) }];
+    return [withRealmRecord(s, w.table.realm, withMeasurement(realm, 0, rim)), { out_top: BigInt(c.walkTop) }];
   },
 });
 
@@ -115,6 +120,8 @@ export interface SetRipasCtx extends RipasRangeCtx {
   /** Rec(rec_ptr), read whatever rec_ptr is (D-WELLFORMED). */
   readonly rec: Rec | undefined;
 }
+
+const recOf = (c: SetRipasCtx): Rec | undefined => c.rec;
 
 /** base_align and no_progress hold only when the entry's RIPAS (before) differs from rec.ripas_value. */
 function ripasDiffers(w: RttWalkResult, c: SetRipasCtx): boolean {
@@ -136,22 +143,24 @@ export const rmiRttSetRipas = defineCommand<
 >({
   name: 'RMI_RTT_SET_RIPAS',
   context: (s, i) => {
-    const c = walkContext(s, i.rd, i.base, RTT_PAGE_LEVEL);
+    const realm = realmAt(s, i.rd);
+    const ipaN = ipaNumber(i.base);
+    const walk = walkTo(s, realm, ipaN, RTT_PAGE_LEVEL);
     const rec = recAt(s, i.rec_ptr);
     // RttSkipEntriesWithRipas(..., base, top, rec.ripas_destroyed != CHANGE_DESTROYED).
-    const walkTop = c.walk === undefined || rec === undefined ? NaN : rttSkipEntriesWithRipas(c.walk.table, c.ipaN, topNumber(i.top), !rec.ripasDestroyed);
-    return { ...c, top: i.top, walkTop, recPtr: i.rec_ptr, rec };
+    const walkTop = walk === undefined || rec === undefined ? NaN : rttSkipEntriesWithRipas(walk.table, ipaN, topNumber(i.top), !rec.ripasDestroyed);
+    return { s, rd: i.rd, realm, ipa: i.base, ipaN, walk, top: i.top, walkTop, recPtr: i.rec_ptr, rec };
   },
   failures: {
     ...rdArg<SetRipasCtx>(),
     ...granuleArg<SetRipasCtx>('rec', (c) => c.recPtr, GranuleState.REC, 'rec_gran_state'),
-    rec_state: (c) => c.rec !== undefined && c.rec.state === RecState.REC_RUNNING,
+    rec_state: onRec(recOf, recRunning),
     // rec.owner != rd.
-    rec_owner: (c) => c.rec !== undefined && granuleAddr(c.rec.owner) !== c.rd,
+    rec_owner: onRec(recOf, (r, c) => granuleAddr(r.owner) !== c.rd),
     size_valid: (c) => c.top <= c.ipa,
     // base != rec.ripas_addr: the call continues the pending request where it stopped.
-    base_bound: (c) => c.rec !== undefined && c.ipa !== c.rec.ripasAddr,
-    top_bound: (c) => c.rec !== undefined && c.top > c.rec.ripasTop,
+    base_bound: onRec(recOf, (r, c) => c.ipa !== r.ripasAddr),
+    top_bound: onRec(recOf, (r, c) => c.top > r.ripasTop),
     base_align: onWalk((w, c: SetRipasCtx) => !addrIsRttLevelAligned(c.ipa, w.level) && ripasDiffers(w, c)),
     // D-RIPAS-TOP-ALIGN: the spec's explicit check (TF-RMM has none).
     top_gran_align: (c) => !isGranuleAligned(c.top),
@@ -166,7 +175,7 @@ export const rmiRttSetRipas = defineCommand<
     // when an unaligned base lies in a block that already has the RIPAS and walk_top ≤ base.
     const walkTop = BigInt(c.walkTop);
     const next = c.top < walkTop ? c.top : walkTop;
-    const recs = c.s.recs.set(granuleIndex(c.recPtr), updateRec(rec, { ripasAddr: next }));
-    return [updateState(c.s, { rtts: t === w.table ? c.s.rtts : c.s.rtts.set(w.rtt, t), recs }), { out_top: next }];
+    const s = t === w.table ? c.s : updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) });
+    return [withRec(s, granuleIndex(c.recPtr), updateRec(rec, { ripasAddr: next })), { out_top: next }];
   },
 });

@@ -17,41 +17,43 @@ import {
   rttSkipNonLiveEntries,
   type RttWalkResult,
 } from '../model/rtt-walk.js';
-import { updateState, type RmmState } from '../model/state.js';
-import { levelArg, onRealm, onWalk, onWalkWithTop, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
+import { updateState } from '../model/state.js';
+import { rdArg, realmAt } from './common.js';
+import {
+  ipaNotLevelAligned,
+  ipaNumber,
+  levelArg,
+  levelWalkContext,
+  onRealm,
+  onWalk,
+  onWalkWithTop,
+  walked,
+  walkTo,
+  type LevelWalkCtx,
+  type RttLevelInput,
+} from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
 // shared
 // -------------------------------------------------------------------------------------
 
-/** Inputs of RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.22.1.1). */
-export interface RttUnmapInput {
-  readonly rd: bigint;
-  readonly ipa: bigint;
-  readonly level: bigint;
-}
+/** Inputs of RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.22.1.1): those of every command that names a level. */
+export type RttUnmapInput = RttLevelInput;
 
 /** Inputs of RMI_RTT_MAP_UNPROTECTED (DEN0137 B4.3.19.1.1). */
-export interface RttMapInput extends RttUnmapInput {
+export interface RttMapInput extends RttLevelInput {
   readonly desc: bigint;
 }
 
 /** What RMI_RTT_UNMAP_UNPROTECTED reads: the walk goes to `level`, the level of the block or page (DEN0137 B4.3.22.1.2). */
-export interface RttNsCtx extends WalkCtx {
-  readonly level: number;
-}
-
-function nsContext(s: RmmState, i: RttUnmapInput): RttNsCtx {
-  const level = levelArg(i.level);
-  return { ...walkContext(s, i.rd, i.ipa, level), level };
-}
+export type RttNsCtx = LevelWalkCtx;
 
 /** The level_bound, ipa_align and ipa_bound rows of both commands. */
 const nsArgs = {
   // !RttLevelIsBlockOrPage(rd, level).
   level_bound: onRealm((r: Realm, c: RttNsCtx) => !rttLevelIsBlockOrPage(r, c.level)),
   // !AddrIsRttLevelAligned(ipa, level).
-  ipa_align: (c: RttNsCtx) => !addrIsRttLevelAligned(c.ipa, c.level),
+  ipa_align: ipaNotLevelAligned,
   // ipa ≥ 2^ipa_width || AddrIsProtected(ipa, Realm(rd)): ipa must be an Unprotected IPA.
   ipa_bound: onRealm((r: Realm, c: RttNsCtx) => !addrInIpaSpace(r, c.ipa) || addrIsProtected(r, c.ipa)),
 };
@@ -76,7 +78,12 @@ export interface RttMapCtx extends RttNsCtx {
  */
 export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record<string, never>>({
   name: 'RMI_RTT_MAP_UNPROTECTED',
-  context: (s, i) => ({ ...nsContext(s, i), desc: i.desc, rtte: rttDescriptorFields(i.desc) }),
+  context: (s, i) => {
+    const level = levelArg(i.level);
+    const realm = realmAt(s, i.rd);
+    const ipaN = ipaNumber(i.ipa);
+    return { s, rd: i.rd, realm, ipa: i.ipa, ipaN, walk: walkTo(s, realm, ipaN, level), level, desc: i.desc, rtte: rttDescriptorFields(i.desc) };
+  },
   failures: {
     // !RttDescriptorIsValidForUnprotected(desc).
     attr_valid: (c) => !rttDescriptorIsValidForUnprotected(c.desc),
@@ -109,7 +116,7 @@ export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record
  */
 export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { readonly top: bigint }>({
   name: 'RMI_RTT_UNMAP_UNPROTECTED',
-  context: nsContext,
+  context: levelWalkContext,
   failures: {
     ...rdArg<RttNsCtx>(),
     ...nsArgs,

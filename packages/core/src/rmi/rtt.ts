@@ -11,7 +11,6 @@ import { wipeGranule } from '../model/memory.js';
 import type { Realm } from '../model/realm.js';
 import { packMeta, Ripas, rttIsLive, rttWithEntry, RttEntryState, type Rtt, type RttEntry } from '../model/rtt.js';
 import {
-  addrInIpaSpace,
   addrIsProtected,
   addrIsRttLevelAligned,
   rttEntryDescriptor,
@@ -23,19 +22,28 @@ import {
   type RttWalkResult,
 } from '../model/rtt-walk.js';
 import { withGranule, type RmmState, updateState } from '../model/state.js';
-import { granuleArg } from './common.js';
-import { levelArg, onRealm, onWalk, onWalkWithTop, rdArg, walkContext, walked, type WalkCtx } from './rtt-args.js';
+import { granuleArg, rdArg, realmAt } from './common.js';
+import {
+  ipaNotLevelAligned,
+  ipaNumber,
+  ipaOutsideIpaSpace,
+  levelArg,
+  levelWalkContext,
+  onRealm,
+  onWalk,
+  onWalkWithTop,
+  walked,
+  walkTo,
+  type LevelWalkCtx,
+  type RttLevelInput,
+  type WalkCtx,
+} from './rtt-args.js';
+
+export type { RttLevelInput } from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
 // shared
 // -------------------------------------------------------------------------------------
-
-/** Inputs of RMI_RTT_DESTROY, RMI_RTT_FOLD and RMI_RTT_READ_ENTRY (DEN0137 B4.3.16.1.1). */
-export interface RttLevelInput {
-  readonly rd: bigint;
-  readonly ipa: bigint;
-  readonly level: bigint;
-}
 
 /** What RMI_RTT_CREATE, RMI_RTT_DESTROY and RMI_RTT_FOLD read: the walk goes to level − 1, the parent of the RTT (DEN0137 B4.3.16.1.2). */
 export interface RttStructureCtx extends WalkCtx {
@@ -45,12 +53,17 @@ export interface RttStructureCtx extends WalkCtx {
   readonly child: Rtt | undefined;
 }
 
+/** The child RTT of the entry the walk reached, when that entry is TABLE. */
+function childOf(s: RmmState, w: RttWalkResult | undefined): Rtt | undefined {
+  return w !== undefined && w.entry.state === RttEntryState.TABLE ? s.rtts.get(w.entry.addr / GRANULE_SIZE) : undefined;
+}
+
 function structureContext(s: RmmState, i: RttLevelInput): RttStructureCtx {
   const level = levelArg(i.level);
-  const c = walkContext(s, i.rd, i.ipa, level - 1);
-  const e = c.walk?.entry;
-  const child = e !== undefined && e.state === RttEntryState.TABLE ? s.rtts.get(e.addr / GRANULE_SIZE) : undefined;
-  return { ...c, level, child };
+  const realm = realmAt(s, i.rd);
+  const ipaN = ipaNumber(i.ipa);
+  const walk = walkTo(s, realm, ipaN, level - 1);
+  return { s, rd: i.rd, realm, ipa: i.ipa, ipaN, walk, level, child: childOf(s, walk) };
 }
 
 /** The level_bound, ipa_align and ipa_bound rows of RTT_CREATE, RTT_DESTROY and RTT_FOLD. */
@@ -59,7 +72,7 @@ const structureArgs = {
   level_bound: onRealm((r: Realm, c: RttStructureCtx) => !rttLevelIsValid(r, c.level) || rttLevelIsStarting(r, c.level)),
   // !AddrIsRttLevelAligned(ipa, level − 1): ipa is the base of the range one parent entry maps.
   ipa_align: (c: RttStructureCtx) => !addrIsRttLevelAligned(c.ipa, c.level - 1),
-  ipa_bound: onRealm((r: Realm, c: RttStructureCtx) => !addrInIpaSpace(r, c.ipa)),
+  ipa_bound: ipaOutsideIpaSpace,
 };
 
 const walkStopsAbove = (w: RttWalkResult, c: RttStructureCtx): boolean => w.level < c.level - 1;
@@ -90,7 +103,10 @@ export interface RttCreateCtx extends RttStructureCtx {
  */
 export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint }, RttCreateCtx, Record<string, never>>({
   name: 'RMI_RTT_CREATE',
-  context: (s, i) => ({ ...structureContext(s, i), rtt: i.rtt }),
+  context: (s, i) => {
+    const c = structureContext(s, i);
+    return { s, rd: c.rd, realm: c.realm, ipa: c.ipa, ipaN: c.ipaN, walk: c.walk, level: c.level, child: c.child, rtt: i.rtt };
+  },
   failures: {
     ...rdArg<RttCreateCtx>(),
     ...structureArgs,
@@ -171,7 +187,8 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
   name: 'RMI_RTT_FOLD',
   context: (s, i) => {
     const c = structureContext(s, i);
-    return { ...c, fold: c.child === undefined ? undefined : rttFold(c.child) };
+    const fold = c.child === undefined ? undefined : rttFold(c.child);
+    return { s, rd: c.rd, realm: c.realm, ipa: c.ipa, ipaN: c.ipaN, walk: c.walk, level: c.level, child: c.child, fold };
   },
   failures: {
     ...rdArg<RttFoldCtx>(),
@@ -202,10 +219,8 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
 // RMI_RTT_READ_ENTRY
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_READ_ENTRY reads (DEN0137 B4.3.20.1.2). */
-export interface RttReadCtx extends WalkCtx {
-  readonly level: number;
-}
+/** What RMI_RTT_READ_ENTRY reads: the walk goes to `level` (DEN0137 B4.3.20.1.2). */
+export type RttReadCtx = LevelWalkCtx;
 
 /** RmiRttEntryState (DEN0137 B3.61 RttEntryState): UNASSIGNED(_NS) 0, ASSIGNED(_NS) 1, TABLE 2. */
 const RMI_ENTRY_STATE: Readonly<Record<RttEntryState, bigint>> = [0n, 1n, 2n, 0n, 1n];
@@ -230,16 +245,13 @@ const entryIn = (...states: RttEntryState[]) => (c: RttReadCtx): boolean => {
  */
 export const rmiRttReadEntry = defineCommand<RttLevelInput, RttReadCtx, RttReadOutput>({
   name: 'RMI_RTT_READ_ENTRY',
-  context: (s, i) => {
-    const level = levelArg(i.level);
-    return { ...walkContext(s, i.rd, i.ipa, level), level };
-  },
+  context: levelWalkContext,
   failures: {
     ...rdArg<RttReadCtx>(),
     // !RttLevelIsValid(rd, level): level ∉ [rtt_level_start, 3].
     level_bound: onRealm((r, c: RttReadCtx) => !rttLevelIsValid(r, c.level)),
-    ipa_align: (c) => !addrIsRttLevelAligned(c.ipa, c.level),
-    ipa_bound: onRealm((r, c: RttReadCtx) => !addrInIpaSpace(r, c.ipa)),
+    ipa_align: ipaNotLevelAligned,
+    ipa_bound: ipaOutsideIpaSpace,
   },
   successIf: {
     state_invalid: entryIn(RttEntryState.UNASSIGNED, RttEntryState.UNASSIGNED_NS),

@@ -8,9 +8,12 @@
 import { buildCcaToken, realmHashAlgoName, type AttestationPort, type RealmClaims } from '../attestation/token.js';
 import { defineCommand } from '../engine/command.js';
 import { GRANULE_SIZE } from '../model/bits.js';
+import { u64sToBytes } from '../model/realm-params.js';
 import { AttestState, NO_TOKEN, updateRec } from '../model/rec.js';
 import { addrIsProtected } from '../model/rtt-walk.js';
-import { arg, realmContext, returnToRealm, RsiStatus, withRec, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { withRec } from '../model/state.js';
+import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { RsiStatus } from '../abi/status.js';
 import { writeBytes } from '../realm/memory.js';
 import { granuleAligned, memoryContext, reached, unbacked, type MemoryCtx } from './realm-memory.js';
 
@@ -43,12 +46,12 @@ function tokenFor(port: AttestationPort, claims: RealmClaims): Uint8Array {
 // RSI_ATTESTATION_TOKEN_INIT
 // -------------------------------------------------------------------------------------
 
+/** The names of the challenge inputs, challenge_0..challenge_7. */
+const CHALLENGE_INPUTS = Array.from({ length: 8 }, (_, i) => `challenge_${i}`);
+
 /** challenge_0..challenge_7 as 64 little-endian bytes. */
 function challengeBytes(c: RealmCallCtx): Uint8Array {
-  const b = new Uint8Array(64);
-  const v = new DataView(b.buffer);
-  for (let i = 0; i < 8; i++) v.setBigUint64(8 * i, arg(c, `challenge_${i}`), true);
-  return b;
+  return u64sToBytes(CHALLENGE_INPUTS.map((name) => arg(c, name)));
 }
 
 /**

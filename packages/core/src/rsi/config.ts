@@ -10,7 +10,8 @@ import { encodeStruct } from '../model/layout.js';
 import type { Realm } from '../model/realm.js';
 import { addrIsProtected } from '../model/rtt-walk.js';
 import { RsiRealmConfig } from '../model/structs.js';
-import { returnToRealm, RsiStatus, type RealmCallInput, type RealmOutcome } from '../realm/command.js';
+import { returnToRealm, type RealmCallInput, type RealmOutcome } from '../realm/command.js';
+import { RsiStatus } from '../abi/status.js';
 import { replaceGranule } from '../realm/memory.js';
 import { granuleAligned, memoryContext, reached, unbacked, type MemoryCtx } from './realm-memory.js';
 

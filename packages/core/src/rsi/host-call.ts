@@ -6,11 +6,13 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { InternalError } from '../internal/errors.js';
 import { fieldOf } from '../model/layout.js';
 import { addrIsProtected } from '../model/rtt-walk.js';
 import type { RmmState } from '../model/state.js';
 import { RsiHostCall } from '../model/structs.js';
-import { returnToRealm, RsiStatus, type RealmCallInput, type RealmOutcome } from '../realm/command.js';
+import { returnToRealm, type RealmCallInput, type RealmOutcome } from '../realm/command.js';
+import { RsiStatus } from '../abi/status.js';
 import { readU64, writeBytes, type ProtectedTarget } from '../realm/memory.js';
 import { memoryContext, reached, unbacked, type MemoryCtx } from './realm-memory.js';
 
@@ -26,19 +28,20 @@ const GPRS = fieldOf(RsiHostCall, 'gprs').offset;
 const HOST_CALL_GPRS = 31;
 
 /** imm and gprs[0..30] of the RsiHostCall at `t` (DEN0137 B5.4.2). */
-export function readHostCall(s: RmmState, t: Extract<ProtectedTarget, { kind: 'page' }>): { readonly imm: bigint; readonly gprs: readonly bigint[] } {
+function readHostCall(s: RmmState, t: Extract<ProtectedTarget, { kind: 'page' }>): { readonly imm: bigint; readonly gprs: readonly bigint[] } {
   const gprs: bigint[] = [];
   for (let i = 0; i < HOST_CALL_GPRS; i++) gprs.push(readU64(s, t.gi, t.offset + GPRS + 8 * i));
   // imm is a 16-bit field.
   return { imm: readU64(s, t.gi, t.offset + IMM) & 0xffffn, gprs };
 }
 
-/** `s` with gprs[0..30] of the RsiHostCall at `t` set to `gprs` (the Host's enter.gprs, A4.2.2). */
-export function writeHostCallGprs(s: RmmState, t: Extract<ProtectedTarget, { kind: 'page' }>, gprs: readonly bigint[]): RmmState {
-  const b = new Uint8Array(8 * HOST_CALL_GPRS);
-  const v = new DataView(b.buffer);
-  for (let i = 0; i < HOST_CALL_GPRS; i++) v.setBigUint64(8 * i, gprs[i] ?? 0n, true);
-  return writeBytes(s, t.gi, t.offset + GPRS, b);
+/**
+ * `s` with gprs[0..30] of the RsiHostCall at `t` set to `gprs`, the Host's enter.gprs as the
+ * 31 little-endian doublewords the RmiRecEnter holds (DEN0137 A4.2.2, B4.4.15); copied.
+ */
+export function writeHostCallGprs(s: RmmState, t: Extract<ProtectedTarget, { kind: 'page' }>, gprs: Uint8Array): RmmState {
+  if (gprs.length !== 8 * HOST_CALL_GPRS) throw new InternalError(`enter.gprs of ${gprs.length} bytes, not ${8 * HOST_CALL_GPRS}`);
+  return writeBytes(s, t.gi, t.offset + GPRS, gprs);
 }
 
 // -------------------------------------------------------------------------------------
@@ -58,8 +61,8 @@ export const rsiHostCall = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome
     // addr is not a Protected IPA.
     addr_bound: (c) => !addrIsProtected(c.realm, c.addr),
   },
-  // reentry is established by the next REC entry (RMI_REC_ENTER host_call).
-  successIf: { exit: reached, host_call: reached, reentry: () => false },
+  // reentry is established by the next REC entry (catalogue establishedBy).
+  successIf: { exit: reached, host_call: reached },
   apply: (c) => {
     const t = c.target;
     if (t === undefined) return [c.s, returnToRealm(RsiStatus.RSI_ERROR_INPUT)];

@@ -8,9 +8,11 @@ import { defineCommand } from '../engine/command.js';
 import { isGranuleAligned } from '../model/bits.js';
 import type { Realm } from '../model/realm.js';
 import { updateRec } from '../model/rec.js';
-import { Ripas, rttEntries, rttLevelSize, rttMeta, RttEntryState } from '../model/rtt.js';
-import { addrIsProtected, alignDownToRttLevel, ipaSpaceTop, metaRipas, metaState } from '../model/rtt-walk.js';
-import { arg, realmContext, returnToRealm, RsiStatus, withRec, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { metaRipas, metaState, Ripas, rttEntries, rttLevelSize, rttMeta, RttEntryState } from '../model/rtt.js';
+import { addrIsProtected, alignDownToRttLevel, ipaSpaceTop } from '../model/rtt-walk.js';
+import { withRec } from '../model/state.js';
+import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { RsiStatus } from '../abi/status.js';
 import { walkIpa } from '../realm/memory.js';
 
 // -------------------------------------------------------------------------------------
@@ -57,8 +59,7 @@ export const rsiIpaStateSet = defineCommand<RealmCallInput, RealmCallCtx, RealmO
     // D-ENCODING (B5.2): flags bits 63:1 and ripas bits 63:8 are SBZ.
     flags_valid: (c) => (arg(c, 'flags') & ~CHANGE_DESTROYED) !== 0n || arg(c, 'ripas') >> 8n !== 0n,
   },
-  // new_base and response are established by the next REC entry (RMI_REC_ENTER ripas_response).
-  successIf: { new_base: () => false, response: () => false },
+  // new_base and response are established by the next REC entry (catalogue establishedBy).
   apply: (c) => {
     const value = Number(arg(c, 'ripas'));
     const rec = updateRec(c.rec, {

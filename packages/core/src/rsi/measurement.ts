@@ -6,8 +6,11 @@
  */
 import { defineCommand } from '../engine/command.js';
 import { remExtend } from '../model/measurement.js';
-import { updateRealm } from '../model/realm.js';
-import { arg, realmContext, returnToRealm, RsiStatus, withRealmRecord, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { withMeasurement } from '../model/realm.js';
+import { u64sToBytes } from '../model/realm-params.js';
+import { withRealmRecord } from '../model/state.js';
+import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { RsiStatus } from '../abi/status.js';
 
 // -------------------------------------------------------------------------------------
 // RSI_MEASUREMENT_READ
@@ -39,12 +42,12 @@ export const rsiMeasurementRead = defineCommand<RealmCallInput, RealmCallCtx, Re
 // RSI_MEASUREMENT_EXTEND
 // -------------------------------------------------------------------------------------
 
+/** The names of the value inputs, value_0..value_7. */
+const VALUE_INPUTS = Array.from({ length: 8 }, (_, i) => `value_${i}`);
+
 /** value_0..value_7 as the 64 bytes they hold in little-endian order. */
 function valueBytes(c: RealmCallCtx): Uint8Array {
-  const b = new Uint8Array(64);
-  const v = new DataView(b.buffer);
-  for (let i = 0; i < 8; i++) v.setBigUint64(8 * i, arg(c, `value_${i}`), true);
-  return b;
+  return u64sToBytes(VALUE_INPUTS.map((name) => arg(c, name)));
 }
 
 /**
@@ -65,7 +68,6 @@ export const rsiMeasurementExtend = defineCommand<RealmCallInput, RealmCallCtx, 
     const k = Number(arg(c, 'index'));
     // DECISION D-REM (see model/measurement.ts): `size` bytes of the value are hashed.
     const rem = remExtend(r.hashAlgo, r.measurements[k] as Uint8Array, valueBytes(c), Number(arg(c, 'size')));
-    const measurements = r.measurements.map((m, i) => (i === k ? rem : m));
-    return [withRealmRecord(c.s, c.rec.owner, updateRealm(r, { measurements })), returnToRealm(RsiStatus.RSI_SUCCESS)];
+    return [withRealmRecord(c.s, c.rec.owner, withMeasurement(r, k, rem)), returnToRealm(RsiStatus.RSI_SUCCESS)];
   },
 });

@@ -9,9 +9,9 @@
 import { isGranuleAligned } from '../model/bits.js';
 import { addrIsProtected } from '../model/rtt-walk.js';
 import type { RmmState } from '../model/state.js';
-import { realmContext, returnToRealm, RsiStatus, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
-import { dataAbortEsr, translationFault } from '../realm/esr.js';
-import { protectedTarget, type ProtectedTarget } from '../realm/memory.js';
+import { realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { RsiStatus } from '../abi/status.js';
+import { protectedTarget, unmappedAbort, type ProtectedTarget } from '../realm/memory.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -59,6 +59,5 @@ export const reached = (c: MemoryCtx): boolean => c.target?.kind === 'page';
  */
 export function unbacked(c: MemoryCtx, t: Exclude<ProtectedTarget, { kind: 'page' }>): RealmOutcome {
   if (t.kind === 'empty') return returnToRealm(RsiStatus.RSI_ERROR_INPUT);
-  const esr = dataAbortEsr(translationFault(t.level));
-  return { kind: 'exit', cause: { kind: 'data_abort', esr, ipa: c.addr, va: c.addr, unprotected: false, emulatable: false, writeValue: 0n } };
+  return { kind: 'exit', cause: unmappedAbort(c.addr, t.level) };
 }

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
-import { arg, realmContext, returnToRealm, RsiStatus, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
+import { RsiStatus } from '../abi/status.js';
 
 // -------------------------------------------------------------------------------------
 // RSI_VERSION

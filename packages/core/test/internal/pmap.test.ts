@@ -51,6 +51,16 @@ describe('PMap (rerooting persistent map)', () => {
     );
   });
 
+  it('names the keys changed since an older version it was derived from', () => {
+    const a = PMap.empty<number>(hasher).set(1, 1).set(2, 2);
+    const b = a.set(3, 3).delete(1).set(2, 20);
+    expect(new Set(b.changedSince(a))).toEqual(new Set([1, 2, 3]));
+    expect(a.changedSince(a)).toEqual([]);
+    // Not derived from b (b came after a): unknown, the caller compares everything.
+    expect(a.changedSince(b)).toBeUndefined();
+    expect(b.set(9, 9).set(8, 8).changedSince(a, 2)).toBeUndefined();
+  });
+
   it('returns the same map when an update changes nothing', () => {
     const m = PMap.empty<number>(hasher).set(1, 2);
     expect(m.set(1, 2)).toBe(m);

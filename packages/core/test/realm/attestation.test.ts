@@ -21,6 +21,12 @@ const PAGES = [P.hostCall, P.data0, P.data1];
 const BEHIND = [D.hostCall, D.d0, D.d1];
 
 const GRANULE = 4096n;
+/**
+ * ESR_EL2.EC of a Data Abort taken from a lower EL: 0x24 in bits 31:26 (Arm ARM D24.2.43). For a
+ * Data Abort at a Protected IPA the exit shows EC, SET, FnV, EA and DFSC only (DEN0137 A4.3.4.2):
+ * IL (bit 25) and the ISS syndrome read zero.
+ */
+const EC_DABT = 0x24n << 26n;
 const le = (words: readonly bigint[]): Buffer => {
   const b = Buffer.alloc(8 * words.length);
   words.forEach((w, i) => b.writeBigUInt64LE(w, 8 * i));
@@ -138,7 +144,7 @@ describe('RSI_ATTESTATION_TOKEN_INIT / CONTINUE give a CCA token that verifies (
     expect(e.call!.regs.slice(0, 2)).toEqual([1n, 0n]);
     expect(e.state.recs.get(REC_GI)!.attestOffset).toBe(0);
     const u = smcIn(s, [fid('RSI_ATTESTATION_TOKEN_CONTINUE'), P.ram, 0n, 4096n]);
-    expect(u.exit).toMatchObject({ exit_reason: 0, esr: 0x9000_0007n });
+    expect(u.exit).toMatchObject({ exit_reason: 0, esr: EC_DABT | 0x07n /* DFSC: translation fault, level 3 */ });
     expect(u.state.recs.get(REC_GI)!.attestOffset).toBe(0);
   });
 

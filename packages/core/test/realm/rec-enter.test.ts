@@ -9,13 +9,13 @@ import {
   RuleHits,
   catalogue,
   encodeRmiResult,
-  exitGpfFailure,
   Gpt,
   RealmState,
   RecState,
   RmiRecEnter,
   encodeStruct,
   granuleIndex,
+  recEnterConcluded,
   rmiRecEnter,
   runRec,
   updateRealm,
@@ -292,15 +292,32 @@ describe('REC state during and after RMI_REC_ENTER (A2.3.4)', () => {
   });
 
   it('a REC whose run granule leaves the NS PAS while it runs exits, and RMI_REC_ENTER fails with RMI_ERROR_INPUT (A4.3.3)', () => {
-    const s = ok(enter(WORLD), 'RMI_GRANULE_DELEGATE', RUN);
-    const r = step(s, { kind: 'exit', reason: 'irq' });
+    // CPU 0 enters the REC; CPU 1 delegates the run granule; the REC then exits due to IRQ.
+    const hits = new RuleHits();
+    const checked = rmiRecEnter.check(WORLD, { rec: R.rec, run_ptr: RUN }, hits);
+    if (checked._tag === 'Left') throw new Error(`entry failed: ${checked.left.rule}`);
+    const [entered] = rmiRecEnter.apply(checked.right);
+    const r = step(ok(entered, 'RMI_GRANULE_DELEGATE', RUN), { kind: 'exit', reason: 'irq' });
+    // A4.3.3: the exit is not written (the run granule has no contents to write to), the REC is
+    // no longer running, and the command's X0 is RMI_ERROR_INPUT with index 0.
     expect(r.exitGpf).toBe(true);
     expect(r.state.recs.get(REC_GI)!.state).toBe(RecState.REC_READY);
     expect(r.state.memory.has(granuleIndex(RUN))).toBe(false);
-    // The command's result: X0 = RMI_ERROR_INPUT (1), attributed to the derived rule exit_pas.
+    const f = recEnterConcluded(checked.right, r.exitGpf, hits);
+    expect(f === undefined ? undefined : [encodeRmiResult(f.code, f.index), f.rule]).toEqual([1n, 'RMI_REC_ENTER/exit_pas']);
+    const rule = (id: string) => catalogue.byId.get(id)!;
+    expect([hits.reached[rule('RMI_REC_ENTER/exit_pas').n], hits.heldCount(rule('RMI_REC_ENTER/exit_pas'))]).toEqual([1, 1]);
+    // The command failed, so none of its success conditions held.
+    expect(catalogue.byName.get('RMI_REC_ENTER')!.success.map((x) => hits.heldCount(x))).toEqual(catalogue.byName.get('RMI_REC_ENTER')!.success.map(() => 0));
+  });
+
+  it('a REC exit written normally counts exit_pas as reached, not held, and the success conditions once', () => {
     const hits = new RuleHits();
-    const f = exitGpfFailure(hits);
-    expect([encodeRmiResult(f.code, f.index), f.rule]).toEqual([1n, 'RMI_REC_ENTER/exit_pas']);
-    expect(hits.heldCount(catalogue.byId.get('RMI_REC_ENTER/exit_pas')!)).toBe(1);
+    const r = runRec(WORLD, { rec: R.rec, run_ptr: RUN }, [{ kind: 'exit', reason: 'irq' }], hits);
+    expect(r.x0).toBe(0n);
+    const exitPas = catalogue.byId.get('RMI_REC_ENTER/exit_pas')!;
+    expect([hits.reached[exitPas.n], hits.heldCount(exitPas)]).toEqual([1, 0]);
+    // B4.3.14.3: run.exit holds the syndrome of the exit on every success; counted once per call.
+    expect(hits.heldCount(catalogue.byId.get('RMI_REC_ENTER/success/rec_exit')!)).toBe(1);
   });
 });

@@ -12,6 +12,12 @@ const RUNNING = enter(WORLD);
 const INPUT = 1n;
 const STATE = 2n;
 const UNKNOWN = 4n;
+/**
+ * ESR_EL2.EC of a Data Abort taken from a lower EL: 0x24 in bits 31:26 (Arm ARM D24.2.43). For a
+ * Data Abort at a Protected IPA the exit shows EC, SET, FnV, EA and DFSC only (DEN0137 A4.3.4.2):
+ * IL (bit 25) and the ISS syndrome read zero.
+ */
+const EC_DABT = 0x24n << 26n;
 
 // ---- failure conditions (B5.3.x.2) ----------------------------------------------------
 
@@ -151,7 +157,7 @@ describe('RSI_REALM_CONFIG (B5.3.9)', () => {
 
   it('an IPA that is not mapped gives a REC exit due to Data Abort; the call is retried after re-entry (D-RSI-MEM)', () => {
     const r = smcIn(RUNNING, [fid('RSI_REALM_CONFIG'), P.ram]);
-    expect(r.exit).toMatchObject({ exit_reason: 0, esr: 0x9000_0007n, hpfar: (P.ram >> 12n) << 4n, far: 0n, gprs: new Array(31).fill(0n) });
+    expect(r.exit).toMatchObject({ exit_reason: 0, esr: EC_DABT | 0x07n /* DFSC: translation fault, level 3 */, hpfar: (P.ram >> 12n) << 4n, far: 0n, gprs: new Array(31).fill(0n) });
     const rec = r.state.recs.get(REC_GI)!;
     expect([rec.state, rec.gprs[0], rec.gprs[1]]).toEqual([RecState.REC_READY, fid('RSI_REALM_CONFIG'), P.ram]);
   });
@@ -190,7 +196,7 @@ describe('RSI_IPA_STATE_SET and RSI_HOST_CALL with Realm memory (B5.3.6, B5.3.4)
     const e = smcIn(RUNNING, [fid('RSI_HOST_CALL'), P.empty + 0x100n]);
     expect([e.exit, e.call!.regs[0]]).toEqual([undefined, INPUT]);
     const m = smcIn(RUNNING, [fid('RSI_HOST_CALL'), P.destroyed + 0x100n]);
-    expect(m.exit).toMatchObject({ exit_reason: 0, esr: 0x9000_0007n, hpfar: (P.destroyed >> 12n) << 4n });
+    expect(m.exit).toMatchObject({ exit_reason: 0, esr: EC_DABT | 0x07n /* DFSC: translation fault, level 3 */, hpfar: (P.destroyed >> 12n) << 4n });
     expect(m.state.recs.get(REC_GI)!.hostCallPending).toBe(false);
   });
 
