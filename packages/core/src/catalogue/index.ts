@@ -7,9 +7,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { rawCatalogue, type RawCommandFile } from '@realmspec/spec';
 import { CommandSpec, type FailureCondition, type Interface, type StatusName } from './schema.js';
+import { footprintLocators, parseFootprint, type FootprintTarget } from './footprint.js';
 import { formatValidationErrors, InternalError } from '../internal/errors.js';
 
-export { CommandSpec, FailureCondition, Ordering, SuccessCondition, RegisterField, StatusName, Interface } from './schema.js';
+export { CommandSpec, FailureCondition, FootprintEntry, Ordering, SuccessCondition, RegisterField, StatusName, Interface } from './schema.js';
+export { parseFootprint, footprintLocators, REALM_FIELDS, REC_FIELDS, type FootprintTarget, type RealmField, type RecField } from './footprint.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -50,6 +52,30 @@ export interface Rule {
   readonly heldAt?: 'exit';
   /** For success conditions: the command whose later call establishes it. */
   readonly establishedBy?: string;
+  /** For success conditions that apply only in some cases: the case, in words. */
+  readonly when?: string;
+  /** For derived rules: why the model adds it. */
+  readonly reason?: string;
+  /** For RMI_REC_ENTER success conditions: `exit` when it holds once the REC exit is written. */
+  readonly at?: 'exit';
+}
+
+/** One footprint entry of a command, parsed (DEN0137 B4.3.x.4). */
+export interface FootprintItem {
+  /** The entry's id (the spec's footprint ID for `spec` entries). */
+  readonly id: string;
+  /** The value as written, e.g. `Granule(addr).state`. */
+  readonly value: string;
+  /** `spec` for a row of the spec's footprint table, `derived` for one the model adds. */
+  readonly origin: 'spec' | 'derived';
+  /** Spec section. */
+  readonly section: string;
+  /** For derived entries: why. */
+  readonly reason?: string;
+  /** What the value names. */
+  readonly target: FootprintTarget;
+  /** The locator names the command's post-condition definition must give values for. */
+  readonly locators: readonly string[];
 }
 
 /** One command of the catalogue with its rules. */
@@ -68,6 +94,8 @@ export interface CatalogueCommand {
   readonly success: readonly Rule[];
   /** Ordering constraints as pairs of rule positions `[before, after]`. */
   readonly orderPairs: ReadonlyArray<readonly [number, number]>;
+  /** What the command may change, parsed. */
+  readonly footprint: readonly FootprintItem[];
 }
 
 /** The decoded catalogue. */
@@ -152,6 +180,7 @@ export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<stri
         ...(f.index !== undefined ? { index: f.index } : {}),
         ...(f.outputs !== undefined ? { outputs: f.outputs } : {}),
         ...(f.heldAt !== undefined ? { heldAt: f.heldAt } : {}),
+        ...(f.reason !== undefined ? { reason: f.reason } : {}),
       };
       rules.push(rule);
       return rule;
@@ -160,6 +189,8 @@ export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<stri
     const success = c.success.map((s, position): Rule => {
       if (successSeen.has(s.label)) problems.push(`${path}: success label ${s.label} appears twice`);
       successSeen.add(s.label);
+      if (s.origin === 'derived' && s.reason === undefined) problems.push(`${path}: derived success condition ${s.label} gives no reason`);
+      if (s.at !== undefined && c.name !== 'RMI_REC_ENTER') problems.push(`${path}: success condition ${s.label}: only RMI_REC_ENTER conditions hold at exit`);
       const rule: Rule = {
         id: `${c.name}/success/${s.label}`,
         n: rules.length,
@@ -167,13 +198,25 @@ export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<stri
         kind: 'success',
         label: s.label,
         text: s.then,
-        section: s.section ?? c.section,
-        origin: 'spec',
+        section: s.section,
+        origin: s.origin,
         position,
         ...(s.establishedBy !== undefined ? { establishedBy: s.establishedBy } : {}),
+        ...(s.when !== undefined ? { when: s.when } : {}),
+        ...(s.reason !== undefined ? { reason: s.reason } : {}),
+        ...(s.at !== undefined ? { at: s.at } : {}),
       };
       rules.push(rule);
       return rule;
+    });
+    const footprintSeen = new Set<string>();
+    const footprint = (c.footprint ?? []).map((e): FootprintItem => {
+      if (footprintSeen.has(e.id)) problems.push(`${path}: footprint id ${e.id} appears twice`);
+      footprintSeen.add(e.id);
+      if (e.origin === 'derived' && e.reason === undefined) problems.push(`${path}: derived footprint entry ${e.id} gives no reason`);
+      // The codec has checked that the value parses.
+      const target = parseFootprint(e.value) as FootprintTarget;
+      return { id: e.id, value: e.value, origin: e.origin, section: e.section, ...(e.reason !== undefined ? { reason: e.reason } : {}), target, locators: footprintLocators(target) };
     });
     const pos = new Map(failures.map((f) => [f.label, f.position]));
     const orderPairs: Array<readonly [number, number]> = [];
@@ -187,7 +230,7 @@ export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<stri
         orderPairs.push([pb, pa]);
       }
     }
-    commands.push({ spec: c, name: c.name, iface: c.interface, fids, failures, success, orderPairs });
+    commands.push({ spec: c, name: c.name, iface: c.interface, fids, failures, success, orderPairs, footprint });
   }
   if (problems.length > 0) return E.left(problems);
   return E.right({

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import * as t from 'io-ts';
+import { parseFootprint } from './footprint.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -93,20 +94,48 @@ export const Ordering = t.intersection(
 /** A failure-condition ordering. */
 export type Ordering = t.TypeOf<typeof Ordering>;
 
-/** One success condition (a post-condition that holds when the command succeeds). */
+/**
+ * One success condition: a post-condition that holds when the command succeeds. `origin` is
+ * `spec` for a row of the spec's success table (B4.3.x.3, B5.3.x.3, B6.3.x.3) and `derived` for
+ * one the model adds (a post-condition stated elsewhere in the spec, or implied by it), with its
+ * `reason`.
+ */
 export const SuccessCondition = t.intersection(
   [
-    t.type({ label: Label, then: t.string }),
+    t.type({ label: Label, then: t.string, section: t.string, origin: Origin }),
     t.partial({
-      section: t.string,
+      /** For `derived` rows: where the spec states or implies it, and why the model adds it. */
+      reason: t.string,
+      /** For a row that applies only in some cases: the case, in words. */
+      when: t.string,
       /** The command whose later call establishes this condition (e.g. RMI_REC_ENTER completing a Realm call); this command's calls do not count it. */
       establishedBy: t.refinement(t.string, (s) => /^(RMI|RSI|PSCI)_[A-Z0-9_]+$/.test(s), 'CommandName'),
+      /** `exit` for an RMI_REC_ENTER condition that holds once the REC exit is written, after the Realm ran (A4.3). */
+      at: t.literal('exit'),
     }),
   ],
   'SuccessCondition',
 );
 /** One success condition. */
 export type SuccessCondition = t.TypeOf<typeof SuccessCondition>;
+
+/** A footprint value in the spec's notation, e.g. `Granule(addr).state` (see `footprint.ts`). */
+const FootprintValue = t.refinement(t.string, (s) => typeof parseFootprint(s) !== 'string', 'FootprintValue');
+
+/**
+ * One entry of a command's footprint: what it may change (DEN0137 B4.3.x.4). `origin` is `spec`
+ * for a row of the spec's footprint table and `derived` for state the model keeps that the
+ * spec's table does not name (granule contents, Realm execution state), with its `reason`.
+ */
+export const FootprintEntry = t.intersection(
+  [
+    t.type({ id: Label, value: FootprintValue, origin: Origin, section: t.string }),
+    t.partial({ reason: t.string }),
+  ],
+  'FootprintEntry',
+);
+/** One entry of a command's footprint. */
+export type FootprintEntry = t.TypeOf<typeof FootprintEntry>;
 
 /** Which interface a command belongs to. */
 export const Interface = t.keyof({ RMI: null, RSI: null, PSCI: null }, 'Interface');
@@ -131,7 +160,7 @@ export const CommandSpec = t.intersection(
     t.partial({
       /** Other FIDs that reach the same command (PSCI SMC32/SMC64 pairs). */
       fidAliases: t.array(HexString),
-      footprint: t.array(t.string),
+      footprint: t.array(FootprintEntry),
       notes: t.array(t.string),
     }),
   ],
