@@ -9,5 +9,7 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,
+    // Every test runs the model in checked mode: post-conditions and the frame check after every command.
+    setupFiles: ['test/setup/checked.ts'],
   },
 });

@@ -11,6 +11,9 @@ import { catalogueCommand, type CatalogueCommand, type Rule, type RuleId, type S
 import { InternalError } from '../internal/errors.js';
 import type { RmmState } from '../model/state.js';
 import type { RuleHits } from './hits.js';
+import { isCheckedMode } from './checked.js';
+import { frameViolations, showChange } from './frame.js';
+import { isConditional, type PostCheck, type PostDefinition, type Transition } from './post.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -50,7 +53,7 @@ export interface FailureImpl<C> {
 export type Registers = Readonly<Record<string, bigint>>;
 
 /** What a command module supplies to {@link defineCommand}. */
-export interface CommandDefinition<I, C, O> {
+export interface CommandDefinition<I, C, O, P = O> {
   /** Catalogue name of the command. */
   readonly name: string;
   /** Builds the context the predicates and apply read. Total: it reads, never fails. */
@@ -62,13 +65,23 @@ export interface CommandDefinition<I, C, O> {
   /**
    * Success conditions that apply only in some cases (`rim` of a runnable REC, one result of
    * several): the label's predicate says whether this call established it. Unlisted success
-   * conditions hold on every success.
+   * conditions hold on every success. Superseded by `post`; used only by commands without one.
    */
   readonly successIf?: Readonly<Record<string, (c: C) => boolean>>;
+  /**
+   * The success conditions as predicates over a transition, the footprint's locators and the
+   * outputs the spec leaves open (see `engine/post.ts`). Written from the spec, not from apply.
+   */
+  readonly post?: PostDefinition<I, P>;
+  /**
+   * `conclusion` when the transition the post-conditions speak about ends later than apply
+   * (RMI_REC_ENTER: when the REC exits); the caller then calls {@link Command.verify} itself.
+   */
+  readonly postAt?: 'conclusion';
 }
 
 /** A command of the model: call it to run check then apply. */
-export interface Command<I, C, O> {
+export interface Command<I, C, O, P = O> {
   /** Runs the command: the first failure condition that holds, or the new state and outputs. */
   (s: RmmState, input: I, hits?: RuleHits): CommandResult<O>;
   /** The catalogue entry. */
@@ -89,6 +102,14 @@ export interface Command<I, C, O> {
    * counted as held in `hits` (RMI_REC_ENTER's `exit_pas`: a GPF writing the exit, A4.3.3).
    */
   readonly failure: (label: string, c: C, hits?: RuleHits) => SpecFailure;
+  /** The post-conditions, locators and open outputs, if the command has them. */
+  readonly post: PostDefinition<I, P> | undefined;
+  /**
+   * Evaluates the success conditions over transition `t` (counting them in `hits`) and, in
+   * checked mode, the frame check over `frame` (default: `t.pre` to `t.post`); a violation
+   * in checked mode throws {@link InternalError} naming the rule. Run calls it after apply.
+   */
+  readonly verify: (t: Transition<I, P>, hits?: RuleHits, frame?: { readonly pre: RmmState; readonly post: RmmState }) => void;
 }
 
 interface Row<C> {
@@ -148,13 +169,48 @@ function exitRow<C>(rule: Rule): Row<C> {
   return { rule, holds: () => false, index: () => fixed, outputs: undefined };
 }
 
+interface PostRow<I, P> {
+  readonly rule: Rule;
+  readonly when: PostCheck<I, P> | undefined;
+  readonly holds: PostCheck<I, P>;
+}
+
+/** The success conditions a command establishes, each with its predicate; code and catalogue must agree label for label, locator for locator. */
+function buildPosts<I, P>(entry: CatalogueCommand, post: PostDefinition<I, P>): PostRow<I, P>[] {
+  const counted = entry.success.filter((r) => r.establishedBy === undefined);
+  const labels = new Set(counted.map((r) => r.label));
+  for (const k of Object.keys(post.success)) {
+    if (!labels.has(k)) throw new InternalError(`${entry.name}: the code has a post-condition '${k}', which the catalogue does not list as established by this command`);
+  }
+  const locators = new Set(entry.footprint.flatMap((f) => f.locators));
+  for (const k of Object.keys(post.locate)) if (!locators.has(k)) throw new InternalError(`${entry.name}: the code locates '${k}', which no footprint entry names`);
+  for (const k of locators) if (post.locate[k] === undefined) throw new InternalError(`${entry.name}: footprint locator '${k}' has no value in the code`);
+  const outputs = new Set(entry.spec.outputs.map((o) => o.name));
+  for (const k of Object.keys(post.choices ?? {})) if (!outputs.has(k)) throw new InternalError(`${entry.name}: '${k}' is not an output`);
+  return counted.map((rule) => {
+    const impl = post.success[rule.label];
+    if (impl === undefined) throw new InternalError(`${rule.id}: listed in the catalogue but has no post-condition in the code`);
+    if (isConditional(impl) !== (rule.when !== undefined)) throw new InternalError(`${rule.id}: the catalogue and the code disagree on whether the condition applies only in some cases`);
+    return isConditional(impl) ? { rule, when: impl.when, holds: impl.holds } : { rule, when: undefined, holds: impl };
+  });
+}
+
+/** A command input for messages: 64-bit values in hex. */
+function showInput(input: unknown): string {
+  if (typeof input !== 'object' || input === null) return String(input);
+  return Object.entries(input as Record<string, unknown>)
+    .map(([k, v]) => `${k}=${typeof v === 'bigint' ? `0x${v.toString(16)}` : typeof v === 'object' ? JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `0x${x.toString(16)}` : x)) : String(v)}`)
+    .join(', ');
+}
+
 /**
  * Builds a command from its definition, checking that the code and the catalogue entry agree
  * label for label (a mismatch is a model bug and throws at load time).
  */
-export function defineCommand<I, C, O>(def: CommandDefinition<I, C, O>): Command<I, C, O> {
+export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>): Command<I, C, O, P> {
   const entry = catalogueCommand(def.name);
   const rows = buildRows(entry, def.failures);
+  const posts = def.post === undefined ? undefined : buildPosts(entry, def.post);
   const atExit = entry.failures.filter((r) => r.heldAt !== undefined).map((r) => exitRow<C>(r));
   const conditional = def.successIf ?? {};
   // Success conditions another command establishes (e.g. on the next REC entry) are not counted here.
@@ -192,11 +248,31 @@ export function defineCommand<I, C, O>(def: CommandDefinition<I, C, O>): Command
     }
   };
 
+  const verify = (t: Transition<I, P>, hits?: RuleHits, frame?: { readonly pre: RmmState; readonly post: RmmState }): void => {
+    const checking = isCheckedMode();
+    if (posts === undefined || (!checking && hits === undefined)) return;
+    if (hits !== undefined) for (const r of atExit) hits.reached[r.rule.n] = (hits.reached[r.rule.n] as number) + 1;
+    for (const p of posts) {
+      if (p.when !== undefined && !p.when(t)) continue;
+      const ok = p.holds(t);
+      if (hits !== undefined) {
+        hits.reached[p.rule.n] = (hits.reached[p.rule.n] as number) + 1;
+        if (ok) hits.held[p.rule.n] = (hits.held[p.rule.n] as number) + 1;
+      }
+      if (!ok && checking) throw new InternalError(`${p.rule.id} does not hold (${p.rule.text}) for ${entry.name}(${showInput(t.input)})`);
+    }
+    if (!checking) return;
+    const locate = (def.post as PostDefinition<I, P>).locate;
+    const bad = frameViolations(entry.footprint, (name) => (locate[name] as (t: Transition<I, P>) => ReturnType<(typeof locate)[string]>)(t), frame?.pre ?? t.pre, frame?.post ?? t.post);
+    if (bad.length > 0) throw new InternalError(`${entry.name}(${showInput(t.input)}) changed what its footprint does not name: ${bad.map(showChange).join(', ')}`);
+  };
+
   const run = (s: RmmState, input: I, hits?: RuleHits): CommandResult<O> => {
     const checked = check(s, input, hits);
     if (E.isLeft(checked)) return checked;
     const out = def.apply(checked.right);
-    succeeded(checked.right, hits);
+    if (posts === undefined) succeeded(checked.right, hits);
+    else if (def.postAt === undefined) verify({ pre: s, input, post: out[0], out: out[1] as unknown as P }, hits);
     return E.right(out);
   };
 
@@ -216,7 +292,7 @@ export function defineCommand<I, C, O>(def: CommandDefinition<I, C, O>): Command
     return rows.filter((r) => r.holds(c)).map((r) => r.rule);
   };
 
-  return Object.assign(run, { entry, check, apply: def.apply, holding, succeeded, failure });
+  return Object.assign(run, { entry, check, apply: def.apply, holding, succeeded, failure, post: def.post, verify });
 }
 
 /**

@@ -11,6 +11,7 @@ import { wipeGranule } from '../model/memory.js';
 import { Gpt } from '../model/platform.js';
 import { granuleAt, withGranule, type RmmState } from '../model/state.js';
 import { granuleArg } from './common.js';
+import { granuleDelegatePost, granuleUndelegatePost } from '../post/granule.js';
 
 /** What RMI_GRANULE_DELEGATE and RMI_GRANULE_UNDELEGATE read (DEN0137 B4.3.5, B4.3.6). */
 export interface GranuleCtx {
@@ -35,6 +36,7 @@ export const rmiGranuleDelegate = defineCommand<{ readonly addr: bigint }, Granu
   },
   // DECISION D-WIPE: delegation wipes to zero, so DELEGATED granules hold no bytes.
   apply: (c) => [wipeGranule(withGranule(c.s, c.gi, realmGranule(GranuleState.DELEGATED)), c.gi), {}],
+  post: granuleDelegatePost,
 });
 
 /**
@@ -46,4 +48,5 @@ export const rmiGranuleUndelegate = defineCommand<{ readonly addr: bigint }, Gra
   context,
   failures: granuleArg<GranuleCtx>('gran', (c) => c.addr, GranuleState.DELEGATED),
   apply: (c) => [wipeGranule(withGranule(c.s, c.gi, granule(GranuleState.UNDELEGATED, Gpt.NS)), c.gi), {}],
+  post: granuleUndelegatePost,
 });

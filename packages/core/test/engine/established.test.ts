@@ -4,9 +4,9 @@
  * only when the REC exit is written (`heldAt: exit`).
  */
 import { describe, expect, it } from 'vitest';
-import { InternalError, RuleHits, catalogue, defineCommand, runRec, type Rule } from '../src/index.js';
-import { R } from './support/fixtures.js';
-import { RUN, WORLD, fid } from './realm/support.js';
+import { InternalError, RuleHits, catalogue, defineCommand, runRec, type Rule } from '../../src/index.js';
+import { R } from '../support/fixtures.js';
+import { RUN, WORLD, fid } from '../realm/support.js';
 
 const command = (name: string) => catalogue.byName.get(name)!;
 const never = (rules: readonly Rule[]) => Object.fromEntries(rules.filter((r) => r.heldAt === undefined).map((r) => [r.label, () => false]));
