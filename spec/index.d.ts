@@ -9,3 +9,5 @@ export interface RawCommandFile {
 }
 /** Every command file of the catalogue, in folder order then file-name order. */
 export declare function rawCatalogue(): RawCommandFile[];
+/** The state invariants of the catalogue (`invariants.json`), undecoded. */
+export declare function rawInvariants(): unknown;

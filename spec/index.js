@@ -31,3 +31,16 @@ export function rawCatalogue() {
   }
   return out;
 }
+
+/**
+ * The state invariants of the catalogue (`invariants.json`), undecoded, or `{ __parseError }`
+ * when the file is not JSON.
+ */
+export function rawInvariants() {
+  const text = readFileSync(join(root, 'invariants.json'), 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    return { __parseError: String(e instanceof Error ? e.message : e) };
+  }
+}

@@ -18,6 +18,7 @@ export { defineCommand, permittedFailures } from './engine/command.js';
 export type { Check, Command, CommandDefinition, CommandResult, FailureImpl, Registers, SpecFailure } from './engine/command.js';
 export { RuleHits, type CommandTally } from './engine/hits.js';
 export { setCheckedMode, isCheckedMode } from './engine/checked.js';
+export { invariantViolations, transitionViolations, showViolations, type InvariantViolation } from './invariants/index.js';
 export { stateChanges, frameViolations, showChange, type Change } from './engine/frame.js';
 export type { Transition, PostCheck, ConditionalPost, PostDefinition, Locator } from './engine/post.js';
 export { InternalError, formatValidationErrors } from './internal/errors.js';

@@ -74,7 +74,7 @@ class HostStep implements fc.Command<object, Real> {
       expect(stateKey(res.state)).toBe(key);
     }
     r.s = res.state;
-    expect(invariantViolations(r.s)).toEqual([]);
+    expect(invariantViolations(r.s, before)).toEqual([]);
   }
   toString(): string {
     return this.shown || this.name;

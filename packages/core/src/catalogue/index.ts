@@ -5,19 +5,22 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { rawCatalogue, type RawCommandFile } from '@realmspec/spec';
-import { CommandSpec, type FailureCondition, type Interface, type StatusName } from './schema.js';
+import { rawCatalogue, rawInvariants, type RawCommandFile } from '@realmspec/spec';
+import { CommandSpec, InvariantsFile, type FailureCondition, type Interface, type StatusName } from './schema.js';
 import { footprintLocators, parseFootprint, type FootprintTarget } from './footprint.js';
 import { formatValidationErrors, InternalError } from '../internal/errors.js';
 
-export { CommandSpec, FailureCondition, FootprintEntry, Ordering, SuccessCondition, RegisterField, StatusName, Interface } from './schema.js';
+export { CommandSpec, InvariantSpec, FailureCondition, FootprintEntry, Ordering, SuccessCondition, RegisterField, StatusName, Interface } from './schema.js';
 export { parseFootprint, footprintLocators, REALM_FIELDS, REC_FIELDS, type FootprintTarget, type RealmField, type RecField } from './footprint.js';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** A rule id: `<COMMAND>/<label>` for a failure condition, `<COMMAND>/success/<label>` for a success condition. */
+/**
+ * A rule id: `<COMMAND>/<label>` for a failure condition, `<COMMAND>/success/<label>` for a
+ * success condition, `invariant/<id>` for a state invariant.
+ */
 export type RuleId = string;
 
 /** One catalogue rule: a failure or success condition of one command. */
@@ -26,10 +29,10 @@ export interface Rule {
   readonly id: RuleId;
   /** Dense number of the rule, for counters (position in {@link Catalogue.rules}). */
   readonly n: number;
-  /** The command's name. */
+  /** The command's name (`INVARIANT` for an invariant). */
   readonly command: string;
-  /** Failure or success condition. */
-  readonly kind: 'failure' | 'success';
+  /** Failure condition, success condition, or state invariant. */
+  readonly kind: 'failure' | 'success' | 'invariant';
   /** The spec label. */
   readonly label: string;
   /** The condition in words. */
@@ -58,6 +61,8 @@ export interface Rule {
   readonly reason?: string;
   /** For RMI_REC_ENTER success conditions: `exit` when it holds once the REC exit is written. */
   readonly at?: 'exit';
+  /** For invariants: a property of each transition rather than of each state. */
+  readonly transition?: boolean;
 }
 
 /** One footprint entry of a command, parsed (DEN0137 B4.3.x.4). */
@@ -108,6 +113,8 @@ export interface Catalogue {
   readonly byName: ReadonlyMap<string, CatalogueCommand>;
   /** Rule by id. */
   readonly byId: ReadonlyMap<RuleId, Rule>;
+  /** The state invariants (`spec/invariants.json`), also in {@link Catalogue.rules}. */
+  readonly invariants: readonly Rule[];
 }
 
 // -------------------------------------------------------------------------------------
@@ -138,8 +145,11 @@ export function statusCode(s: StatusName): number {
 // decoding
 // -------------------------------------------------------------------------------------
 
-/** Decodes and cross-checks raw catalogue files; every problem is reported with its file and path. */
-export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<string[], Catalogue> {
+/**
+ * Decodes and cross-checks raw catalogue files and the invariants file; every problem is
+ * reported with its file and path.
+ */
+export function decodeCatalogue(files: readonly RawCommandFile[], invariantsFile: unknown = { invariants: [] }): E.Either<string[], Catalogue> {
   const problems: string[] = [];
   const commands: CatalogueCommand[] = [];
   const rules: Rule[] = [];
@@ -232,9 +242,34 @@ export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<stri
     }
     commands.push({ spec: c, name: c.name, iface: c.interface, fids, failures, success, orderPairs, footprint });
   }
+  const invariants: Rule[] = [];
+  const inv = InvariantsFile.decode(invariantsFile);
+  if (E.isLeft(inv)) for (const m of formatValidationErrors(inv.left)) problems.push(`invariants.json: ${m}`);
+  else {
+    const seen = new Set<string>();
+    inv.right.invariants.forEach((i, position) => {
+      if (seen.has(i.id)) problems.push(`invariants.json: invariant ${i.id} appears twice`);
+      seen.add(i.id);
+      const rule: Rule = {
+        id: `invariant/${i.id}`,
+        n: rules.length,
+        command: 'INVARIANT',
+        kind: 'invariant',
+        label: i.id,
+        text: i.text,
+        section: i.section,
+        origin: 'spec',
+        position,
+        ...(i.transition === true ? { transition: true } : {}),
+      };
+      rules.push(rule);
+      invariants.push(rule);
+    });
+  }
   if (problems.length > 0) return E.left(problems);
   return E.right({
     commands,
+    invariants,
     rules,
     byName: new Map(commands.map((c) => [c.name, c])),
     byId: new Map(rules.map((r) => [r.id, r])),
@@ -242,7 +277,7 @@ export function decodeCatalogue(files: readonly RawCommandFile[]): E.Either<stri
 }
 
 function load(): Catalogue {
-  const r = decodeCatalogue(rawCatalogue());
+  const r = decodeCatalogue(rawCatalogue(), rawInvariants());
   if (E.isLeft(r)) throw new InternalError(`the rule catalogue in @realmspec/spec does not decode:\n  ${r.left.join('\n  ')}`);
   return r.right;
 }

@@ -168,3 +168,20 @@ export const CommandSpec = t.intersection(
 );
 /** One command of the catalogue, as decoded. */
 export type CommandSpec = t.TypeOf<typeof CommandSpec>;
+
+/** One state invariant (`spec/invariants.json`): a property every reachable state has, with its spec section. */
+export const InvariantSpec = t.intersection(
+  [
+    t.type({ id: Label, section: t.string, text: t.string }),
+    t.partial({
+      /** A property of every transition (pre-state, post-state) rather than of one state. */
+      transition: t.boolean,
+    }),
+  ],
+  'InvariantSpec',
+);
+/** One state invariant. */
+export type InvariantSpec = t.TypeOf<typeof InvariantSpec>;
+
+/** The invariants file. */
+export const InvariantsFile = t.exact(t.type({ invariants: t.array(InvariantSpec) }), 'InvariantsFile');

@@ -58,7 +58,7 @@ const rems = (s: RmmState): string => s.realms.get(RD)?.measurements.slice(1).ma
 /** The checks after every step. `extended`: the step ran a successful RSI_MEASUREMENT_EXTEND. */
 function checkAfter(m: Model, r: Real, before: RmmState, extended: boolean): void {
   const s = r.s;
-  expect(invariantViolations(s)).toEqual([]);
+  expect(invariantViolations(s, before)).toEqual([]);
   // RECs run only between entry and exit, and a running REC still exists.
   for (const [gi, rec] of s.recs.entries()) expect(rec.state === RecState.REC_RUNNING).toBe(m.running.has(gi));
   for (const gi of m.running) expect(s.recs.get(gi)?.state).toBe(RecState.REC_RUNNING);

@@ -190,7 +190,7 @@ class Step implements fc.Command<object, Real> {
       if (key !== undefined) expect(stateKey(res.state)).toBe(key);
     }
     r.s = res.state;
-    expect(invariantViolations(r.s)).toEqual([]);
+    expect(invariantViolations(r.s, before)).toEqual([]);
     expect(rttViolations(r.s)).toEqual([]);
     if (this.probe !== undefined) checkReadEntry(r.s, REALMS[this.probe.realm]!.rd, this.probe.ipa - (this.probe.ipa % KB4), 3);
   }
