@@ -99,6 +99,12 @@ export interface CatalogueCommand {
   readonly success: readonly Rule[];
   /** Ordering constraints as pairs of rule positions `[before, after]`. */
   readonly orderPairs: ReadonlyArray<readonly [number, number]>;
+  /**
+   * The transitive closure of {@link CatalogueCommand.orderPairs}: `precedes[a]` holds the
+   * positions of the conditions that take precedence over condition `a` (DEN0137 B1.6.2: the
+   * ordering is a partial order).
+   */
+  readonly precedes: ReadonlyArray<ReadonlySet<number>>;
   /** What the command may change, parsed. */
   readonly footprint: readonly FootprintItem[];
 }
@@ -240,7 +246,7 @@ export function decodeCatalogue(files: readonly RawCommandFile[], invariantsFile
         orderPairs.push([pb, pa]);
       }
     }
-    commands.push({ spec: c, name: c.name, iface: c.interface, fids, failures, success, orderPairs, footprint });
+    commands.push({ spec: c, name: c.name, iface: c.interface, fids, failures, success, orderPairs, precedes: closure(failures.length, orderPairs), footprint });
   }
   const invariants: Rule[] = [];
   const inv = InvariantsFile.decode(invariantsFile);
@@ -274,6 +280,15 @@ export function decodeCatalogue(files: readonly RawCommandFile[], invariantsFile
     byName: new Map(commands.map((c) => [c.name, c])),
     byId: new Map(rules.map((r) => [r.id, r])),
   });
+}
+
+/** For each of `n` conditions, every condition that precedes it through a chain of `pairs`. */
+function closure(n: number, pairs: ReadonlyArray<readonly [number, number]>): Array<ReadonlySet<number>> {
+  const before = Array.from({ length: n }, () => new Set<number>());
+  for (const [b, a] of pairs) before[a]?.add(b);
+  // Listed order satisfies every pair (checked above), so one pass in listed order closes the relation.
+  for (let a = 0; a < n; a++) for (const b of [...(before[a] as Set<number>)]) for (const x of before[b] ?? []) before[a]?.add(x);
+  return before;
 }
 
 function load(): Catalogue {

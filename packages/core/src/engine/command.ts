@@ -93,6 +93,12 @@ export interface Command<I, C, O, P = O> {
   /** Every failure condition that holds for this state and input, in listed order (for ordering checks). */
   readonly holding: (s: RmmState, input: I) => Rule[];
   /**
+   * The failures the spec permits for this state and input (DEN0137 B1.6): every condition that
+   * holds and that no holding condition precedes, with its status, index and outputs. Empty
+   * exactly when the command must succeed.
+   */
+  readonly permitted: (s: RmmState, input: I) => SpecFailure[];
+  /**
    * Records, in `hits`, the success conditions a call with context `c` established, and that no
    * condition held at exit did (what a successful call does after apply).
    */
@@ -292,14 +298,22 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return rows.filter((r) => r.holds(c)).map((r) => r.rule);
   };
 
-  return Object.assign(run, { entry, check, apply: def.apply, holding, succeeded, failure, post: def.post, verify });
+  const permitted = (s: RmmState, input: I): SpecFailure[] => {
+    const c = def.context(s, input);
+    const held = rows.filter((r) => r.holds(c));
+    const ok = new Set(permittedFailures(entry, held.map((r) => r.rule)));
+    return held.filter((r) => ok.has(r.rule)).map((r) => failureOf(r, c));
+  };
+
+  return Object.assign(run, { entry, check, apply: def.apply, holding, permitted, succeeded, failure, post: def.post, verify });
 }
 
 /**
  * DEN0137 B1.6: the failures an implementation may report when `held` (the conditions that hold,
- * in listed order) are all true: those that no stated ordering puts after another holding one.
+ * in listed order) are all true: those that no ordering constraint, followed transitively, puts
+ * after another holding one.
  */
 export function permittedFailures(entry: CatalogueCommand, held: readonly Rule[]): Rule[] {
   const pos = new Set(held.map((r) => r.position));
-  return held.filter((r) => !entry.orderPairs.some(([before, after]) => after === r.position && pos.has(before)));
+  return held.filter((r) => ![...(entry.precedes[r.position] ?? [])].some((b) => pos.has(b)));
 }

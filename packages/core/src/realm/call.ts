@@ -53,20 +53,23 @@ export const realmCommands: readonly RealmCommand[] = [
 ];
 
 /** A Realm command with its register layout resolved from the catalogue. */
-interface Routed {
+export interface RoutedRealmCommand {
+  /** The command. */
   readonly command: RealmCommand;
+  /** Input names with their register numbers. */
   readonly inputs: ReadonlyArray<readonly [string, number]>;
+  /** Output names with their register numbers. */
   readonly outputs: ReadonlyArray<readonly [string, number]>;
   /** Result registers written on return: X0..X3 and any higher output register. */
   readonly width: number;
 }
 
 const reg = (r: string): number => Number(r.slice(1));
-const byFid = new Map<number, Routed>();
+const byFid = new Map<number, RoutedRealmCommand>();
 for (const command of realmCommands) {
   const spec = command.entry.spec;
   const outputs = spec.outputs.map((o) => [o.name, reg(o.reg)] as const);
-  const r: Routed = { command, inputs: spec.inputs.map((i) => [i.name, reg(i.reg)] as const), outputs, width: Math.max(4, ...outputs.map(([, n]) => n + 1)) };
+  const r: RoutedRealmCommand = { command, inputs: spec.inputs.map((i) => [i.name, reg(i.reg)] as const), outputs, width: Math.max(4, ...outputs.map(([, n]) => n + 1)) };
   for (const fid of command.entry.fids) {
     if (byFid.has(fid)) throw new InternalError(`two Realm commands answer FID 0x${fid.toString(16)}`);
     byFid.set(fid, r);
@@ -76,6 +79,11 @@ for (const command of realmCommands) {
 /** The Realm command that answers `fid` (SVE hint cleared), if any (DEN0137 B5.1, B6.1). */
 export function realmCommandOf(fid: number): RealmCommand | undefined {
   return byFid.get(fid)?.command;
+}
+
+/** The Realm command that answers `fid`, with its register layout, if any. */
+export function realmRoute(fid: number): RoutedRealmCommand | undefined {
+  return byFid.get(fid);
 }
 
 /** SMCCC version the RMM reports to Realms: 1.2 (SMCCC_VERSION). */

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { asRegisterCommand, callWithRegisters, dispatchTable, encodeRmiResult, functionId, SMCCC_NOT_SUPPORTED, type RegisterCommand, type SmcResult } from '../abi/smc.js';
+import { asRegisterCommand, callWithRegisters, dispatchTable, encodeRmiResult, functionId, SMCCC_NOT_SUPPORTED, type RegisterCommand, type RoutedCommand, type SmcResult } from '../abi/smc.js';
 import type { SpecFailure } from '../engine/command.js';
 import type { RuleHits } from '../engine/hits.js';
 import type { RmmState } from '../model/state.js';
@@ -48,6 +48,11 @@ export const rmiCommands: readonly RegisterCommand[] = [
 ];
 
 const table = dispatchTable(rmiCommands);
+
+/** The RMI command that answers `fid` (SVE hint cleared), with its register layout, if any. */
+export function rmiRoute(fid: number): RoutedCommand | undefined {
+  return table.route(fid);
+}
 const recEnter = asRegisterCommand(rmiRecEnter);
 const encodeRmi = (f: SpecFailure): bigint => encodeRmiResult(f.code, f.index);
 

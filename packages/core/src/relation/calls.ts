@@ -1,0 +1,97 @@
+/**
+ * The permitted outcomes of one SMC, at the register level: a Host RMI call (DEN0137 B4.3) and a
+ * Realm RSI or PSCI call (B5.3, B6.3), built from the command's failure table, its ordering
+ * constraints and the outputs its post-condition definition leaves open.
+ *
+ * @packageDocumentation
+ */
+import { encodeRmiResult, functionId, SMCCC_NOT_SUPPORTED } from '../abi/smc.js';
+import { PsciStatus, psciStatusName, RsiStatus, rsiStatusName } from '../abi/status.js';
+import type { SpecFailure } from '../engine/command.js';
+import type { GranuleIndex } from '../model/bits.js';
+import { hex } from '../model/bits.js';
+import type { RmmState } from '../model/state.js';
+import { rmiRoute } from '../rmi/dispatch.js';
+import { realmRoute } from '../realm/call.js';
+import type { RealmOutcome } from '../realm/command.js';
+import { rmiStatusText, rmiStatusValue, type CallOutcomes } from './judge.js';
+
+/** The model's answer to one call: its result registers, failure, and the state after it. */
+export interface ModelAnswer {
+  /** X0, X1, ... as the model returned them. */
+  readonly regs: readonly bigint[];
+  /** The failure the model reported, if any. */
+  readonly failure: SpecFailure | undefined;
+  /** The state after the call. */
+  readonly state: RmmState;
+}
+
+const none: CallOutcomes['choices'] = new Map();
+
+/**
+ * The outcomes DEN0137 permits for the Host SMC `regs` (X0 = FID) on state `pre`, given the
+ * model's answer to it (from `smc`, or `runRec` for RMI_REC_ENTER).
+ */
+export function rmiCallOutcomes(pre: RmmState, regs: readonly bigint[], model: ModelAnswer): CallOutcomes {
+  const base = { model: model.regs, failure: model.failure, encode: (f: SpecFailure) => encodeRmiResult(f.code, f.index), statusValue: rmiStatusValue, statusName: rmiStatusText };
+  const r = rmiRoute(functionId(regs[0] ?? 0n));
+  if (r === undefined) return { ...base, permitted: [], choices: none, outputRegs: new Map() };
+  const input: Record<string, bigint> = {};
+  for (const [name, reg] of r.inputs) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
+  const permitted = r.command.permitted(pre, input);
+  // A condition held only at REC exit (exit_pas) is reported after the ordered check.
+  if (model.failure !== undefined && !permitted.some((f) => f.rule === model.failure?.rule)) permitted.push(model.failure);
+  const choices = new Map<number, { readonly name: string; readonly permits: (v: bigint) => boolean }>();
+  const open = r.command.post?.choices;
+  if (model.failure === undefined && open !== undefined) {
+    const out: Record<string, bigint> = {};
+    for (const [name, reg] of r.outputs) out[name] = model.regs[reg] ?? 0n;
+    const t = { pre, input, post: model.state, out };
+    for (const [name, reg] of r.outputs) {
+      const p = open[name];
+      if (p !== undefined) choices.set(reg, { name, permits: (v) => p(t, v) });
+    }
+  }
+  return { ...base, permitted, choices, outputRegs: new Map(r.outputs) };
+}
+
+/** X0 of a Realm call's status name: RSI or PSCI codes, SMCCC_NOT_SUPPORTED (DEN0137 B5.4.1, B6.4.2). */
+function realmStatusValue(name: string): bigint | undefined {
+  if (name === 'SMCCC_NOT_SUPPORTED') return SMCCC_NOT_SUPPORTED;
+  return (RsiStatus as Readonly<Record<string, bigint>>)[name] ?? (PsciStatus as Readonly<Record<string, bigint>>)[name];
+}
+
+/**
+ * The outcomes DEN0137 permits for the Realm call `regs` (X0 = FID) made by REC `recGi` on state
+ * `pre`, given the model's answer to it; for a call that returns to the Realm.
+ */
+export function realmCallOutcomes(pre: RmmState, recGi: GranuleIndex, regs: readonly bigint[], model: ModelAnswer): CallOutcomes {
+  const fid = functionId(regs[0] ?? 0n);
+  const r = realmRoute(fid);
+  const psci = r?.command.entry.iface === 'PSCI';
+  const base = {
+    model: model.regs,
+    failure: model.failure,
+    encode: (f: SpecFailure) => BigInt.asUintN(64, BigInt(f.code)),
+    statusValue: realmStatusValue,
+    statusName: (x0: bigint) => (psci ? psciStatusName(x0) : rsiStatusName(x0)) ?? hex(x0),
+  };
+  if (r === undefined) return { ...base, permitted: [], choices: none, outputRegs: new Map() };
+  const input: Record<string, bigint> = {};
+  for (const [name, reg] of r.inputs) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
+  const call = { recGi, fid, regs: input };
+  const permitted = r.command.permitted(pre, call);
+  const choices = new Map<number, { readonly name: string; readonly permits: (v: bigint) => boolean }>();
+  const open = r.command.post?.choices;
+  if (model.failure === undefined && open !== undefined) {
+    const outputs: Record<string, bigint> = {};
+    for (const [name, reg] of r.outputs) outputs[name] = model.regs[reg] ?? 0n;
+    const out: RealmOutcome = { kind: 'return', x0: model.regs[0] ?? 0n, outputs };
+    const t = { pre, input: call, post: model.state, out };
+    for (const [name, reg] of r.outputs) {
+      const p = open[name];
+      if (p !== undefined) choices.set(reg, { name, permits: (v) => p(t, v) });
+    }
+  }
+  return { ...base, permitted, choices, outputRegs: new Map(r.outputs) };
+}
