@@ -16,6 +16,8 @@ export const granuleDelegatePost: PostDefinition<GranuleInput, Record<string, ne
   success: {
     gran_state: (t) => Granule(t.post, t.input.addr).state === GranuleState.DELEGATED,
     gran_gpt: (t) => Granule(t.post, t.input.addr).gpt === Gpt.REALM,
+    // A2.2.4: the contents are wiped on delegation. D-WIPE: the model wipes to zero, kept as "no bytes".
+    gran_content: (t) => !t.post.memory.has(gi(t.input.addr)),
   },
   locate: { addr: (t) => gi(t.input.addr) },
 };
