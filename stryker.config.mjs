@@ -1,0 +1,22 @@
+// Mutation testing of the core model (`npm run mutation`; opt-in, not in CI). Incremental: a
+// rerun only tests mutants whose code or covering tests changed (reports/stryker-incremental.json).
+// Survivors that are equivalent mutants are listed, with the reason, in `equivalent` below.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  mutate: ['packages/core/src/**/*.ts', '!packages/core/src/index.ts'],
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 60000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
