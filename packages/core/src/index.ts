@@ -15,6 +15,9 @@
  */
 export * from './catalogue/index.js';
 export { defineCommand, permittedFailures } from './engine/command.js';
+export { outcomes, type Outcomes } from './relation/outcomes.js';
+export { judge, rmiStatusValue, rmiStatusText, type CallOutcomes, type Observed, type Verdict } from './relation/judge.js';
+export { rmiCallOutcomes, realmCallOutcomes, type ModelAnswer } from './relation/calls.js';
 export type { Check, Command, CommandDefinition, CommandResult, FailureImpl, Registers, SpecFailure } from './engine/command.js';
 export { RuleHits, type CommandTally } from './engine/hits.js';
 export { setCheckedMode, isCheckedMode } from './engine/checked.js';
@@ -38,7 +41,7 @@ export * from './model/memory.js';
 export * from './model/measurement.js';
 export * from './abi/smc.js';
 export { RMI_STATUS_NAMES, RsiStatus, PsciStatus, rmiStatusName, decodeRmiResult, rsiStatusName, psciStatusName } from './abi/status.js';
-export { smc, rmiCommands } from './rmi/dispatch.js';
+export { smc, rmiCommands, rmiRoute } from './rmi/dispatch.js';
 export { rmiVersion, rmiFeatures, RMI_ABI_VERSION, type VersionCtx, type FeaturesCtx } from './rmi/features.js';
 export { rmiGranuleDelegate, rmiGranuleUndelegate, type GranuleCtx } from './rmi/granule.js';
 export { rmiRealmCreate, rmiRealmActivate, rmiRealmDestroy, realmIsLive, type RealmCreateCtx, type RealmCtx } from './rmi/realm.js';
@@ -54,7 +57,7 @@ export { rmiPsciComplete, psciReturnCodePermitted, type PsciCompleteCtx } from '
 export * from './realm/types.js';
 export { recEnterConcluded, runRec, type RecEnterInput, type RunObserver, type RunResult } from './realm/run.js';
 export { realmStep } from './realm/step.js';
-export { realmCall, realmCommands, realmCommandOf, SMCCC_VERSION, CALL_ARG_REGS, type CallStep } from './realm/call.js';
+export { realmCall, realmCommands, realmCommandOf, realmRoute, SMCCC_VERSION, CALL_ARG_REGS, type CallStep, type RoutedRealmCommand } from './realm/call.js';
 export { realmAccess, type AccessStep } from './realm/access.js';
 export { recExit, exitFields, type ExitResult } from './realm/exit.js';
 export { gicv3ConfigIsValid, gicv3NumLrs, GICV3_HCR_HOST_BITS } from './realm/gic.js';

@@ -109,6 +109,23 @@ export interface CatalogueCommand {
   readonly footprint: readonly FootprintItem[];
 }
 
+/**
+ * One ordering constraint between two failure conditions of a command (DEN0137 B1.6.2): when
+ * both hold, `before` (or a condition preceding it) is reported, never `after`.
+ */
+export interface OrderingRule {
+  /** Stable id: `<COMMAND>/order/<before><<after>`. */
+  readonly id: string;
+  /** Dense number, for counters (position in {@link Catalogue.orderings}). */
+  readonly n: number;
+  /** The command's name. */
+  readonly command: string;
+  /** The condition that takes precedence. */
+  readonly before: Rule;
+  /** The condition it takes precedence over. */
+  readonly after: Rule;
+}
+
 /** The decoded catalogue. */
 export interface Catalogue {
   /** Commands in catalogue order (RMI, RSI, PSCI; by name). */
@@ -121,6 +138,8 @@ export interface Catalogue {
   readonly byId: ReadonlyMap<RuleId, Rule>;
   /** The state invariants (`spec/invariants.json`), also in {@link Catalogue.rules}. */
   readonly invariants: readonly Rule[];
+  /** Every stated ordering constraint, one per pair, numbered densely. */
+  readonly orderings: readonly OrderingRule[];
 }
 
 // -------------------------------------------------------------------------------------
@@ -273,9 +292,11 @@ export function decodeCatalogue(files: readonly RawCommandFile[], invariantsFile
     });
   }
   if (problems.length > 0) return E.left(problems);
+  const orderings = commands.flatMap((c) => c.orderPairs.map(([b, a]) => ({ command: c.name, before: c.failures[b] as Rule, after: c.failures[a] as Rule })));
   return E.right({
     commands,
     invariants,
+    orderings: orderings.map((o, n) => ({ ...o, n, id: `${o.command}/order/${o.before.label}<${o.after.label}` })),
     rules,
     byName: new Map(commands.map((c) => [c.name, c])),
     byId: new Map(rules.map((r) => [r.id, r])),

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { catalogueCommand, type CatalogueCommand, type Rule, type RuleId, type StatusName } from '../catalogue/index.js';
+import { catalogue, catalogueCommand, type CatalogueCommand, type Rule, type RuleId, type StatusName } from '../catalogue/index.js';
 import { InternalError } from '../internal/errors.js';
 import type { RmmState } from '../model/state.js';
 import type { RuleHits } from './hits.js';
@@ -217,6 +217,7 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
   const entry = catalogueCommand(def.name);
   const rows = buildRows(entry, def.failures);
   const posts = def.post === undefined ? undefined : buildPosts(entry, def.post);
+  const orderings = catalogue.orderings.filter((o) => o.command === entry.name);
   const atExit = entry.failures.filter((r) => r.heldAt !== undefined).map((r) => exitRow<C>(r));
   const conditional = def.successIf ?? {};
   // Success conditions another command establishes (e.g. on the next REC entry) are not counted here.
@@ -234,15 +235,29 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
       return E.right(c);
     }
     hits.call(entry.name);
+    // With hits, every condition is evaluated (predicates are total, D-WELLFORMED), so that
+    // conditions holding behind the reported one and ordering pairs are counted.
+    let decided: Row<C> | undefined;
+    const held = new Set<number>();
     for (const row of rows) {
       const n = row.rule.n;
-      hits.reached[n] = (hits.reached[n] as number) + 1;
+      if (decided === undefined) hits.reached[n] = (hits.reached[n] as number) + 1;
       if (row.holds(c)) {
         hits.held[n] = (hits.held[n] as number) + 1;
-        return E.left(failureOf(row, c));
+        held.add(row.rule.position);
+        if (decided === undefined) {
+          decided = row;
+          hits.decided[n] = (hits.decided[n] as number) + 1;
+        }
       }
     }
-    return E.right(c);
+    if (decided === undefined) return E.right(c);
+    for (const o of orderings) {
+      if (!held.has(o.before.position) || !held.has(o.after.position)) continue;
+      hits.orderBoth[o.n] = (hits.orderBoth[o.n] as number) + 1;
+      if (decided.rule !== o.after) hits.orderRespected[o.n] = (hits.orderRespected[o.n] as number) + 1;
+    }
+    return E.left(failureOf(decided, c));
   };
 
   const succeeded = (c: C, hits?: RuleHits): void => {
@@ -289,6 +304,7 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
       const n = row.rule.n;
       hits.reached[n] = (hits.reached[n] as number) + 1;
       hits.held[n] = (hits.held[n] as number) + 1;
+      hits.decided[n] = (hits.decided[n] as number) + 1;
     }
     return failureOf(row, c);
   };

@@ -23,21 +23,38 @@ export interface CommandTally {
 }
 
 /**
- * Counters for every catalogue rule. `reached[n]` counts evaluations of rule `n` (for a failure
- * condition: its antecedent was evaluated because every earlier one passed; for a success
- * condition: the command succeeded); `held[n]` counts those where the condition held.
+ * Counters for every catalogue rule (the coverage points of DEN0137's conditions, two per rule
+ * as in TF-RMM's CBMC testbenches, plus the outcome):
+ * - a failure condition: `reached[n]`, its antecedent was evaluated because every earlier one
+ *   in listed order passed; `held[n]`, it held (every condition is evaluated when hits are
+ *   counted, so this counts conditions that held behind the one reported); `decided[n]`, it
+ *   was the failure reported;
+ * - a success condition: `reached[n]`, its post-condition was evaluated (the command succeeded
+ *   and the row applied); `held[n]`, it held;
+ * - an invariant: `reached[n]`, checked; `held[n]`, it held;
+ * - an ordering constraint (`catalogue.orderings`): `orderBoth[k]`, both conditions held in
+ *   one call; `orderRespected[k]`, and the outcome respected the constraint.
  */
 export class RuleHits {
   /** Evaluations per rule number. */
   readonly reached: Uint32Array;
   /** Times each rule held. */
   readonly held: Uint32Array;
+  /** Times each failure condition was the failure reported. */
+  readonly decided: Uint32Array;
+  /** Per ordering constraint: calls in which both of its conditions held. */
+  readonly orderBoth: Uint32Array;
+  /** Per ordering constraint: of those, calls whose outcome respected it. */
+  readonly orderRespected: Uint32Array;
   /** Calls per command name. */
   readonly calls: Map<string, number>;
 
   constructor() {
     this.reached = new Uint32Array(catalogue.rules.length);
     this.held = new Uint32Array(catalogue.rules.length);
+    this.decided = new Uint32Array(catalogue.rules.length);
+    this.orderBoth = new Uint32Array(catalogue.orderings.length);
+    this.orderRespected = new Uint32Array(catalogue.orderings.length);
     this.calls = new Map();
   }
 
@@ -48,10 +65,14 @@ export class RuleHits {
 
   /** Adds another tally into this one. */
   merge(other: RuleHits): void {
-    for (let i = 0; i < this.reached.length; i++) {
-      this.reached[i] = (this.reached[i] as number) + (other.reached[i] as number);
-      this.held[i] = (this.held[i] as number) + (other.held[i] as number);
-    }
+    const add = (a: Uint32Array, b: Uint32Array): void => {
+      for (let i = 0; i < a.length; i++) a[i] = (a[i] as number) + (b[i] as number);
+    };
+    add(this.reached, other.reached);
+    add(this.held, other.held);
+    add(this.decided, other.decided);
+    add(this.orderBoth, other.orderBoth);
+    add(this.orderRespected, other.orderRespected);
     for (const [k, v] of other.calls) this.calls.set(k, (this.calls.get(k) ?? 0) + v);
   }
 
