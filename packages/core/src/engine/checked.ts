@@ -1,12 +1,17 @@
 /**
- * Checked mode: when on, the engine evaluates every success condition and the frame check after
- * every apply and throws an InternalError naming the rule on a violation (a model bug). Off by
- * default, so that benchmarks and exploration pay nothing; the project's tests turn it on.
+ * Process-wide switches of the engine, for test suites and tools (never for model state):
+ * - checked mode: the engine evaluates every success condition and the frame check after every
+ *   apply and throws an InternalError naming the rule on a violation (a model bug). Off by
+ *   default, so that benchmarks and exploration pay nothing; the project's tests turn it on.
+ * - recording: a {@link RuleHits} that counts every command run without hits of its own, so
+ *   that a test suite's spec coverage can be collected without passing hits to every call.
  *
  * @packageDocumentation
  */
+import type { RuleHits } from './hits.js';
 
 let on = false;
+let recording: RuleHits | undefined;
 
 /** Turns checked mode on or off for every command of the model; returns the previous setting. */
 export function setCheckedMode(enabled: boolean): boolean {
@@ -18,4 +23,19 @@ export function setCheckedMode(enabled: boolean): boolean {
 /** Whether checked mode is on. */
 export function isCheckedMode(): boolean {
   return on;
+}
+
+/**
+ * Counts, in `hits`, every command, invariant check and REC exit run without hits of its own
+ * (undefined: stop recording). Returns the previous recorder.
+ */
+export function setRecording(hits: RuleHits | undefined): RuleHits | undefined {
+  const was = recording;
+  recording = hits;
+  return was;
+}
+
+/** The hits to count into: the caller's, or the recorder's. @internal */
+export function hitsOr(hits: RuleHits | undefined): RuleHits | undefined {
+  return hits ?? recording;
 }

@@ -11,7 +11,7 @@ import { catalogue, catalogueCommand, type CatalogueCommand, type Rule, type Rul
 import { InternalError } from '../internal/errors.js';
 import type { RmmState } from '../model/state.js';
 import type { RuleHits } from './hits.js';
-import { isCheckedMode } from './checked.js';
+import { hitsOr, isCheckedMode } from './checked.js';
 import { frameViolations, showChange } from './frame.js';
 import { isConditional, type PostCheck, type PostDefinition, type Transition } from './post.js';
 
@@ -228,8 +228,9 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
   const success = counted.map((r) => ({ n: r.n, when: conditional[r.label] }));
 
   // DECISION D-ORDER: the first condition to hold in listed order is reported.
-  const check = (s: RmmState, input: I, hits?: RuleHits): E.Either<SpecFailure, C> => {
+  const check = (s: RmmState, input: I, given?: RuleHits): E.Either<SpecFailure, C> => {
     const c = def.context(s, input);
+    const hits = hitsOr(given);
     if (hits === undefined) {
       for (const row of rows) if (row.holds(c)) return E.left(failureOf(row, c));
       return E.right(c);
@@ -260,7 +261,8 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return E.left(failureOf(decided, c));
   };
 
-  const succeeded = (c: C, hits?: RuleHits): void => {
+  const succeeded = (c: C, given?: RuleHits): void => {
+    const hits = hitsOr(given);
     if (hits === undefined) return;
     for (const r of atExit) hits.reached[r.rule.n] = (hits.reached[r.rule.n] as number) + 1;
     for (const r of success) {
@@ -269,8 +271,9 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     }
   };
 
-  const verify = (t: Transition<I, P>, hits?: RuleHits, frame?: { readonly pre: RmmState; readonly post: RmmState }): void => {
+  const verify = (t: Transition<I, P>, given?: RuleHits, frame?: { readonly pre: RmmState; readonly post: RmmState }): void => {
     const checking = isCheckedMode();
+    const hits = hitsOr(given);
     if (posts === undefined || (!checking && hits === undefined)) return;
     if (hits !== undefined) for (const r of atExit) hits.reached[r.rule.n] = (hits.reached[r.rule.n] as number) + 1;
     for (const p of posts) {
@@ -297,7 +300,8 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return E.right(out);
   };
 
-  const failure = (label: string, c: C, hits?: RuleHits): SpecFailure => {
+  const failure = (label: string, c: C, given?: RuleHits): SpecFailure => {
+    const hits = hitsOr(given);
     const row = atExit.find((r) => r.rule.label === label);
     if (row === undefined) throw new InternalError(`${entry.name}: no failure condition '${label}' held at exit in the catalogue`);
     if (hits !== undefined) {

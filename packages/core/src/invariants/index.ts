@@ -7,6 +7,7 @@
  */
 import { catalogue, type Rule } from '../catalogue/index.js';
 import type { RuleHits } from '../engine/hits.js';
+import { hitsOr } from '../engine/checked.js';
 import { InternalError } from '../internal/errors.js';
 import { GranuleState, type Granule } from '../model/granule.js';
 import { Gpt } from '../model/platform.js';
@@ -229,8 +230,9 @@ for (const k of [...Object.keys(stateChecks), ...Object.keys(transitionChecks)])
 // checking
 // -------------------------------------------------------------------------------------
 
-function run(rules: readonly Rule[], hits: RuleHits | undefined, check: (r: Rule, bad: (m: string) => void) => void): InvariantViolation[] {
+function run(rules: readonly Rule[], given: RuleHits | undefined, check: (r: Rule, bad: (m: string) => void) => void): InvariantViolation[] {
   const out: InvariantViolation[] = [];
+  const hits = hitsOr(given);
   for (const rule of rules) {
     let held = true;
     check(rule, (message) => {

@@ -4,7 +4,7 @@
  * ordering pair whose two conditions hold together is counted, and respected by the outcome.
  */
 import { describe, expect, it } from 'vitest';
-import { catalogue, encodeStruct, initialState, RmiRecEnter, RuleHits, rmiGranuleDelegate, rmiRealmActivate, rmiRecEnter } from '../../src/index.js';
+import { catalogue, encodeStruct, initialState, RmiRecEnter, RuleHits, rmiGranuleDelegate, rmiRealmActivate, rmiRecEnter, setRecording } from '../../src/index.js';
 import { G, OUTSIDE, write } from '../support/fixtures.js';
 
 const rule = (id: string) => catalogue.byId.get(id)!;
@@ -44,5 +44,20 @@ describe('RuleHits for failure conditions', () => {
     const pair = catalogue.orderings.find((o) => o.id === 'RMI_REC_ENTER/order/rec_gran_state<rec_gicv3')!;
     expect(counts(h, 'RMI_REC_ENTER/rec_gicv3')).toEqual([0, 1, 0]);
     expect([h.orderBoth[pair.n], h.orderRespected[pair.n]]).toEqual([1, 1]);
+  });
+});
+
+describe('recording (setRecording)', () => {
+  it('counts calls made without hits into the recorder, and stops when cleared', () => {
+    const rec = new RuleHits();
+    const was = setRecording(rec);
+    try {
+      rmiGranuleDelegate(initialState(), { addr: G(1) + 8n });
+    } finally {
+      setRecording(was);
+    }
+    rmiGranuleDelegate(initialState(), { addr: G(1) + 8n });
+    expect(counts(rec, 'RMI_GRANULE_DELEGATE/gran_align')).toEqual([1, 1, 1]);
+    expect(rec.calls.get('RMI_GRANULE_DELEGATE')).toBe(1);
   });
 });
