@@ -15,6 +15,7 @@ import { addrIsProtected, RTT_PAGE_LEVEL, rttSkipNonLiveEntries, type RttWalkRes
 import { withGranule, withRealmRecord, type RmmState, updateState } from '../model/state.js';
 import { granuleArg, nsGranuleArg, rdArg, realmAt } from './common.js';
 import { ipaNumber, onRealm, onWalk, onWalkWithTop, walkContext, walked, walkTo, type WalkCtx } from './rtt-args.js';
+import { dataCreatePost, dataCreateUnknownPost, dataDestroyPost } from '../post/data.js';
 
 // -------------------------------------------------------------------------------------
 // shared
@@ -102,6 +103,7 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
     if (bytes !== undefined) s = withGranuleBytes(s, granuleIndex(c.data), bytes);
     return [withRealmRecord(s, w.table.realm, withMeasurement(realm, 0, rim)), {}];
   },
+  post: dataCreatePost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -131,6 +133,7 @@ export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCr
     // DELEGATED granules hold no bytes (D-WIPE): the DATA granule's contents are the wiped value.
     return [wipeGranule(mapData(c.s, w, c.data, w.entry.ripas), granuleIndex(c.data)), {}];
   },
+  post: dataCreateUnknownPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -154,9 +157,6 @@ export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa:
     // walk.rtte.state != ASSIGNED.
     rtte_state: onWalkWithTop((w) => w.entry.state !== RttEntryState.ASSIGNED),
   },
-  successIf: {
-    ripas_ram: (c) => c.walk?.entry.ripas === Ripas.RAM,
-  },
   apply: (c) => {
     const w = walked(c);
     const gi = w.entry.addr / GRANULE_SIZE;
@@ -165,4 +165,5 @@ export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa:
     // walk_top is evaluated after the command: the entry is no longer live.
     return [updateState(s, { rtts: s.rtts.set(w.rtt, t) }), { data: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
   },
+  post: dataDestroyPost,
 });

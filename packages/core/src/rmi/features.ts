@@ -6,6 +6,7 @@
  */
 import { defineCommand } from '../engine/command.js';
 import type { RmmState } from '../model/state.js';
+import { featuresPost, versionPost } from '../post/features.js';
 
 /** RMI interface revision this model implements: 1.0 (DEN0137 B4.4.9 RmiInterfaceVersion). */
 export const RMI_ABI_VERSION = 0x1_0000n;
@@ -33,6 +34,7 @@ export const rmiVersion = defineCommand<{ readonly req: bigint }, VersionCtx, { 
     },
   },
   apply: (c) => [c.s, { lower: RMI_ABI_VERSION, higher: RMI_ABI_VERSION }],
+  post: versionPost,
 });
 
 /** What RMI_FEATURES reads (DEN0137 B4.3.4). */
@@ -47,4 +49,5 @@ export const rmiFeatures = defineCommand<{ readonly index: bigint }, FeaturesCtx
   context: (s, i) => ({ s, index: i.index }),
   failures: {},
   apply: (c) => [c.s, { value: c.index === 0n ? c.s.platform.features0 : 0n }],
+  post: featuresPost,
 });

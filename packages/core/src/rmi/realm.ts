@@ -15,6 +15,7 @@ import { RealmState, updateRealm, type HashAlgorithm, type Realm } from '../mode
 import { packMeta, rttEntries, rttIsLive, rttLevelSize, RttEntryState, Ripas, uniformRtt } from '../model/rtt.js';
 import { granuleAt, updateState, withGranule, withRealmRecord, type RmmState } from '../model/state.js';
 import { granuleArg, nsAccessible, nsGranuleArg, rdArg, realmAt, withRealm, isDelegable } from './common.js';
+import { realmActivatePost, realmCreatePost, realmDestroyPost } from '../post/realm.js';
 
 // -------------------------------------------------------------------------------------
 // RMI_REALM_CREATE
@@ -120,6 +121,7 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
     const s1 = addStartingRtts(withGranule(c.s, rdGi, realmGranule(GranuleState.RD)), rdGi, p);
     return [updateState(s1, { realms: s1.realms.set(rdGi, realm), vmids: s1.vmids.set(p.vmid, rdGi) }), {}];
   },
+  post: realmCreatePost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -146,6 +148,7 @@ export const rmiRealmActivate = defineCommand<{ readonly rd: bigint }, RealmCtx,
   apply: (c) => {
     return [withRealmRecord(c.s, granuleIndex(c.rd), updateRealm(c.realm as Realm, { state: RealmState.REALM_ACTIVE })), {}];
   },
+  post: realmActivatePost,
 });
 
 /** Granule indexes of a Realm's starting-level RTTs. @internal */
@@ -183,4 +186,5 @@ export const rmiRealmDestroy = defineCommand<{ readonly rd: bigint }, RealmCtx, 
     }
     return [updateState(s, { rtts, realms: s.realms.delete(rdGi), vmids: s.vmids.delete(r.vmid) }), {}];
   },
+  post: realmDestroyPost,
 });

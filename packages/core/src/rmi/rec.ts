@@ -15,6 +15,7 @@ import { AttestState, RecState, REC_GPRS, REC_RUN_INITIAL, recIndexOfMpidr, type
 import { RmiRecParams } from '../model/structs.js';
 import { granuleAt, updateState, withGranule, withRealmRecord, withRec, type RmmState } from '../model/state.js';
 import { granuleArg, isDelegable, nsAccessible, nsGranuleArg, onRec, rdArg, realmAt, recAt, recRunning, withRealm } from './common.js';
+import { recAuxCountPost, recCreatePost, recDestroyPost } from '../post/rec.js';
 
 // -------------------------------------------------------------------------------------
 // RMI_REC_AUX_COUNT
@@ -38,6 +39,7 @@ export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RecAuxCount
   context: (s, i) => ({ s, rd: i.rd }),
   failures: rdArg<RecAuxCountCtx>(),
   apply: (c) => [c.s, { aux_count: BigInt(recAuxCount(c.s)) }],
+  post: recAuxCountPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -94,11 +96,6 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
     aux_alias: (c) => c.aux.some((a, k) => a === c.rec || c.aux.indexOf(a) !== k),
     aux_state: (c) => c.aux.some((a) => !isDelegable(c.s, a) || granuleAt(c.s, granuleIndex(a)).state !== GranuleState.DELEGATED),
   },
-  successIf: {
-    runnable: (c) => ((c.params?.flags as bigint) & 1n) === 1n,
-    not_runnable: (c) => ((c.params?.flags as bigint) & 1n) === 0n,
-    rim: (c) => ((c.params?.flags as bigint) & 1n) === 1n,
-  },
   apply: (c) => {
     const p = c.params as StructValue;
     const realm = c.realm as Realm;
@@ -136,6 +133,7 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
     s = withRealmRecord(s, rdGi, updateRealm(measured, { recIndex: realm.recIndex + 1, numRecs: realm.numRecs + 1 }));
     return [withRec(s, recGi, rec), {}];
   },
+  post: recCreatePost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -166,4 +164,5 @@ export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, RecDest
     s = withRealmRecord(s, rec.owner, updateRealm(realm, { numRecs: realm.numRecs - 1 }));
     return [updateState(s, { recs: s.recs.delete(recGi) }), {}];
   },
+  post: recDestroyPost,
 });
