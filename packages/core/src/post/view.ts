@@ -174,11 +174,18 @@ export function RttSkipEntriesUnless(s: RmmState, rtt: bigint, level: number, ip
   return base + BigInt(n) * size;
 }
 
-/** The entries of the RTT at `rtt` (level `level`) that map [base, top), as index range [from, to). */
+/**
+ * The entries of the RTT at `rtt` (level `level`) that map some of [base, top), as index range
+ * [from, to) with 0 ≤ from ≤ to ≤ the number of entries (empty when the ranges do not meet): the
+ * entries DEN0137 B3.57 RttEntriesInRangeRipas reads.
+ */
 export function RttEntryRange(s: RmmState, rtt: bigint, level: number, base: bigint, top: bigint): readonly [number, number] {
   const size = RttLevelSize(level);
   const first = RttBaseIpa(s, rtt);
-  const from = Number((base - first) / size);
-  const to = Number((top - first + size - 1n) / size);
-  return [Math.max(0, from), Math.min(RttEntries(level), Math.max(from, to))];
+  const n = RttEntries(level);
+  const clamp = (x: bigint, lo: number): number => (x <= BigInt(lo) ? lo : x >= BigInt(n) ? n : Number(x));
+  // Offsets below the RTT clamp to 0, so truncating division rounds the right way for the rest.
+  const from = clamp(base <= first ? 0n : (base - first) / size, 0);
+  const to = clamp(top <= first ? 0n : (top - first + size - 1n) / size, from);
+  return [from, to];
 }

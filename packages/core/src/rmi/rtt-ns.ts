@@ -19,6 +19,7 @@ import {
 } from '../model/rtt-walk.js';
 import { updateState } from '../model/state.js';
 import { rdArg, realmAt } from './common.js';
+import { rttMapUnprotectedPost, rttUnmapUnprotectedPost } from '../post/rtt-ns.js';
 import {
   ipaNotLevelAligned,
   ipaNumber,
@@ -104,6 +105,7 @@ export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.ASSIGNED_NS, Ripas.EMPTY, c.rtte.memAttr, c.rtte.s2ap), Number(c.rtte.addr));
     return [updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) }), {}];
   },
+  post: rttMapUnprotectedPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -130,4 +132,5 @@ export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { r
     // walk_top is evaluated after the command: the entry is no longer live.
     return [updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) }), { top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
   },
+  post: rttUnmapUnprotectedPost,
 });

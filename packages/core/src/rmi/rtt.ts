@@ -23,6 +23,7 @@ import {
 } from '../model/rtt-walk.js';
 import { withGranule, type RmmState, updateState } from '../model/state.js';
 import { granuleArg, rdArg, realmAt } from './common.js';
+import { rttCreatePost, rttDestroyPost, rttFoldPost, rttReadEntryPost } from '../post/rtt.js';
 import {
   ipaNotLevelAligned,
   ipaNumber,
@@ -85,7 +86,6 @@ function freeRtt(s: RmmState, gi: number): RmmState {
 }
 
 const packEntry = (e: RttEntry): number => packMeta(e.state, e.ripas, e.memAttr, e.s2ap);
-const isBlock = (e: RttEntry | undefined): boolean => e !== undefined && (e.state === RttEntryState.ASSIGNED || e.state === RttEntryState.ASSIGNED_NS);
 const isProtected = (c: WalkCtx): boolean => c.realm !== undefined && addrIsProtected(c.realm, c.ipa);
 
 // -------------------------------------------------------------------------------------
@@ -118,10 +118,6 @@ export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint
     // walk.rtte.state == TABLE: the RTT already exists.
     rtte_state: onWalk((w) => w.entry.state === RttEntryState.TABLE),
   },
-  successIf: {
-    rtte_c_ripas: isProtected,
-    rtte_c_addr: (c) => isBlock(c.walk?.entry),
-  },
   apply: (c) => {
     const w = walked(c);
     const gi = granuleIndex(c.rtt);
@@ -130,6 +126,7 @@ export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint
     const s = withGranule(c.s, gi, realmGranule(GranuleState.RTT));
     return [updateState(s, { rtts: s.rtts.set(w.rtt, parent).set(gi, child) }), {}];
   },
+  post: rttCreatePost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -152,10 +149,6 @@ export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { rea
     // RttIsLive(Rtt(walk.rtte.addr)): an entry of the RTT is ASSIGNED or TABLE.
     rtt_live: { holds: (c) => c.child !== undefined && rttIsLive(c.child), index: (c) => c.level, outputs: (c) => ({ top: c.ipa }) },
   },
-  successIf: {
-    rtte_state: isProtected,
-    ripas: isProtected,
-  },
   apply: (c) => {
     const w = walked(c);
     // DECISION D-RTT-DESTROY-NS: the parent of an Unprotected range becomes UNASSIGNED_NS, not the
@@ -167,6 +160,7 @@ export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { rea
     // walk_top is evaluated after the command ("Before: false"): the parent entry is no longer live.
     return [updateState(s, { rtts: s.rtts.set(w.rtt, parent) }), { rtt: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(parent, c.ipaN)) }];
   },
+  post: rttDestroyPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -201,11 +195,6 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
     // reports RTT(level − 1) for that case.
     rtt_homo: { holds: (c) => c.child !== undefined && c.fold === undefined, index: (c) => c.level },
   },
-  successIf: {
-    rtte_addr: (c) => isBlock(c.fold),
-    rtte_attr: (c) => isBlock(c.fold),
-    rtte_ripas: isProtected,
-  },
   apply: (c) => {
     const w = walked(c);
     const fold = c.fold as RttEntry;
@@ -213,6 +202,7 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
     const s = freeRtt(c.s, w.entry.addr / GRANULE_SIZE);
     return [updateState(s, { rtts: s.rtts.set(w.rtt, parent) }), { rtt: BigInt(w.entry.addr) }];
   },
+  post: rttFoldPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -233,12 +223,6 @@ export interface RttReadOutput {
   readonly ripas: bigint;
 }
 
-const entryOf = (c: RttReadCtx): RttEntry | undefined => c.walk?.entry;
-const entryIn = (...states: RttEntryState[]) => (c: RttReadCtx): boolean => {
-  const e = entryOf(c);
-  return e !== undefined && states.includes(e.state);
-};
-
 /**
  * DEN0137 B4.3.20 RMI_RTT_READ_ENTRY: the level the walk to `ipa` reached and the state,
  * descriptor and RIPAS of the entry there. Changes nothing.
@@ -253,13 +237,6 @@ export const rmiRttReadEntry = defineCommand<RttLevelInput, RttReadCtx, RttReadO
     ipa_align: ipaNotLevelAligned,
     ipa_bound: ipaOutsideIpaSpace,
   },
-  successIf: {
-    state_invalid: entryIn(RttEntryState.UNASSIGNED, RttEntryState.UNASSIGNED_NS),
-    state_prot: entryIn(RttEntryState.ASSIGNED, RttEntryState.TABLE),
-    state_unprot: entryIn(RttEntryState.ASSIGNED_NS),
-    ripas_prot: entryIn(RttEntryState.UNASSIGNED, RttEntryState.ASSIGNED),
-    ripas_unprot: entryIn(RttEntryState.UNASSIGNED_NS, RttEntryState.ASSIGNED_NS),
-  },
   apply: (c) => {
     const w = walked(c);
     const e = w.entry;
@@ -273,4 +250,5 @@ export const rmiRttReadEntry = defineCommand<RttLevelInput, RttReadCtx, RttReadO
     // two's complement (0xFFFF_FFFF_FFFF_FFFF), the encoding of the Int64 level inputs.
     return [c.s, { walk_level: fromInt64(w.level), state: RMI_ENTRY_STATE[e.state], desc, ripas }];
   },
+  post: rttReadEntryPost,
 });
