@@ -52,10 +52,11 @@ export { rmiRttMapUnprotected, rmiRttUnmapUnprotected, type RttMapCtx, type RttM
 export { rmiRttInitRipas, rmiRttSetRipas, type RipasRangeCtx, type SetRipasCtx } from './rmi/ripas.js';
 export type { LevelWalkCtx, WalkCtx } from './rmi/rtt-args.js';
 export * from './attestation/index.js';
-export { rmiRecEnter, RecEnterFlag, type RecEnterCtx, type RecEnterValues, type RecEntryReport } from './rmi/rec-enter.js';
+export { rmiRecEnter, RecEnterFlag, type RecEnterConclusion, type RecEnterCtx, type RecEnterValues, type RecEntryReport } from './rmi/rec-enter.js';
 export { rmiPsciComplete, psciReturnCodePermitted, type PsciCompleteCtx } from './rmi/psci-complete.js';
 export * from './realm/types.js';
-export { recEnterConcluded, runRec, type RecEnterInput, type RunObserver, type RunResult } from './realm/run.js';
+export { recEnterConcluded, runRec, type RecEnterInput, type RecEnterRun, type RunObserver, type RunResult } from './realm/run.js';
+export { recExitFieldPermits } from './post/rec-enter.js';
 export { realmStep } from './realm/step.js';
 export { realmCall, realmCommands, realmCommandOf, realmRoute, SMCCC_VERSION, CALL_ARG_REGS, type CallStep, type RoutedRealmCommand } from './realm/call.js';
 export { realmAccess, type AccessStep } from './realm/access.js';

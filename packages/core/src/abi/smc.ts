@@ -109,7 +109,7 @@ export function functionId(x0: bigint): number {
 }
 
 /** Views a typed command as one the SMC layer routes by register name. @internal */
-export function asRegisterCommand<I extends object, C, O extends object>(c: Command<I, C, O>): RegisterCommand {
+export function asRegisterCommand<I extends object, C, O extends object, P = O>(c: Command<I, C, O, P>): RegisterCommand {
   const names = c.entry.spec.inputs.map((i) => i.name);
   if (new Set(names).size !== names.length) throw new InternalError(`${c.entry.name}: two inputs share a name`);
   return c as unknown as RegisterCommand;

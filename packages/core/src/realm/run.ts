@@ -91,19 +91,36 @@ export function runRec(s: RmmState, input: RecEnterInput, actions: readonly Real
     steps.pop();
     implicitIrq = true;
   }
-  const failure = recEnterConcluded(checked.right, gpf, hits);
+  const failure = recEnterConcluded(checked.right, { entry, entered: first, state, exit, exitGpf: gpf }, hits);
   const x0 = failure === undefined ? 0n : encodeRmiResult(failure.code, failure.index);
   return { state, x0, failure, entry, steps, exit, implicitIrq, leftover: actions.length - k };
 }
 
+/** How an RMI_REC_ENTER ran, from its entry half to the REC exit that ended it (DEN0137 B4.3.14). */
+export interface RecEnterRun {
+  /** What the entry half reported. */
+  readonly entry: RecEntryReport;
+  /** The state right after the entry half. */
+  readonly entered: RmmState;
+  /** The state after the REC exit. */
+  readonly state: RmmState;
+  /** The RmiRecExit written (or that would have been, had the write not met a GPF). */
+  readonly exit: RecExitFields | undefined;
+  /** Writing the exit met a GPF (A4.3.3). */
+  readonly exitGpf: boolean;
+}
+
 /**
  * The result of an RMI_REC_ENTER whose entry took context `c`, once the REC exits: the
- * `exit_pas` failure if writing the exit met a GPF (`exitGpf`, A4.3.3, D-EXIT-GPF), else success;
- * counted in `hits` either way. {@link runRec} ends with it; a harness that interleaves other
- * CPUs' commands between {@link realmStep}s calls it itself.
+ * `exit_pas` failure if writing the exit met a GPF (`run.exitGpf`, A4.3.3, D-EXIT-GPF), else
+ * success, whose post-conditions are then evaluated over the whole command (before the entry
+ * to after the exit) and the frame check over the entry half; counted in `hits` either way.
+ * {@link runRec} ends with it; a harness that interleaves other CPUs' commands between
+ * {@link realmStep}s calls it itself.
  */
-export function recEnterConcluded(c: RecEnterCtx, exitGpf: boolean, hits?: RuleHits): SpecFailure | undefined {
-  if (exitGpf) return rmiRecEnter.failure('exit_pas', c, hits);
-  rmiRecEnter.succeeded(c, hits);
+export function recEnterConcluded(c: RecEnterCtx, run: RecEnterRun, hits?: RuleHits): SpecFailure | undefined {
+  if (run.exitGpf) return rmiRecEnter.failure('exit_pas', c, hits);
+  const input = { rec: c.recPtr, run_ptr: c.runPtr };
+  rmiRecEnter.verify({ pre: c.s, input, post: run.state, out: { entry: run.entry, entered: run.entered, exit: run.exit } }, hits, { pre: c.s, post: run.entered });
   return undefined;
 }

@@ -14,6 +14,7 @@ import { updateRec, type Rec } from '../model/rec.js';
 import { withRec, type RmmState } from '../model/state.js';
 import { mpidrEqual } from '../psci/common.js';
 import { PsciStatus } from '../abi/status.js';
+import { psciCompletePost } from '../post/psci-complete.js';
 import { granuleArg, onRec, recAt } from './common.js';
 
 // -------------------------------------------------------------------------------------
@@ -33,12 +34,9 @@ export interface PsciCompleteCtx {
 }
 
 const CPU_ON = new Set(catalogueCommand('PSCI_CPU_ON').fids);
-const AFFINITY_INFO = new Set(catalogueCommand('PSCI_AFFINITY_INFO').fids);
 
 /** The pending call is PSCI_CPU_ON (either FID): Rec(calling_rec).gprs[0] == FID_PSCI_CPU_ON. */
 const isCpuOn = (r: Rec): boolean => CPU_ON.has(functionId(r.gprs[0] ?? 0n));
-/** The pending call is PSCI_AFFINITY_INFO. */
-const isAffinityInfo = (r: Rec): boolean => AFFINITY_INFO.has(functionId(r.gprs[0] ?? 0n));
 
 /**
  * DEN0137 B3.27 PsciReturnCodePermitted(calling, target, status): PSCI_SUCCESS always; PSCI_DENIED
@@ -55,10 +53,6 @@ const callingOf = (c: PsciCompleteCtx): Rec | undefined => c.calling;
 /** A check on Rec(calling_rec) and Rec(target_rec): false unless both are defined (D-WELLFORMED). */
 const onBoth = (p: (calling: Rec, target: Rec, c: PsciCompleteCtx) => boolean): Check<PsciCompleteCtx> =>
   onRec(callingOf, (calling, c) => c.target !== undefined && p(calling, c.target, c));
-
-/** A successful completion of the pending call `call` whose target's flags.runnable is `runnable`. */
-const successWith = (call: (r: Rec) => boolean, runnable: boolean): Check<PsciCompleteCtx> =>
-  onBoth((calling, target, c) => c.status === PsciStatus.PSCI_SUCCESS && call(calling) && target.runnable === runnable);
 
 // -------------------------------------------------------------------------------------
 // RMI_PSCI_COMPLETE
@@ -83,13 +77,7 @@ export const rmiPsciComplete = defineCommand<{ readonly calling_rec: bigint; rea
     target: onBoth((calling, target) => !mpidrEqual(calling.gprs[1] ?? 0n, target.mpidr)),
     status: onBoth((calling, target, c) => !psciReturnCodePermitted(calling, target, c.status)),
   },
-  successIf: {
-    on_already: successWith(isCpuOn, true),
-    on_success: successWith(isCpuOn, false),
-    affinity_on: successWith(isAffinityInfo, true),
-    affinity_off: successWith(isAffinityInfo, false),
-    status: (c) => c.status !== PsciStatus.PSCI_SUCCESS,
-  },
+  post: psciCompletePost,
   apply: (c) => {
     const calling = c.calling as Rec;
     const target = c.target as Rec;

@@ -20,7 +20,8 @@ import { accessSize, esrSrt, ESR_WNR } from '../realm/esr.js';
 import { recExit } from '../realm/exit.js';
 import { gicv3ConfigIsValid, gicv3NumLrs } from '../realm/gic.js';
 import { protectedTarget, unmappedAbort } from '../realm/memory.js';
-import { RecExitReason, type RecExitFields } from '../realm/types.js';
+import type { RecExitFields } from '../realm/types.js';
+import { recEnterPost } from '../post/rec-enter.js';
 import { writeHostCallGprs } from '../rsi/host-call.js';
 import { granuleArg, nsGranuleArg, onRec, recAt, recRunning } from './common.js';
 
@@ -82,6 +83,16 @@ export interface RecEntryReport {
   readonly exit: RecExitFields | undefined;
 }
 
+/** What the post-conditions of RMI_REC_ENTER read once the REC has exited (DEN0137 B4.3.14.3; post/rec-enter.ts). */
+export interface RecEnterConclusion {
+  /** What the entry half did. */
+  readonly entry: RecEntryReport;
+  /** The state right after the entry half. */
+  readonly entered: RmmState;
+  /** The RmiRecExit of the REC exit that ended the command. */
+  readonly exit: RecExitFields | undefined;
+}
+
 // -------------------------------------------------------------------------------------
 // context
 // -------------------------------------------------------------------------------------
@@ -133,7 +144,7 @@ const seaInjected = (c: RecEnterCtx): boolean => flag(c, RecEnterFlag.INJECT_SEA
  * call's RsiHostCall (X0 = RSI_SUCCESS), takes enter.flags.trap_wfi / trap_wfe and the GIC state
  * for this run, and injects an SEA when asked after a Data Abort at an Unprotected IPA.
  */
-export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_ptr: bigint }, RecEnterCtx, RecEntryReport>({
+export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_ptr: bigint }, RecEnterCtx, RecEntryReport, RecEnterConclusion>({
   name: 'RMI_REC_ENTER',
   context,
   failures: {
@@ -156,14 +167,11 @@ export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_pt
     // exit_pas (heldAt: exit) is not checked here: it can only hold when the exit is written,
     // after the REC ran; runRec reports it (D-EXIT-GPF, A4.3.3).
   },
-  successIf: {
-    mmio_read: (c) => mmioDone(c) && ((c.rec as Rec).lastEsr & ESR_WNR) === 0n,
-    ripas_response: (c) => (c.rec as Rec).ripasTop !== 0n,
-    host_call: (c) => (c.rec as Rec).hostCallPending && protectedTarget(c.s, c.realm as Realm, (c.rec as Rec).gprs[1] ?? 0n).kind !== 'unmapped',
-    psci_result: (c) => (c.rec as Rec).lastExitReason === RecExitReason.RMI_EXIT_PSCI,
-    inject_sea: seaInjected,
-  },
   apply: (c) => applyEntry(c),
+  // The success conditions speak about the whole command, which ends when the REC exits:
+  // realm/run.ts verifies them then (recEnterConcluded).
+  post: recEnterPost,
+  postAt: 'conclusion',
 });
 
 /** The entry half of RMI_REC_ENTER (DEN0137 A4.2); called only when no failure condition holds. */

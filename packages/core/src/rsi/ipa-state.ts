@@ -14,6 +14,7 @@ import { withRec } from '../model/state.js';
 import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { RsiStatus } from '../abi/status.js';
 import { walkIpa } from '../realm/memory.js';
+import { rsiIpaStateGetPost, rsiIpaStateSetPost } from '../post/rsi.js';
 
 // -------------------------------------------------------------------------------------
 // shared
@@ -70,6 +71,7 @@ export const rsiIpaStateSet = defineCommand<RealmCallInput, RealmCallCtx, RealmO
     });
     return [withRec(c.s, c.recGi, rec), { kind: 'exit', cause: { kind: 'ripas_change', base: base(c), top: top(c), value } }];
   },
+  post: rsiIpaStateSetPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -107,4 +109,5 @@ export const rsiIpaStateGet = defineCommand<RealmCallInput, RealmCallCtx, RealmO
     const outTop = BigInt(Math.min(addr, end));
     return [c.s, returnToRealm(RsiStatus.RSI_SUCCESS, { out_top: outTop, ripas: BigInt(ripas) })];
   },
+  post: rsiIpaStateGetPost,
 });

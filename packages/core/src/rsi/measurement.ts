@@ -11,6 +11,7 @@ import { u64sToBytes } from '../model/realm-params.js';
 import { withRealmRecord } from '../model/state.js';
 import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { RsiStatus } from '../abi/status.js';
+import { rsiMeasurementExtendPost, rsiMeasurementReadPost } from '../post/rsi.js';
 
 // -------------------------------------------------------------------------------------
 // RSI_MEASUREMENT_READ
@@ -36,6 +37,7 @@ export const rsiMeasurementRead = defineCommand<RealmCallInput, RealmCallCtx, Re
     index_bound: (c) => arg(c, 'index') > 4n,
   },
   apply: (c) => [c.s, returnToRealm(RsiStatus.RSI_SUCCESS, doublewords(c.realm.measurements[Number(arg(c, 'index'))] as Uint8Array))],
+  post: rsiMeasurementReadPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -70,4 +72,5 @@ export const rsiMeasurementExtend = defineCommand<RealmCallInput, RealmCallCtx, 
     const rem = remExtend(r.hashAlgo, r.measurements[k] as Uint8Array, valueBytes(c), Number(arg(c, 'size')));
     return [withRealmRecord(c.s, c.rec.owner, withMeasurement(r, k, rem)), returnToRealm(RsiStatus.RSI_SUCCESS)];
   },
+  post: rsiMeasurementExtendPost,
 });

@@ -7,6 +7,7 @@
 import { defineCommand } from '../engine/command.js';
 import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { RsiStatus } from '../abi/status.js';
+import { rsiFeaturesPost, rsiVersionPost } from '../post/rsi.js';
 
 // -------------------------------------------------------------------------------------
 // RSI_VERSION
@@ -30,6 +31,7 @@ export const rsiVersion = defineCommand<RealmCallInput, RealmCallCtx, RealmOutco
     },
   },
   apply: (c) => [c.s, returnToRealm(RsiStatus.RSI_SUCCESS, { lower: RSI_ABI_VERSION, higher: RSI_ABI_VERSION })],
+  post: rsiVersionPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -42,4 +44,5 @@ export const rsiFeatures = defineCommand<RealmCallInput, RealmCallCtx, RealmOutc
   context: realmContext,
   failures: {},
   apply: (c) => [c.s, returnToRealm(RsiStatus.RSI_SUCCESS, { value: 0n })],
+  post: rsiFeaturesPost,
 });

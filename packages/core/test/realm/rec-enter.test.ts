@@ -296,14 +296,14 @@ describe('REC state during and after RMI_REC_ENTER (A2.3.4)', () => {
     const hits = new RuleHits();
     const checked = rmiRecEnter.check(WORLD, { rec: R.rec, run_ptr: RUN }, hits);
     if (checked._tag === 'Left') throw new Error(`entry failed: ${checked.left.rule}`);
-    const [entered] = rmiRecEnter.apply(checked.right);
+    const [entered, entry] = rmiRecEnter.apply(checked.right);
     const r = step(ok(entered, 'RMI_GRANULE_DELEGATE', RUN), { kind: 'exit', reason: 'irq' });
     // A4.3.3: the exit is not written (the run granule has no contents to write to), the REC is
     // no longer running, and the command's X0 is RMI_ERROR_INPUT with index 0.
     expect(r.exitGpf).toBe(true);
     expect(r.state.recs.get(REC_GI)!.state).toBe(RecState.REC_READY);
     expect(r.state.memory.has(granuleIndex(RUN))).toBe(false);
-    const f = recEnterConcluded(checked.right, r.exitGpf, hits);
+    const f = recEnterConcluded(checked.right, { entry, entered, state: r.state, exit: r.exit, exitGpf: r.exitGpf }, hits);
     expect(f === undefined ? undefined : [encodeRmiResult(f.code, f.index), f.rule]).toEqual([1n, 'RMI_REC_ENTER/exit_pas']);
     const rule = (id: string) => catalogue.byId.get(id)!;
     expect([hits.reached[rule('RMI_REC_ENTER/exit_pas').n], hits.heldCount(rule('RMI_REC_ENTER/exit_pas'))]).toEqual([1, 1]);

@@ -15,7 +15,7 @@ export interface Call<I> {
 }
 
 /** Runs one property per ordering pair of `command` over calls from `arb`. */
-export function orderingSuite<I, C, O>(command: Command<I, C, O>, arb: fc.Arbitrary<Call<I>>, numRuns = 200): void {
+export function orderingSuite<I, C, O, P = O>(command: Command<I, C, O, P>, arb: fc.Arbitrary<Call<I>>, numRuns = 200): void {
   const entry = command.entry;
   describe(`${entry.name} failure ordering`, () => {
     for (const [b, a] of entry.orderPairs) {
