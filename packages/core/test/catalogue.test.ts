@@ -56,8 +56,10 @@ describe('spec/DECISIONS.md', () => {
     .map((f) => readFileSync(f, 'utf8'))
     .join('\n');
   const decisions = readFileSync(join(root, 'spec/DECISIONS.md'), 'utf8');
-  // A heading may name several decisions: `## D-HOST-ALLOC, D-HOST-ATOMIC — the Host`.
-  const ids = [...decisions.matchAll(/^## (D-[A-Z0-9-]+(?:, D-[A-Z0-9-]+)*)/gm)].flatMap((m) => (m[1] as string).split(', '));
+  // A heading may name several decisions: `## D-HOST-ALLOC, D-HOST-ATOMIC — the Host`. Errata
+  // (`E-` ids, a contradiction between two spec clauses resolved) are checked the same way.
+  const ids = [...decisions.matchAll(/^## ([DE]-[A-Z0-9-]+(?:, [DE]-[A-Z0-9-]+)*)/gm)].flatMap((m) => (m[1] as string).split(', '));
+  const errata = ids.filter((id) => id.startsWith('E-'));
 
   it('lists decisions with distinct ids', () => {
     expect(ids.length).toBeGreaterThan(10);
@@ -68,9 +70,19 @@ describe('spec/DECISIONS.md', () => {
     expect(ids.filter((id) => !new RegExp(`${id}\\b`).test(code))).toEqual([]);
   });
 
-  it('documents every decision the code cites', () => {
-    const cited = new Set([...code.matchAll(/\bD-[A-Z0-9]+(?:-[A-Z0-9]+)*/g)].map((m) => m[0]));
+  it('documents every decision and erratum the code cites', () => {
+    const cited = new Set([...code.matchAll(/\b[DE]-[A-Z0-9]+(?:-[A-Z0-9]+)*/g)].map((m) => m[0]));
     expect([...cited].filter((id) => !ids.includes(id)).sort()).toEqual([]);
+  });
+
+  it('gives every erratum the fields of the errata format: kind, clauses in conflict, reading taken, how another RMM may differ', () => {
+    for (const id of errata) {
+      const body = decisions.split(new RegExp(`^## ${id}\\b.*$`, 'm'))[1]?.split(/^## /m)[0] ?? '';
+      expect({ id, kind: /^- \*\*Kind:\*\* erratum\.$/m.test(body) }).toEqual({ id, kind: true });
+      for (const field of ['Rules', 'Clauses in conflict', 'Reading taken', 'Another RMM may differ']) {
+        expect({ id, field, present: body.includes(`- **${field}:**`) }).toEqual({ id, field, present: true });
+      }
+    }
   });
 });
 
