@@ -76,6 +76,7 @@ describe('spec/DECISIONS.md', () => {
   });
 
   it('gives every erratum the fields of the errata format: kind, clauses in conflict, reading taken, how another RMM may differ', () => {
+    expect(errata.length).toBeGreaterThan(0);
     for (const id of errata) {
       const body = decisions.split(new RegExp(`^## ${id}\\b.*$`, 'm'))[1]?.split(/^## /m)[0] ?? '';
       expect({ id, kind: /^- \*\*Kind:\*\* erratum\.$/m.test(body) }).toEqual({ id, kind: true });

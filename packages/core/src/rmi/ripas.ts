@@ -125,9 +125,28 @@ const recOf = (c: SetRipasCtx): Rec | undefined => c.rec;
 
 /** base_align and no_progress hold only when the entry's RIPAS (before) differs from rec.ripas_value. */
 function ripasDiffers(w: RttWalkResult, c: SetRipasCtx): boolean {
-  // DECISION D-SET-RIPAS-QUALIFIER: the spec's qualifier "ripas != rec.ripas_value" is kept
+  // ERRATUM E-SET-RIPAS-PROGRESS: the spec's qualifier "ripas != rec.ripas_value" is kept
   // (TF-RMM ignores it): an entry that already has the requested RIPAS is no error.
   return c.rec !== undefined && w.entry.ripas !== c.rec.ripasValue;
+}
+
+/**
+ * walk_top of RMI_RTT_SET_RIPAS: RttSkipEntriesWithRipas(Rtt(walk.rtt_addr), walk.level, base,
+ * top, rec.ripas_destroyed != CHANGE_DESTROYED) (DEN0137 B4.3.21.1.2, B3.75), at least the end of
+ * the entry at base when that entry already has rec.ripas_value (E-SET-RIPAS-PROGRESS).
+ */
+function setWalkTop(w: RttWalkResult, rec: Rec, base: number, top: number): number {
+  const skipped = rttSkipEntriesWithRipas(w.table, base, top, !rec.ripasDestroyed);
+  if (w.entry.ripas !== rec.ripasValue) return skipped;
+  // ERRATUM E-SET-RIPAS-PROGRESS: an entry that already has the requested RIPAS counts as done
+  // whole. The spec's walk_top is aligned down to the walk level, so with base and top inside one
+  // such entry it is at most base, and B4.3.21.3 would set ripas_addr to base (no progress: the
+  // Host and the Realm repeat the same calls forever) or, for an unaligned base, below base;
+  // A5.4 and B5.3.6 allow only base ≤ new_base ≤ top, advancing. With the end of the entry as a
+  // lower bound every success leaves base < ripas_addr ≤ top. When the RIPAS differs the
+  // exemption does not apply and the spec's value stands (base_align / no_progress catch the rest).
+  const entryEnd = alignDownToRttLevel(base, w.level) + rttLevelSize(w.level);
+  return Math.max(skipped, entryEnd);
 }
 
 /**
@@ -147,8 +166,7 @@ export const rmiRttSetRipas = defineCommand<
     const ipaN = ipaNumber(i.base);
     const walk = walkTo(s, realm, ipaN, RTT_PAGE_LEVEL);
     const rec = recAt(s, i.rec_ptr);
-    // RttSkipEntriesWithRipas(..., base, top, rec.ripas_destroyed != CHANGE_DESTROYED).
-    const walkTop = walk === undefined || rec === undefined ? NaN : rttSkipEntriesWithRipas(walk.table, ipaN, topNumber(i.top), !rec.ripasDestroyed);
+    const walkTop = walk === undefined || rec === undefined ? NaN : setWalkTop(walk, rec, ipaN, topNumber(i.top));
     return { s, rd: i.rd, realm, ipa: i.base, ipaN, walk, top: i.top, walkTop, recPtr: i.rec_ptr, rec };
   },
   failures: {
@@ -171,8 +189,7 @@ export const rmiRttSetRipas = defineCommand<
     const rec = c.rec as Rec;
     const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
     const t = to > from ? rttWithRipas(w.table, from, to, rec.ripasValue as Ripas) : w.table;
-    // rec.ripas_addr = MinAddress(top, walk_top). D-SET-RIPAS-QUALIFIER: taken literally, also
-    // when an unaligned base lies in a block that already has the RIPAS and walk_top ≤ base.
+    // rec.ripas_addr = MinAddress(top, walk_top), above base on every success (E-SET-RIPAS-PROGRESS).
     const walkTop = BigInt(c.walkTop);
     const next = c.top < walkTop ? c.top : walkTop;
     const s = t === w.table ? c.s : updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) });
