@@ -52,25 +52,25 @@ function entryRange(t: Rtt, from: number, base: number, walkTop: number): readon
 
 const notUnassigned = (m: number): boolean => metaState(m) !== RttEntryState.UNASSIGNED;
 
-/** walk_top of RMI_RTT_INIT_RIPAS. */
+/** walk_top of RMI_RTT_INIT_RIPAS: the end of the run of UNASSIGNED entries from base, at most top, aligned down to the walk level. */
 function initWalkTop(w: RttWalkResult, base: number, top: number): number {
   // The spec's walk_top is RttSkipEntriesWithRipas(Rtt(walk.rtt_addr), walk.level, base, top, FALSE):
   // the first TABLE entry from base, at most top, aligned down to the level (B3.75).
-  // DECISION D-INIT-RIPAS-STOP: the range also ends at the first entry that is not UNASSIGNED
-  // (an ASSIGNED page or block), as TF-RMM does and the digest advises. rtte_state refuses an
-  // ASSIGNED first entry; stopping at later ones keeps the result independent of where the Host
-  // starts, and keeps "populated pages cannot be modified before activation" (D1.2.3).
-  // UNASSIGNED entries with RIPAS DESTROYED are not a stop: the spec allows them (TF-RMM does not).
+  // ERRATUM E-INIT-RIPAS-STOP: the range also ends at the first entry that is not UNASSIGNED (an
+  // ASSIGNED page or block). Taken literally, B4.3.18.3 would give ASSIGNED entries in the range
+  // RIPAS RAM, which A5.3.5 forbids (INIT_RIPAS applies where HIPAS is UNASSIGNED, whatever the
+  // RIPAS); rtte_state already applies that rule to the first entry. UNASSIGNED entries with
+  // RIPAS DESTROYED are no stop (A5.3.5: no dependency on RIPAS; TF-RMM stops there).
   // One scan gives both: every TABLE entry is not UNASSIGNED, so the first entry that is not
-  // UNASSIGNED (`stop`) comes no later than the first TABLE entry; both are level-aligned, so
+  // UNASSIGNED comes no later than the first TABLE entry; both are level-aligned, so
   // min(AlignDownToRttLevel(min(first TABLE, top)), stop) == AlignDownToRttLevel(min(stop, top)).
   return alignDownToRttLevel(Math.min(rttSkipEntriesUnless(w.table, base, notUnassigned), top), w.level);
 }
 
 /**
- * DEN0137 B4.3.18 RMI_RTT_INIT_RIPAS: for a Realm in REALM_NEW, the UNASSIGNED entries of one RTT
- * from `base` up to walk_top get RIPAS RAM, and the RIM is extended with one RIPAS descriptor per
- * entry (B4.3.18.4). Outputs walk_top.
+ * DEN0137 B4.3.18 RMI_RTT_INIT_RIPAS: for a Realm in REALM_NEW, the run of UNASSIGNED entries of
+ * one RTT from `base` up to walk_top gets RIPAS RAM, and the RIM is extended with one RIPAS
+ * descriptor per entry (B4.3.18.4). Outputs walk_top.
  */
 export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly base: bigint; readonly top: bigint }, RipasRangeCtx, { readonly out_top: bigint }>({
   name: 'RMI_RTT_INIT_RIPAS',
@@ -102,6 +102,8 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     const size = rttLevelSize(w.level);
     const top = topNumber(c.top);
     // RimExtendRipas(realm, base, walk_top, walk.level): one descriptor per entry, in IPA order.
+    // ERRATUM E-INIT-RIPAS-RIM: the entries of [base, walk_top) (B4.3.18.3), not of [base, top) as
+    // B4.3.18.4 words it; each descriptor's top, Min(ipa + size, top), is then ipa + size.
     let rim = realm.measurements[0] as Uint8Array;
     for (let ipa = c.ipaN; ipa < c.walkTop; ipa += size) rim = rimExtendRipas(realm.hashAlgo, rim, BigInt(ipa), BigInt(Math.min(ipa + size, top)));
     const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);

@@ -71,7 +71,7 @@ describe('RMI_RTT_INIT_RIPAS success (B4.3.18.3)', () => {
     expect(init(s, 0x40_0000n, GB).out).toBe(0x60_0000n);
   });
 
-  it('stops at the first ASSIGNED entry (D-INIT-RIPAS-STOP) and goes on after it', () => {
+  it('stops at the first ASSIGNED entry (E-INIT-RIPAS-STOP) and goes on after it', () => {
     const s0 = withData(tables(), 0x5000n, DATA[0]!);
     const a = init(s0, 0n, 0x10000n);
     expect(a.out).toBe(0x5000n);

@@ -1,19 +1,26 @@
 /**
- * RMI_RTT_SET_RIPAS makes progress (DEN0137 A5.4, B5.3.6, B4.3.21; E-SET-RIPAS-PROGRESS): over
- * generated RTT states (RIPAS set before activation, DATA pages created and destroyed, level 3
- * tables under the level 2 RTT) and RIPAS requests, a Host that calls RMI_RTT_SET_RIPAS from
- * rec.ripas_addr until it fails or reaches top sees, on every success:
+ * Properties of the two RIPAS commands over generated RTT states: RIPAS set before activation,
+ * DATA pages created and destroyed, level 3 tables under the level 2 RTT. The expectations are
+ * statements of the spec (and of the errata the model takes), written out here by hand; nothing
+ * the model computes is used as an expectation.
  *
+ * RMI_RTT_INIT_RIPAS (DEN0137 B4.3.18, A5.3.5; E-INIT-RIPAS-STOP, E-INIT-RIPAS-RIM): on success,
+ * out_top == walk_top, the end of the run of UNASSIGNED entries of the walked RTT from base (at
+ * most top, aligned down to the walk level); every entry in [base, walk_top) has RIPAS RAM and
+ * kept its HIPAS; nothing else changed; the RIM is extended by one RIPAS descriptor per entry of
+ * [base, walk_top).
+ *
+ * RMI_RTT_SET_RIPAS (DEN0137 A5.4, B5.3.6, B4.3.21; E-SET-RIPAS-PROGRESS): a Host that calls the
+ * command from rec.ripas_addr until it fails or reaches top sees, on every success:
  * - base < out_top == rec.ripas_addr <= top (A5.4: the new base lies in [base, top]; a success
  *   that did not advance would make the Host and the Realm repeat the same calls forever);
  * - every page in [base, out_top) has the requested RIPAS (A5.4: the change was applied there);
  * - no entry outside [base, out_top) changed its RIPAS, and no HIPAS changed (B4.3.21.3).
- *
- * The expectations are these statements of the spec, not values computed by the model.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { granuleIndex, Ripas, type RmmState } from '../../src/index.js';
+import { granuleIndex, Ripas, RttEntryState, type RmmState } from '../../src/index.js';
 import { G, R, call, delegate, ok, withRealm, withRec } from '../support/fixtures.js';
 import { DATA, KB4, MB2, walk, withProtectedTables, withRipasRequest, withSources } from './support.js';
 
@@ -58,8 +65,12 @@ function prepare(s: RmmState, p: Prep, used: { n: number }): RmmState {
       used.n++;
       return r.state;
     }
-    case 'destroy':
-      return attempt('RMI_DATA_DESTROY', [R.rd, p.ipa]);
+    case 'destroy': {
+      // A page mapped now is destroyed; an unmapped one is first created (RIPAS DESTROYED after).
+      if (walk(s, p.ipa).entry.state !== RttEntryState.ASSIGNED) s = prepare(s, { kind: 'data', ipa: p.ipa }, used);
+      const r = call(s, 'RMI_DATA_DESTROY', [R.rd, p.ipa]);
+      return r.regs[0] === 0n ? r.state : s;
+    }
     case 'table': {
       const rtt = G(200 + p.slot);
       // A slot already given a table fails (its granule is no longer DELEGATED): nothing changes.
@@ -84,6 +95,84 @@ function entries(s: RmmState): [bigint, number, number, number][] {
 }
 
 const ripasAddr = (s: RmmState): bigint => s.recs.get(granuleIndex(R.rec))!.ripasAddr;
+
+const rimOf = (s: RmmState): Buffer => Buffer.from(s.realms.get(granuleIndex(R.rd))!.measurements[0]!);
+const levelSize = (level: number): bigint => 1n << BigInt(12 + 9 * (3 - level));
+
+/**
+ * RIM extension by one RmmMeasurementDescriptorRipas per entry of `size` bytes in [base, top)
+ * (DEN0137 B4.3.18.4, C1.13; digest data.md §6.4), with SHA-256: a 256-byte descriptor with
+ * desc_type 2 @0x00, len 0x100 @0x08, the old RIM @0x10, base @0x50, top @0x58.
+ */
+function extendRipas(rim: Buffer, base: bigint, top: bigint, size: bigint): Buffer {
+  for (let ipa = base; ipa < top; ipa += size) {
+    const d = Buffer.alloc(0x100);
+    d.writeUInt8(2, 0x00);
+    d.writeBigUInt64LE(0x100n, 0x08);
+    rim.copy(d, 0x10);
+    d.writeBigUInt64LE(ipa, 0x50);
+    d.writeBigUInt64LE(ipa + size, 0x58);
+    const next = Buffer.alloc(64);
+    createHash('sha256').update(d).digest().copy(next);
+    rim = next;
+  }
+  return rim;
+}
+
+/** REALM_NEW states: the standard Realm with its protected tables, after `preps`. */
+const preparedState = (start: RmmState, preps: readonly Prep[]): RmmState => {
+  const used = { n: 0 };
+  return preps.reduce((s, p) => prepare(s, p, used), start);
+};
+
+describe('RMI_RTT_INIT_RIPAS over the walked RTT (B4.3.18, A5.3.5; E-INIT-RIPAS-STOP, E-INIT-RIPAS-RIM)', () => {
+  it('converts exactly the run of UNASSIGNED entries from base, up to walk_top == out_top, and measures each of them', () => {
+    let successes = 0;
+    let stoppedEarly = 0;
+    let fromDestroyed = 0;
+    const start = withProtectedTables(withSources(withRealm()));
+    fc.assert(
+      fc.property(fc.array(prep, { maxLength: 8 }), point, point, (preps, a, b) => {
+        const s = preparedState(start, preps);
+        const [base, top] = a < b ? [a, b] : [b, a];
+        const r = call(s, 'RMI_RTT_INIT_RIPAS', [R.rd, base, top]);
+        if (r.regs[0] !== 0n) return;
+        successes++;
+        // walk_top by hand: from the entry at base, the first entry of the walked RTT whose HIPAS
+        // is not UNASSIGNED (A5.3.5: INIT_RIPAS applies to UNASSIGNED entries, whatever their
+        // RIPAS), or the end of the RTT; then at most top, aligned down to the walk level.
+        const w = walk(s, base);
+        const size = levelSize(w.level);
+        const tableEnd = BigInt(w.table.baseIpa) + 512n * size;
+        let stop = base - (base % size);
+        while (stop < tableEnd && walk(s, stop).entry.state === RttEntryState.UNASSIGNED && walk(s, stop).level === w.level) stop += size;
+        const bound = stop < top ? stop : top;
+        const walkTop = bound - (bound % size);
+        if (stop < top && stop < tableEnd) stoppedEarly++;
+        const out = r.regs[1] as bigint;
+        expect(out).toBe(walkTop);
+        expect(out > base).toBe(true);
+        // [base, walk_top) is RAM with its HIPAS kept; every other entry of [0, 8 MB) is unchanged.
+        const before = entries(s);
+        const after = entries(r.state);
+        expect(after.map(([ipa, level]) => [ipa, level])).toEqual(before.map(([ipa, level]) => [ipa, level]));
+        if (before.some(([ipa, , state, ripas]) => ipa >= base && ipa < walkTop && state === RttEntryState.UNASSIGNED && ripas === Ripas.DESTROYED)) fromDestroyed++;
+        const wrong = after.filter(([ipa, , state, ripas], k) => {
+          const [, , oldState, oldRipas] = before[k] as [bigint, number, number, number];
+          const inside = ipa >= base && ipa < walkTop;
+          return state !== oldState || ripas !== (inside ? Ripas.RAM : oldRipas) || (inside && oldState !== RttEntryState.UNASSIGNED);
+        });
+        expect(wrong).toEqual([]);
+        // One RIPAS descriptor per entry of [base, walk_top), in IPA order (B4.3.18.3, E-INIT-RIPAS-RIM).
+        expect(rimOf(r.state).toString('hex')).toBe(extendRipas(rimOf(s), base, walkTop, size).toString('hex'));
+      }),
+      { seed: 0x1a1_7a1e5, numRuns: 300 },
+    );
+    // The generator reaches successes, successes that stop before top at an entry that is not
+    // UNASSIGNED, and successes that convert UNASSIGNED entries with RIPAS DESTROYED.
+    expect([successes > 100, stoppedEarly > 10, fromDestroyed > 10]).toEqual([true, true, true]);
+  });
+});
 
 describe('RMI_RTT_SET_RIPAS progress (A5.4, B5.3.6; E-SET-RIPAS-PROGRESS)', () => {
   it('advances rec.ripas_addr into (base, top] on every success, and changes only [base, out_top)', () => {
