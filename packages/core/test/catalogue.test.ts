@@ -27,7 +27,10 @@ describe('the rule catalogue', () => {
       'RMI_REC_ENTER/enter_valid',
       'RMI_REC_ENTER/exit_pas',
       'RMI_VERSION/incompatible',
+      'RSI_ATTESTATION_TOKEN_CONTINUE/addr_empty',
+      'RSI_HOST_CALL/addr_empty',
       'RSI_IPA_STATE_SET/flags_valid',
+      'RSI_REALM_CONFIG/addr_empty',
       'RSI_VERSION/incompatible',
     ]);
     for (const r of derived) expect(decisions).toContain(r.id);
