@@ -62,7 +62,9 @@ describe('spec/DECISIONS.md', () => {
   // A heading may name several decisions: `## D-HOST-ALLOC, D-HOST-ATOMIC — the Host`. Errata
   // (`E-` ids, a contradiction between two spec clauses resolved) are checked the same way.
   const ids = [...decisions.matchAll(/^## ([DE]-[A-Z0-9-]+(?:, [DE]-[A-Z0-9-]+)*)/gm)].flatMap((m) => (m[1] as string).split(', '));
-  const errata = ids.filter((id) => id.startsWith('E-'));
+  const bodyOf = (id: string): string => decisions.split(new RegExp(`^## ${id}(?=[ ,]).*$`, 'm'))[1]?.split(/^## /m)[0] ?? '';
+  // Errata: every E- id, and any entry whose kind is erratum (one keeps the D- id the catalogue cites).
+  const errata = ids.filter((id) => id.startsWith('E-') || /^- \*\*Kind:\*\* erratum\b/m.test(bodyOf(id)));
 
   it('lists decisions with distinct ids', () => {
     expect(ids.length).toBeGreaterThan(10);
@@ -81,8 +83,8 @@ describe('spec/DECISIONS.md', () => {
   it('gives every erratum the fields of the errata format: kind, clauses in conflict, reading taken, how another RMM may differ', () => {
     expect(errata.length).toBeGreaterThan(0);
     for (const id of errata) {
-      const body = decisions.split(new RegExp(`^## ${id}\\b.*$`, 'm'))[1]?.split(/^## /m)[0] ?? '';
-      expect({ id, kind: /^- \*\*Kind:\*\* erratum\.$/m.test(body) }).toEqual({ id, kind: true });
+      const body = bodyOf(id);
+      expect({ id, kind: /^- \*\*Kind:\*\* erratum\b/m.test(body) }).toEqual({ id, kind: true });
       for (const field of ['Rules', 'Clauses in conflict', 'Reading taken', 'Another RMM may differ']) {
         expect({ id, field, present: body.includes(`- **${field}:**`) }).toEqual({ id, field, present: true });
       }
