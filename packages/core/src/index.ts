@@ -74,4 +74,4 @@ export { rsiIpaStateSet, rsiIpaStateGet, addrRangeIsProtected } from './rsi/ipa-
 export { rsiHostCall, HOST_CALL_ALIGN } from './rsi/host-call.js';
 export { psciVersion, psciFeatures, psciAffinityInfo, PSCI_REALM_VERSION, SMCCC_VERSION_FID } from './psci/info.js';
 export { psciCpuSuspend, psciCpuOff, psciCpuOn, psciSystemOff, psciSystemReset } from './psci/power.js';
-export { mpidrEqual, recFromMpidr, type PsciTargetCtx } from './psci/common.js';
+export { mpidrEqual, mpidrIsUsed, mpidrIsValid, type PsciTargetCtx } from './psci/common.js';

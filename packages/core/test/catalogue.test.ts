@@ -27,7 +27,10 @@ describe('the rule catalogue', () => {
       'RMI_REC_ENTER/enter_valid',
       'RMI_REC_ENTER/exit_pas',
       'RMI_VERSION/incompatible',
+      'RSI_ATTESTATION_TOKEN_CONTINUE/addr_empty',
+      'RSI_HOST_CALL/addr_empty',
       'RSI_IPA_STATE_SET/flags_valid',
+      'RSI_REALM_CONFIG/addr_empty',
       'RSI_VERSION/incompatible',
     ]);
     for (const r of derived) expect(decisions).toContain(r.id);
@@ -56,8 +59,12 @@ describe('spec/DECISIONS.md', () => {
     .map((f) => readFileSync(f, 'utf8'))
     .join('\n');
   const decisions = readFileSync(join(root, 'spec/DECISIONS.md'), 'utf8');
-  // A heading may name several decisions: `## D-HOST-ALLOC, D-HOST-ATOMIC — the Host`.
-  const ids = [...decisions.matchAll(/^## (D-[A-Z0-9-]+(?:, D-[A-Z0-9-]+)*)/gm)].flatMap((m) => (m[1] as string).split(', '));
+  // A heading may name several decisions: `## D-HOST-ALLOC, D-HOST-ATOMIC — the Host`. Errata
+  // (`E-` ids, a contradiction between two spec clauses resolved) are checked the same way.
+  const ids = [...decisions.matchAll(/^## ([DE]-[A-Z0-9-]+(?:, [DE]-[A-Z0-9-]+)*)/gm)].flatMap((m) => (m[1] as string).split(', '));
+  const bodyOf = (id: string): string => decisions.split(new RegExp(`^## ${id}(?=[ ,]).*$`, 'm'))[1]?.split(/^## /m)[0] ?? '';
+  // Errata: every E- id, and any entry whose kind is erratum (one keeps the D- id the catalogue cites).
+  const errata = ids.filter((id) => id.startsWith('E-') || /^- \*\*Kind:\*\* erratum\b/m.test(bodyOf(id)));
 
   it('lists decisions with distinct ids', () => {
     expect(ids.length).toBeGreaterThan(10);
@@ -68,9 +75,20 @@ describe('spec/DECISIONS.md', () => {
     expect(ids.filter((id) => !new RegExp(`${id}\\b`).test(code))).toEqual([]);
   });
 
-  it('documents every decision the code cites', () => {
-    const cited = new Set([...code.matchAll(/\bD-[A-Z0-9]+(?:-[A-Z0-9]+)*/g)].map((m) => m[0]));
+  it('documents every decision and erratum the code cites', () => {
+    const cited = new Set([...code.matchAll(/\b[DE]-[A-Z0-9]+(?:-[A-Z0-9]+)*/g)].map((m) => m[0]));
     expect([...cited].filter((id) => !ids.includes(id)).sort()).toEqual([]);
+  });
+
+  it('gives every erratum the fields of the errata format: kind, clauses in conflict, reading taken, how another RMM may differ', () => {
+    expect(errata.length).toBeGreaterThan(0);
+    for (const id of errata) {
+      const body = bodyOf(id);
+      expect({ id, kind: /^- \*\*Kind:\*\* erratum\b/m.test(body) }).toEqual({ id, kind: true });
+      for (const field of ['Rules', 'Clauses in conflict', 'Reading taken', 'Another RMM may differ']) {
+        expect({ id, field, present: body.includes(`- **${field}:**`) }).toEqual({ id, field, present: true });
+      }
+    }
   });
 });
 

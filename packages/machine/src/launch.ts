@@ -81,7 +81,7 @@ function loadImage(s: HostSession, rd: bigint, staging: bigint, ipa: bigint, ima
   }
 }
 
-/** RMI_RTT_INIT_RIPAS over [base, top), one RTT per call, stepping over pages that already hold DATA (D-INIT-RIPAS-STOP). */
+/** RMI_RTT_INIT_RIPAS over [base, top), one RTT per call, stepping over pages that already hold DATA (E-INIT-RIPAS-STOP). */
 function initRipas(s: HostSession, rd: bigint, base: bigint, top: bigint): void {
   let addr = base;
   while (addr < top) {

@@ -18,7 +18,6 @@ import {
   functionId,
   ipaOfHpfar,
   isvOf,
-  mpidrEqual,
   rttLevelSize,
   type RecExitFields,
 } from '@realmspec/core';
@@ -137,7 +136,9 @@ function psciExit(s: HostSession, realm: HostRealm, rec: HostRec, x: RecExitFiel
   if (name === 'PSCI_SYSTEM_OFF' || name === 'PSCI_SYSTEM_RESET') return decision({ stop: 'system_off' });
   if (name === 'PSCI_CPU_OFF') return decision({ stop: 'cpu_off' });
   if (name === 'PSCI_CPU_ON' || name === 'PSCI_AFFINITY_INFO') {
-    const target = realm.recs.find((r) => mpidrEqual(x.gprs[1] ?? 0n, r.mpidr));
+    // The Host keeps the map from MPIDRs to RECs (the RMM has none, DEN0137 A4.3.7): the REC whose
+    // RmiRecMpidr is the value the Realm passed, as RMI_PSCI_COMPLETE checks it (B4.3.7 target).
+    const target = realm.recs.find((r) => r.mpidr === (x.gprs[1] ?? 0n));
     // A call the RMM already answered (an MPIDR of no REC) has nothing pending: the Host skips it.
     if (target !== undefined && target.rec !== rec.rec) s.rmiTry('RMI_PSCI_COMPLETE', { calling_rec: rec.rec, target_rec: target.rec, status: 0n });
   }

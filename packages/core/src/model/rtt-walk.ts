@@ -286,10 +286,11 @@ const isTableOrDestroyedMeta = (m: number): boolean => metaState(m) === RttEntry
  * DATA_DESTROY, RTT_DESTROY and RTT_UNMAP_UNPROTECTED.
  */
 export function rttSkipNonLiveEntries(rtt: Rtt, ipa: number): number {
-  // DECISION D-SKIP-LIVE: when the entry that maps `ipa` is itself live the result is `ipa`
-  // (not ipa aligned down to the level), as the spec's outcome tables say ("block mapping at a
-  // lower level: top == ipa", B4.3.3, B4.3.16) and TF-RMM's s2tt_skip_non_live_entries returns.
-  // Only DATA_DESTROY on a block can pass an `ipa` that is not aligned to the walk level.
+  // ERRATUM E-SKIP-LIVE: when the entry that maps `ipa` is itself live the result is `ipa`, not
+  // ipa aligned down to the level as B3.76 says: the outcome tables of DATA_DESTROY, RTT_DESTROY
+  // and RTT_UNMAP_UNPROTECTED (B4.3.3.1.3, B4.3.16.1.3, B4.3.22.1.3) give top == ipa there, and
+  // TF-RMM's s2tt_skip_non_live_entries returns ipa. The two differ whenever the walk ends at a
+  // live block that ipa is not aligned to, which all three commands can reach.
   if (isLiveMeta(rttMeta(rtt, rttEntryIndex(rtt, ipa)))) return ipa;
   return rttSkipEntriesUnless(rtt, ipa, isLiveMeta);
 }

@@ -129,7 +129,7 @@ export const dataDestroyPost: PostDefinition<DestroyInput, DestroyOutputs> = {
       const w = walkPre(t);
       return w !== undefined && t.out.data === BigInt(w.rtte.addr);
     },
-    // walk_top = RttSkipNonLiveEntries(Rtt(walk.rtt_addr), walk.level, ipa), after the command (D-SKIP-LIVE, D-CONCAT).
+    // walk_top = RttSkipNonLiveEntries(Rtt(walk.rtt_addr), walk.level, ipa), after the command (E-SKIP-LIVE, D-CONCAT).
     top: (t) => {
       const w = walkPost(t);
       return w !== undefined && t.out.top === RttSkipNonLiveEntries(t.post, w.rtt_addr, w.level, t.input.ipa);

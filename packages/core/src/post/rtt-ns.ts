@@ -45,7 +45,7 @@ export const rttMapUnprotectedPost: PostDefinition<MapInput, Record<string, neve
   locate: entryLocators,
 };
 
-/** DEN0137 B4.3.22.3: the entry is UNASSIGNED_NS and `top` is walk_top, RttSkipNonLiveEntries after the command (D-SKIP-LIVE, D-CONCAT). */
+/** DEN0137 B4.3.22.3: the entry is UNASSIGNED_NS and `top` is walk_top, RttSkipNonLiveEntries after the command (E-SKIP-LIVE, D-CONCAT). */
 export const rttUnmapUnprotectedPost: PostDefinition<LevelInput, { readonly top: bigint }> = {
   success: {
     rtte_state: (t) => walkIn(t.post, t.input)?.rtte.state === RttEntryState.UNASSIGNED_NS,

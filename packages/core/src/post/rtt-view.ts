@@ -40,7 +40,7 @@ export function RttEntryIsLive(e: RttEntryRecord): boolean {
 /**
  * DEN0137 B3.76 RttSkipNonLiveEntries(Rtt(rtt), level, ipa): scanning the RTT at `rtt` from the
  * entry of `ipa`, the IPA of the first live entry, or the IPA after its last entry (D-CONCAT:
- * the end of that granule's entries). D-SKIP-LIVE: when the entry of `ipa` is itself live, `ipa`
+ * the end of that granule's entries). E-SKIP-LIVE: when the entry of `ipa` is itself live, `ipa`
  * (not aligned down). Undefined when there is no RTT at `rtt`.
  */
 export function RttSkipNonLiveEntries(s: RmmState, rtt: bigint, level: number, ipa: bigint): bigint | undefined {

@@ -142,7 +142,7 @@ export const rttDestroyPost: PostDefinition<LevelInput, DestroyOutput> = {
     // D-RTT-DESTROY-NS (derived row, A5.5.4): the entry of an Unprotected IPA that maps nothing is UNASSIGNED_NS.
     rtte_state_ns: { when: (t) => Realm(t.pre, t.input.rd) !== undefined && !isProtected(t), holds: (t) => parentAfter(t)?.state === RttEntryState.UNASSIGNED_NS },
     ...removedRtt,
-    // walk_top = RttSkipNonLiveEntries(Rtt(walk.rtt_addr), walk.level, ipa), after the command (D-SKIP-LIVE, D-CONCAT).
+    // walk_top = RttSkipNonLiveEntries(Rtt(walk.rtt_addr), walk.level, ipa), after the command (E-SKIP-LIVE, D-CONCAT).
     top: (t) => {
       const w = parentWalk(t.post, t.input);
       return w !== undefined && t.out.top === RttSkipNonLiveEntries(t.post, w.rtt_addr, w.level, t.input.ipa);

@@ -1,12 +1,13 @@
 /**
- * What the PSCI functions share: MPIDR matching between the Realm's view and the REC records
- * (DEN0137 B3.23 MpidrEqual, B3.24 MpidrIsUsed, B3.37 RecFromMpidr), argument sanitising for
- * SMC32 callers, and the REC exit due to PSCI (A4.3.7).
+ * What the PSCI functions share: the MPIDR values a Realm passes (DEN0137 B3.23 MpidrEqual,
+ * B3.24 MpidrIsUsed, A2.3.3 REC index), argument sanitising for SMC32 callers, and the REC exit
+ * due to PSCI (A4.3.7). The RMM resolves no target REC at call time: the Host names it in
+ * RMI_PSCI_COMPLETE (E-PSCI-TARGET).
  *
  * @packageDocumentation
  */
-import type { GranuleIndex } from '../model/bits.js';
-import type { Rec } from '../model/rec.js';
+import type { Realm } from '../model/realm.js';
+import { recIndexOfMpidr, type Rec } from '../model/rec.js';
 import type { RmmState } from '../model/state.js';
 import { arg, realmContext, type RealmCallCtx, type RealmCallInput, type RealmOutcome } from '../realm/command.js';
 
@@ -14,50 +15,69 @@ import { arg, realmContext, type RealmCallCtx, type RealmCallInput, type RealmOu
 // MPIDR
 // -------------------------------------------------------------------------------------
 
+/** Bits of an RmiRecMpidr value that are SBZ: Aff0[7:4] and 63:32 (DEN0137 B4.4.18). */
+const MPIDR_RESERVED = 0xffff_ffff_0000_00f0n;
+
 /**
- * DEN0137 B3.23 MpidrEqual(rmm_mpidr, rmi_mpidr): the affinity fields of an MPIDR value the Realm
- * gives (Aff0[3:0], Aff1 15:8, Aff2 23:16, Aff3 31:24) equal those of a REC's RmiRecMpidr.
+ * DEN0137 B3.23 MpidrEqual(rmm_mpidr, rmi_mpidr): bits 3:0, 15:8, 23:16 and 31:24 of the first
+ * value equal aff0..aff3 of the RmiRecMpidr; other bits are not compared. The PSCI functions do
+ * not use it on a Realm's argument (D-MPIDR): it would let values no REC has match a REC.
  */
-export function mpidrEqual(realmMpidr: bigint, recMpidr: bigint): boolean {
-  // DECISION D-MPIDR: MpidrEqual as the spec writes it: bits 3:0, 15:8, 23:16 and 31:24 of the
-  // Realm's value against aff0..aff3 of the RmiRecMpidr; other bits are ignored. TF-RMM reads
-  // Aff3 at bits 39:32 (MPIDR_EL1 layout); the two only differ for Aff3 ≠ 0, which no REC has
-  // (a REC index below 2^20).
+export function mpidrEqual(rmmMpidr: bigint, recMpidr: bigint): boolean {
   const mask = 0xffff_ff0fn;
-  return (realmMpidr & mask) === (recMpidr & mask);
+  return (rmmMpidr & mask) === (recMpidr & mask);
 }
 
-/** DEN0137 B3.37 RecFromMpidr: the REC of the Realm with RD `owner` whose MPIDR is `mpidr`, with its granule index. */
-export function recFromMpidr(s: RmmState, owner: GranuleIndex, mpidr: bigint): readonly [GranuleIndex, Rec] | undefined {
-  let found: readonly [GranuleIndex, Rec] | undefined;
-  s.recs.some((gi, r) => {
-    if (r.owner !== owner || !mpidrEqual(mpidr, r.mpidr)) return false;
-    found = [gi, r];
-    return true;
-  });
-  return found;
+/**
+ * MpidrIsValid for a Realm's MPIDR argument: an RmiRecMpidr encoding (DEN0137 B4.4.18) with
+ * Aff0[7:4] and bits 63:32 zero.
+ */
+export function mpidrIsValid(mpidr: bigint): boolean {
+  return (mpidr & MPIDR_RESERVED) === 0n;
+}
+
+/**
+ * DEN0137 B3.24 MpidrIsUsed(mpidr) in `realm`: a valid encoding whose REC index (A2.3.3) is below
+ * realm.rec_index, the index of the next REC to be created.
+ */
+export function mpidrIsUsed(realm: Realm, mpidr: bigint): boolean {
+  // DECISION D-MPIDR: B3.24 has no body. RECs are created in index order (REC_CREATE mpidr_index),
+  // so every index below rec_index was given to a REC; the RMM keeps no map from MPIDRs to RECs
+  // (A4.3.7), only that count. The value must be a valid RmiRecMpidr encoding: reserved bits are
+  // not ignored, so a value no REC has (bits 7:4 or 63:32 set) never names one. For valid values
+  // MpidrEqual, RecIndex equality and bit equality agree, which is what RMI_PSCI_COMPLETE checks.
+  return mpidrIsValid(mpidr) && recIndexOfMpidr(mpidr) < realm.recIndex;
 }
 
 // -------------------------------------------------------------------------------------
 // arguments and exits
 // -------------------------------------------------------------------------------------
 
-/** The context of a PSCI function that names a REC by MPIDR: the target resolved once per call (DEN0137 B3.37, B6.3.1, B6.3.3). */
+/** The context of a PSCI function that names a REC by MPIDR (DEN0137 B6.3.1, B6.3.3; E-PSCI-TARGET). */
 export interface PsciTargetCtx extends RealmCallCtx {
   /** The MPIDR input, sanitised as SMC32 or SMC64 (DEN0137 B6.1). */
   readonly mpidr: bigint;
-  /** RecFromMpidr(mpidr) in the calling Realm, with its granule index; undefined when !MpidrIsUsed(mpidr). */
-  readonly target: readonly [GranuleIndex, Rec] | undefined;
+  /** MpidrIsUsed(mpidr) in the calling Realm (D-MPIDR). */
+  readonly used: boolean;
+  /** The MPIDR is the calling REC's own: the one target the RMM knows at call time. */
+  readonly self: boolean;
 }
 
-/** The context builder of a PSCI function whose MPIDR input is `name` (DEN0137 B3.37 RecFromMpidr). */
+/**
+ * The context builder of a PSCI function whose MPIDR input is `name`. No REC is looked up by
+ * MPIDR: the Host names the target in RMI_PSCI_COMPLETE (DEN0137 A4.3.7; E-PSCI-TARGET).
+ */
 export function psciTargetContext(name: string): (s: RmmState, i: RealmCallInput) => PsciTargetCtx {
   return (s, i) => {
     const c = realmContext(s, i);
     const mpidr = psciArg(c, name);
-    return { s: c.s, recGi: c.recGi, rec: c.rec, realm: c.realm, fid: c.fid, in: c.in, mpidr, target: recFromMpidr(s, c.rec.owner, mpidr) };
+    const used = mpidrIsUsed(c.realm, mpidr);
+    return { s: c.s, recGi: c.recGi, rec: c.rec, realm: c.realm, fid: c.fid, in: c.in, mpidr, used, self: used && isOwnMpidr(c.rec, mpidr) };
   };
 }
+
+/** `mpidr` (a valid encoding) is the MPIDR of REC `rec` (DEN0137 B4.4.18: equal encodings). */
+const isOwnMpidr = (rec: Rec, mpidr: bigint): boolean => rec.mpidr === mpidr;
 
 /** SMCCC: bit 30 of the FID is set for SMC64 calls. */
 const SMC64 = 0x4000_0000;

@@ -55,7 +55,7 @@ export const psciFeatures = defineCommand<RealmCallInput, RealmCallCtx, RealmOut
 
 const levelOf = (c: RealmCallCtx): bigint => psciArg(c, 'lowest_affinity_level', true);
 /** The query names the calling REC itself. */
-const isSelf = (c: PsciTargetCtx): boolean => c.target?.[0] === c.recGi;
+const isSelf = (c: PsciTargetCtx): boolean => c.self;
 
 /**
  * DEN0137 B6.3.1 PSCI_AFFINITY_INFO: a REC exit due to PSCI with psci_pending set; the Host
@@ -67,14 +67,16 @@ export const psciAffinityInfo = defineCommand<RealmCallInput, PsciTargetCtx, Rea
   failures: {
     // lowest_affinity_level != 0.
     target_bound: (c) => levelOf(c) !== 0n,
-    // !MpidrIsUsed(target_affinity): no REC of the Realm has that MPIDR.
-    target_match: (c) => c.target === undefined,
+    // !MpidrIsUsed(target_affinity): not a valid MPIDR, or no REC index that low (D-MPIDR). No REC
+    // is looked up: the Host names the target in RMI_PSCI_COMPLETE (E-PSCI-TARGET).
+    target_match: (c) => !c.used,
   },
   successIf: { exit: (c) => !isSelf(c), psci_pending: (c) => !isSelf(c), runnable: isSelf },
   apply: (c) => {
-    // DECISION D-PSCI-AFFINITY-SELF: a query about the calling REC is answered at once with ON
-    // (PSCI_SUCCESS; the caller is running), as TF-RMM does. Forwarded to the Host it could never
-    // complete: RMI_PSCI_COMPLETE with calling_rec == target_rec fails its alias condition.
+    // ERRATUM E-PSCI-AFFINITY-SELF: a query about the calling REC is answered at once with ON
+    // (PSCI_SUCCESS; the caller is running), as TF-RMM does. Forwarded to the Host (B6.3.1: "causes
+    // a REC exit") it could never complete: RMI_PSCI_COMPLETE with calling_rec == target_rec fails
+    // its alias condition (B4.3.7).
     if (isSelf(c)) return [c.s, returnToRealm(PsciStatus.PSCI_SUCCESS)];
     return [c.s, psciExit(c, [c.mpidr, levelOf(c)], true)];
   },

@@ -48,8 +48,9 @@ export const psciCpuOff = defineCommand<RealmCallInput, RealmCallCtx, RealmOutco
 const entryOf = (c: RealmCallCtx): bigint => psciArg(c, 'entry_point_address');
 
 /**
- * DEN0137 B6.3.3 PSCI_CPU_ON: a REC exit due to PSCI with psci_pending set; RMI_PSCI_COMPLETE
- * starts the target REC (pc = entry_point_address, X0 = context_id, RUNNABLE).
+ * DEN0137 B6.3.3 PSCI_CPU_ON: a REC exit due to PSCI with psci_pending set; RMI_PSCI_COMPLETE,
+ * given the target REC by the Host, starts it (pc = entry_point_address, X0 = context_id,
+ * RUNNABLE) or answers PSCI_ALREADY_ON when it is RUNNABLE (B4.3.7 on_already).
  */
 export const psciCpuOn = defineCommand<RealmCallInput, PsciTargetCtx, RealmOutcome>({
   name: 'PSCI_CPU_ON',
@@ -57,10 +58,14 @@ export const psciCpuOn = defineCommand<RealmCallInput, PsciTargetCtx, RealmOutco
   failures: {
     // entry_point_address is not a Protected IPA.
     entry: (c) => !addrIsProtected(c.realm, entryOf(c)),
-    // !MpidrIsUsed(target_cpu).
-    mpidr: (c) => c.target === undefined,
-    // target_rec.flags.runnable == RUNNABLE (the caller itself included).
-    runnable: (c) => c.target?.[1].runnable === true,
+    // !MpidrIsUsed(target_cpu): not a valid MPIDR, or no REC index that low (D-MPIDR).
+    mpidr: (c) => !c.used,
+    // target_rec.flags.runnable == RUNNABLE.
+    // ERRATUM E-PSCI-TARGET: at call time the RMM knows only its own REC (which is running, so
+    // RUNNABLE); it keeps no map from MPIDRs to RECs (A4.3.7). For another target the REC exit
+    // happens and RMI_PSCI_COMPLETE, with the REC the Host names, answers PSCI_ALREADY_ON
+    // (B4.3.7 on_already) when that REC is RUNNABLE.
+    runnable: (c) => c.self,
   },
   // entry and runnable are established by RMI_PSCI_COMPLETE (catalogue establishedBy).
   apply: (c) => [c.s, psciExit(c, [c.mpidr, entryOf(c), psciArg(c, 'context_id', true)], true)],

@@ -12,7 +12,6 @@ import { granuleIndex } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { updateRec, type Rec } from '../model/rec.js';
 import { withRec, type RmmState } from '../model/state.js';
-import { mpidrEqual } from '../psci/common.js';
 import { PsciStatus } from '../abi/status.js';
 import { psciCompletePost } from '../post/psci-complete.js';
 import { granuleArg, onRec, recAt } from './common.js';
@@ -73,8 +72,9 @@ export const rmiPsciComplete = defineCommand<{ readonly calling_rec: bigint; rea
     ...granuleArg<PsciCompleteCtx>('target', (c) => c.targetPtr, GranuleState.REC),
     pending: onRec(callingOf, (calling) => !calling.psciPending),
     owner: onBoth((calling, target) => target.owner !== calling.owner),
-    // Rec(target_rec).mpidr is not the MPIDR the Realm passed (gprs[1]), compared as MpidrEqual.
-    target: onBoth((calling, target) => !mpidrEqual(calling.gprs[1] ?? 0n, target.mpidr)),
+    // Rec(target_rec).mpidr != Rec(calling_rec).gprs[1], the MPIDR the Realm passed. The call
+    // accepted only a valid encoding (D-MPIDR), so comparing bits is comparing REC indexes.
+    target: onBoth((calling, target) => target.mpidr !== (calling.gprs[1] ?? 0n)),
     status: onBoth((calling, target, c) => !psciReturnCodePermitted(calling, target, c.status)),
   },
   post: psciCompletePost,

@@ -127,7 +127,7 @@ function context(s: RmmState, i: { readonly rec: bigint; readonly run_ptr: bigin
 
 const flag = (c: RecEnterCtx, f: bigint): boolean => (c.enter.flags & f) !== 0n;
 const recOf = (c: RecEnterCtx): Rec | undefined => c.rec;
-/** The last exit was an emulatable Data Abort, and the Host emulated it (inject_sea makes emul_mmio ignored, A4.2.3). */
+/** The last exit was an emulatable Data Abort, and the Host emulated it (inject_sea makes emul_mmio ignored, A4.2.3; E-ENTER-MMIO). */
 const mmioDone = (c: RecEnterCtx): boolean => flag(c, RecEnterFlag.EMUL_MMIO) && !flag(c, RecEnterFlag.INJECT_SEA) && c.rec?.emulatableAbort === true;
 /** inject_sea after a Data Abort at an Unprotected IPA (A4.2.3). */
 const seaInjected = (c: RecEnterCtx): boolean => flag(c, RecEnterFlag.INJECT_SEA) && c.rec?.lastAbortUnprotected === true;
@@ -157,10 +157,10 @@ export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_pt
     rec_state: onRec(recOf, recRunning),
     rec_runnable: onRec(recOf, (r) => !r.runnable),
     // emul_mmio is set but the last exit was not an Emulatable Data Abort.
-    // DECISION D-ENTER-MMIO: the condition holds whatever inject_sea says (as B4.3.14.2 writes
-    // it); inject_sea only makes emul_mmio ignored once entry goes ahead (A4.2.3). TF-RMM skips
-    // this check when inject_sea is set after a Data Abort at an Unprotected IPA.
-    rec_mmio: onRec(recOf, (r, c) => flag(c, RecEnterFlag.EMUL_MMIO) && !r.emulatableAbort),
+    // ERRATUM E-ENTER-MMIO: A4.2.3 makes the value of emul_mmio ignored whenever inject_sea is
+    // set, whatever the last exit was; an ignored flag cannot make the command fail, so the
+    // condition holds only when inject_sea is clear (B4.3.14.2 has no inject_sea qualifier).
+    rec_mmio: onRec(recOf, (r, c) => flag(c, RecEnterFlag.EMUL_MMIO) && !flag(c, RecEnterFlag.INJECT_SEA) && !r.emulatableAbort),
     // !Gicv3ConfigIsValid(enter.gicv3_hcr, enter.gicv3_lrs).
     rec_gicv3: (c) => !gicv3ConfigIsValid(c.s.platform, c.enter.gicv3Hcr, c.enter.gicv3Lrs),
     rec_psci: onRec(recOf, (r) => r.psciPending),

@@ -52,25 +52,25 @@ function entryRange(t: Rtt, from: number, base: number, walkTop: number): readon
 
 const notUnassigned = (m: number): boolean => metaState(m) !== RttEntryState.UNASSIGNED;
 
-/** walk_top of RMI_RTT_INIT_RIPAS. */
+/** walk_top of RMI_RTT_INIT_RIPAS: the end of the run of UNASSIGNED entries from base, at most top, aligned down to the walk level. */
 function initWalkTop(w: RttWalkResult, base: number, top: number): number {
   // The spec's walk_top is RttSkipEntriesWithRipas(Rtt(walk.rtt_addr), walk.level, base, top, FALSE):
   // the first TABLE entry from base, at most top, aligned down to the level (B3.75).
-  // DECISION D-INIT-RIPAS-STOP: the range also ends at the first entry that is not UNASSIGNED
-  // (an ASSIGNED page or block), as TF-RMM does and the digest advises. rtte_state refuses an
-  // ASSIGNED first entry; stopping at later ones keeps the result independent of where the Host
-  // starts, and keeps "populated pages cannot be modified before activation" (D1.2.3).
-  // UNASSIGNED entries with RIPAS DESTROYED are not a stop: the spec allows them (TF-RMM does not).
+  // ERRATUM E-INIT-RIPAS-STOP: the range also ends at the first entry that is not UNASSIGNED (an
+  // ASSIGNED page or block). Taken literally, B4.3.18.3 would give ASSIGNED entries in the range
+  // RIPAS RAM, which A5.3.5 forbids (INIT_RIPAS applies where HIPAS is UNASSIGNED, whatever the
+  // RIPAS); rtte_state already applies that rule to the first entry. UNASSIGNED entries with
+  // RIPAS DESTROYED are no stop (A5.3.5: no dependency on RIPAS; TF-RMM stops there).
   // One scan gives both: every TABLE entry is not UNASSIGNED, so the first entry that is not
-  // UNASSIGNED (`stop`) comes no later than the first TABLE entry; both are level-aligned, so
+  // UNASSIGNED comes no later than the first TABLE entry; both are level-aligned, so
   // min(AlignDownToRttLevel(min(first TABLE, top)), stop) == AlignDownToRttLevel(min(stop, top)).
   return alignDownToRttLevel(Math.min(rttSkipEntriesUnless(w.table, base, notUnassigned), top), w.level);
 }
 
 /**
- * DEN0137 B4.3.18 RMI_RTT_INIT_RIPAS: for a Realm in REALM_NEW, the UNASSIGNED entries of one RTT
- * from `base` up to walk_top get RIPAS RAM, and the RIM is extended with one RIPAS descriptor per
- * entry (B4.3.18.4). Outputs walk_top.
+ * DEN0137 B4.3.18 RMI_RTT_INIT_RIPAS: for a Realm in REALM_NEW, the run of UNASSIGNED entries of
+ * one RTT from `base` up to walk_top gets RIPAS RAM, and the RIM is extended with one RIPAS
+ * descriptor per entry (B4.3.18.4). Outputs walk_top.
  */
 export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly base: bigint; readonly top: bigint }, RipasRangeCtx, { readonly out_top: bigint }>({
   name: 'RMI_RTT_INIT_RIPAS',
@@ -102,6 +102,8 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     const size = rttLevelSize(w.level);
     const top = topNumber(c.top);
     // RimExtendRipas(realm, base, walk_top, walk.level): one descriptor per entry, in IPA order.
+    // ERRATUM E-INIT-RIPAS-RIM: the entries of [base, walk_top) (B4.3.18.3), not of [base, top) as
+    // B4.3.18.4 words it; each descriptor's top, Min(ipa + size, top), is then ipa + size.
     let rim = realm.measurements[0] as Uint8Array;
     for (let ipa = c.ipaN; ipa < c.walkTop; ipa += size) rim = rimExtendRipas(realm.hashAlgo, rim, BigInt(ipa), BigInt(Math.min(ipa + size, top)));
     const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
@@ -125,9 +127,28 @@ const recOf = (c: SetRipasCtx): Rec | undefined => c.rec;
 
 /** base_align and no_progress hold only when the entry's RIPAS (before) differs from rec.ripas_value. */
 function ripasDiffers(w: RttWalkResult, c: SetRipasCtx): boolean {
-  // DECISION D-SET-RIPAS-QUALIFIER: the spec's qualifier "ripas != rec.ripas_value" is kept
+  // ERRATUM E-SET-RIPAS-PROGRESS: the spec's qualifier "ripas != rec.ripas_value" is kept
   // (TF-RMM ignores it): an entry that already has the requested RIPAS is no error.
   return c.rec !== undefined && w.entry.ripas !== c.rec.ripasValue;
+}
+
+/**
+ * walk_top of RMI_RTT_SET_RIPAS: RttSkipEntriesWithRipas(Rtt(walk.rtt_addr), walk.level, base,
+ * top, rec.ripas_destroyed != CHANGE_DESTROYED) (DEN0137 B4.3.21.1.2, B3.75), at least the end of
+ * the entry at base when that entry already has rec.ripas_value (E-SET-RIPAS-PROGRESS).
+ */
+function setWalkTop(w: RttWalkResult, rec: Rec, base: number, top: number): number {
+  const skipped = rttSkipEntriesWithRipas(w.table, base, top, !rec.ripasDestroyed);
+  if (w.entry.ripas !== rec.ripasValue) return skipped;
+  // ERRATUM E-SET-RIPAS-PROGRESS: an entry that already has the requested RIPAS counts as done
+  // whole. The spec's walk_top is aligned down to the walk level, so with base and top inside one
+  // such entry it is at most base, and B4.3.21.3 would set ripas_addr to base (no progress: the
+  // Host and the Realm repeat the same calls forever) or, for an unaligned base, below base;
+  // A5.4 and B5.3.6 allow only base ≤ new_base ≤ top, advancing. With the end of the entry as a
+  // lower bound every success leaves base < ripas_addr ≤ top. When the RIPAS differs the
+  // exemption does not apply and the spec's value stands (base_align / no_progress catch the rest).
+  const entryEnd = alignDownToRttLevel(base, w.level) + rttLevelSize(w.level);
+  return Math.max(skipped, entryEnd);
 }
 
 /**
@@ -147,8 +168,7 @@ export const rmiRttSetRipas = defineCommand<
     const ipaN = ipaNumber(i.base);
     const walk = walkTo(s, realm, ipaN, RTT_PAGE_LEVEL);
     const rec = recAt(s, i.rec_ptr);
-    // RttSkipEntriesWithRipas(..., base, top, rec.ripas_destroyed != CHANGE_DESTROYED).
-    const walkTop = walk === undefined || rec === undefined ? NaN : rttSkipEntriesWithRipas(walk.table, ipaN, topNumber(i.top), !rec.ripasDestroyed);
+    const walkTop = walk === undefined || rec === undefined ? NaN : setWalkTop(walk, rec, ipaN, topNumber(i.top));
     return { s, rd: i.rd, realm, ipa: i.base, ipaN, walk, top: i.top, walkTop, recPtr: i.rec_ptr, rec };
   },
   failures: {
@@ -171,8 +191,7 @@ export const rmiRttSetRipas = defineCommand<
     const rec = c.rec as Rec;
     const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
     const t = to > from ? rttWithRipas(w.table, from, to, rec.ripasValue as Ripas) : w.table;
-    // rec.ripas_addr = MinAddress(top, walk_top). D-SET-RIPAS-QUALIFIER: taken literally, also
-    // when an unaligned base lies in a block that already has the RIPAS and walk_top ≤ base.
+    // rec.ripas_addr = MinAddress(top, walk_top), above base on every success (E-SET-RIPAS-PROGRESS).
     const walkTop = BigInt(c.walkTop);
     const next = c.top < walkTop ? c.top : walkTop;
     const s = t === w.table ? c.s : updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) });

@@ -151,9 +151,9 @@ export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { rea
   },
   apply: (c) => {
     const w = walked(c);
-    // DECISION D-RTT-DESTROY-NS: the parent of an Unprotected range becomes UNASSIGNED_NS, not the
-    // spec's UNASSIGNED + DESTROYED (written for Protected IPAs: an UNASSIGNED entry at an
-    // Unprotected IPA is not a state A5.5.4 allows); TF-RMM does the same (digest UNSURE item).
+    // ERRATUM D-RTT-DESTROY-NS: the parent of an Unprotected range becomes UNASSIGNED_NS, not the
+    // spec's UNASSIGNED + DESTROYED (B4.3.16.3, written for Protected IPAs: an UNASSIGNED entry at
+    // an Unprotected IPA is not a state A5.5.4 allows); TF-RMM does the same (digest UNSURE item).
     const meta = isProtected(c) ? packMeta(RttEntryState.UNASSIGNED, Ripas.DESTROYED) : packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY);
     const parent = rttWithEntry(w.table, w.index, meta, 0);
     const s = freeRtt(c.s, w.entry.addr / GRANULE_SIZE);

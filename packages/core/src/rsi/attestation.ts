@@ -15,7 +15,7 @@ import { withRec } from '../model/state.js';
 import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { RsiStatus } from '../abi/status.js';
 import { writeBytes } from '../realm/memory.js';
-import { granuleAligned, memoryContext, reached, unbacked, type MemoryCtx } from './realm-memory.js';
+import { addrEmpty, checkedTarget, granuleAligned, memoryContext, reached, unmapped, type MemoryCtx } from './realm-memory.js';
 
 // -------------------------------------------------------------------------------------
 // token
@@ -112,6 +112,9 @@ export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryC
     state: (c) => c.rec.attestState !== AttestState.ATTEST_IN_PROGRESS,
     // Token generation failed: no token could be made at INIT (no attestation port, D-ATTEST).
     unknown: (c) => c.rec.attestToken.length === 0,
+    // Derived (D-RSI-MEM): the RIPAS of addr is EMPTY; the next part cannot be written. Checked
+    // last: the RMM touches the buffer only when it writes the part (as TF-RMM does).
+    addr_empty: addrEmpty,
   },
   successIf: {
     incomplete: (c) => reached(c) && !completes(c),
@@ -119,9 +122,9 @@ export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryC
     len: reached,
   },
   apply: (c) => {
-    const t = c.target;
-    if (t === undefined) return [c.s, returnToRealm(RsiStatus.RSI_ERROR_INPUT)];
-    if (t.kind !== 'page') return [c.s, unbacked(c, t)];
+    const t = checkedTarget(c);
+    // Not mapped: a REC exit due to Data Abort; the Realm calls again after re-entry (D-RSI-MEM).
+    if (t.kind === 'unmapped') return [c.s, unmapped(c, t)];
     const n = chunkOf(c);
     const from = c.rec.attestOffset;
     const s1 = writeBytes(c.s, t.gi, t.offset + Number(offsetOf(c)), c.rec.attestToken.subarray(from, from + n));

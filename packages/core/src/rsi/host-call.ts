@@ -11,10 +11,9 @@ import { fieldOf } from '../model/layout.js';
 import { addrIsProtected } from '../model/rtt-walk.js';
 import type { RmmState } from '../model/state.js';
 import { RsiHostCall } from '../model/structs.js';
-import { returnToRealm, type RealmCallInput, type RealmOutcome } from '../realm/command.js';
-import { RsiStatus } from '../abi/status.js';
+import type { RealmCallInput, RealmOutcome } from '../realm/command.js';
 import { readU64, writeBytes, type ProtectedTarget } from '../realm/memory.js';
-import { memoryContext, reached, unbacked, type MemoryCtx } from './realm-memory.js';
+import { addrEmpty, checkedTarget, memoryContext, reached, unmapped, type MemoryCtx } from './realm-memory.js';
 
 // -------------------------------------------------------------------------------------
 // RsiHostCall
@@ -60,13 +59,15 @@ export const rsiHostCall = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome
     addr_align: (c) => c.addr % HOST_CALL_ALIGN !== 0n,
     // addr is not a Protected IPA.
     addr_bound: (c) => !addrIsProtected(c.realm, c.addr),
+    // Derived (D-RSI-MEM): the RIPAS of addr is EMPTY; the structure cannot be read.
+    addr_empty: addrEmpty,
   },
   // reentry is established by the next REC entry (catalogue establishedBy).
   successIf: { exit: reached, host_call: reached },
   apply: (c) => {
-    const t = c.target;
-    if (t === undefined) return [c.s, returnToRealm(RsiStatus.RSI_ERROR_INPUT)];
-    if (t.kind !== 'page') return [c.s, unbacked(c, t)];
+    const t = checkedTarget(c);
+    // Not mapped: a REC exit due to Data Abort; the Realm calls again after re-entry (D-RSI-MEM).
+    if (t.kind === 'unmapped') return [c.s, unmapped(c, t)];
     const { imm, gprs } = readHostCall(c.s, t);
     return [c.s, { kind: 'exit', cause: { kind: 'host_call', imm, gprs } }];
   },

@@ -1,7 +1,8 @@
 /**
  * How RSI commands reach Realm memory: the command's address walks the Realm's RTTs, and the
  * RMM reads or writes the DATA granule behind it. What happens when the address is not backed
- * is the model's decision D-RSI-MEM (DEN0137 leaves it open; TF-RMM behaviour).
+ * is the model's decision D-RSI-MEM (DEN0137 leaves it open; TF-RMM behaviour): RIPAS EMPTY is
+ * the derived failure condition `addr_empty`, an unmapped IPA a REC exit due to Data Abort.
  *
  * @internal
  * @packageDocumentation
@@ -9,8 +10,8 @@
 import { isGranuleAligned } from '../model/bits.js';
 import { addrIsProtected } from '../model/rtt-walk.js';
 import type { RmmState } from '../model/state.js';
-import { realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
-import { RsiStatus } from '../abi/status.js';
+import { InternalError } from '../internal/errors.js';
+import { realmContext, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { protectedTarget, unmappedAbort, type ProtectedTarget } from '../realm/memory.js';
 
 // -------------------------------------------------------------------------------------
@@ -46,18 +47,37 @@ export const granuleAligned = (c: MemoryCtx): boolean => isGranuleAligned(c.addr
 export const reached = (c: MemoryCtx): boolean => c.target?.kind === 'page';
 
 /**
- * The outcome when the address is not backed by a DATA granule with RIPAS RAM.
+ * The derived failure condition `addr_empty` of RSI_HOST_CALL, RSI_REALM_CONFIG and
+ * RSI_ATTESTATION_TOKEN_CONTINUE: the RIPAS of the address is EMPTY. @internal
  *
  * DECISION D-RSI-MEM: when an RSI command makes the RMM access Realm memory at an IPA whose RIPAS
- * is EMPTY, the command returns RSI_ERROR_INPUT and changes nothing; when the IPA is not mapped
- * (HIPAS UNASSIGNED with RIPAS RAM, or RIPAS DESTROYED) there is a REC exit due to Data Abort at
- * that IPA (ESR: EC Data Abort, DFSC translation fault at the level the walk reached; HPFAR the
- * IPA; FAR 0), the Realm's registers are unchanged, and the Realm retries the call after the
- * Host maps the IPA. Neither is a failure condition of the spec; TF-RMM behaves this way
- * (realm_ipa_to_pa, emulate_stage2_data_abort), and A4.2.2 says the same of RsiHostCall writes.
- * @internal
+ * is EMPTY, the command fails with RSI_ERROR_INPUT and changes nothing (a Realm access there
+ * would take an SEA, A5.2.3); the catalogue gives the condition a row of its own (`origin:
+ * derived`), so the failure has a rule id. False when the address is not an aligned Protected IPA
+ * (D-WELLFORMED: addr_align and addr_bound come first).
  */
-export function unbacked(c: MemoryCtx, t: Exclude<ProtectedTarget, { kind: 'page' }>): RealmOutcome {
-  if (t.kind === 'empty') return returnToRealm(RsiStatus.RSI_ERROR_INPUT);
+export const addrEmpty = (c: MemoryCtx): boolean => c.target?.kind === 'empty';
+
+/**
+ * Where the address leads once every failure condition was checked: the DATA granule, or an
+ * unmapped entry. addr_align, addr_bound and addr_empty exclude the other cases; reaching one is
+ * a model bug. @internal
+ */
+export function checkedTarget(c: MemoryCtx): Exclude<ProtectedTarget, { kind: 'empty' }> {
+  const t = c.target;
+  if (t === undefined || t.kind === 'empty') throw new InternalError(`an RSI command reached apply with an address that fails its checks: 0x${c.addr.toString(16)}`);
+  return t;
+}
+
+/**
+ * The outcome when the address is not mapped (HIPAS UNASSIGNED with RIPAS RAM, or RIPAS
+ * DESTROYED). @internal
+ *
+ * DECISION D-RSI-MEM: a REC exit due to Data Abort at that IPA (ESR: EC Data Abort, DFSC
+ * translation fault at the level the walk reached; HPFAR the IPA; FAR 0); the Realm's registers
+ * are unchanged, and the Realm retries the call after the Host maps the IPA. TF-RMM behaves this
+ * way (realm_ipa_to_pa, emulate_stage2_data_abort), and A4.2.2 says the same of RsiHostCall writes.
+ */
+export function unmapped(c: MemoryCtx, t: Extract<ProtectedTarget, { kind: 'unmapped' }>): RealmOutcome {
   return { kind: 'exit', cause: unmappedAbort(c.addr, t.level) };
 }

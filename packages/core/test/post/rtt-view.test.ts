@@ -56,7 +56,7 @@ describe('RttSkipNonLiveEntries (B3.76, A5.5.8)', () => {
     expect(RttSkipNonLiveEntries(n, T.nl3, 3, UNPROT + KB4)).toBe(UNPROT + 5n * KB4);
   });
 
-  it('returns ipa itself when its entry is live, even inside the entry (D-SKIP-LIVE)', () => {
+  it('returns ipa itself when its entry is live, even inside the entry (E-SKIP-LIVE)', () => {
     const s = pages();
     expect(RttSkipNonLiveEntries(s, T.l3, 3, 0x3000n)).toBe(0x3000n);
     expect(RttSkipNonLiveEntries(s, T.l2, 2, 0x3000n)).toBe(0x3000n);

@@ -142,6 +142,7 @@ describe('RSI_ATTESTATION_TOKEN_INIT / CONTINUE give a CCA token that verifies (
     const s = smcIn(enter(world({ attestation: PORT })), [fid('RSI_ATTESTATION_TOKEN_INIT')]).state;
     const e = smcIn(s, [fid('RSI_ATTESTATION_TOKEN_CONTINUE'), P.empty, 0n, 4096n]);
     expect(e.call!.regs.slice(0, 2)).toEqual([1n, 0n]);
+    expect(e.call!.failure?.rule).toBe('RSI_ATTESTATION_TOKEN_CONTINUE/addr_empty');
     expect(e.state.recs.get(REC_GI)!.attestOffset).toBe(0);
     const u = smcIn(s, [fid('RSI_ATTESTATION_TOKEN_CONTINUE'), P.ram, 0n, 4096n]);
     expect(u.exit).toMatchObject({ exit_reason: 0, esr: EC_DABT | 0x07n /* DFSC: translation fault, level 3 */ });

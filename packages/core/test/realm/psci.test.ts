@@ -23,18 +23,52 @@ const psci = (s: RmmState, regs: bigint[]) => runRec(s, { rec: R.rec, run_ptr: R
 
 // ---- PSCI failure conditions (B6.3.3.2, B6.3.1.2) ---------------------------------------
 
+// The Realm has three RECs, indexes 0..2 (rec_index 3). MpidrIsUsed (D-MPIDR): an RmiRecMpidr
+// encoding (B4.4.18: Aff0[7:4] and bits 63:32 zero) whose REC index (A2.3.3) is below 3.
 realmFailureSuite('PSCI_CPU_ON', [
   { label: 'entry', setup: () => ({ s: RUNNING, regs: [CPU_ON, 1n, U.rw, 0n] }), x0: INVALID_ADDRESS },
   { label: 'mpidr', variant: 'no REC has MPIDR 3', setup: () => ({ s: RUNNING, regs: [CPU_ON, 3n, 0x1000n, 0n] }), x0: INVALID_PARAMETERS },
   { label: 'mpidr', variant: 'Aff1 set', setup: () => ({ s: RUNNING, regs: [CPU_ON, 0x101n, 0x1000n, 0n] }), x0: INVALID_PARAMETERS },
+  // Bit 32 (Aff3 = 1 in the MPIDR_EL1 layout) is reserved in an RmiRecMpidr: not REC 1.
+  { label: 'mpidr', variant: 'bit 32 set', setup: () => ({ s: RUNNING, regs: [CPU_ON, (1n << 32n) | 1n, 0x1000n, 0n] }), x0: INVALID_PARAMETERS },
+  { label: 'mpidr', variant: 'Aff0[7:4] set', setup: () => ({ s: RUNNING, regs: [CPU_ON, 0x11n, 0x1000n, 0n] }), x0: INVALID_PARAMETERS },
+  { label: 'mpidr', variant: 'Aff3 set (bits 31:24)', setup: () => ({ s: RUNNING, regs: [CPU_ON, (1n << 24n) | 1n, 0x1000n, 0n] }), x0: INVALID_PARAMETERS },
+  // E-PSCI-TARGET: at call time only the caller itself is known to be RUNNABLE.
   { label: 'runnable', variant: 'the caller itself', setup: () => ({ s: RUNNING, regs: [CPU_ON, 0n, 0x1000n, 0n] }), x0: ALREADY_ON },
-  { label: 'runnable', variant: 'a runnable REC', setup: () => ({ s: enter(world({ rec2Runnable: true })), regs: [CPU_ON, 1n, 0x1000n, 0n] }), x0: ALREADY_ON },
 ]);
 
 realmFailureSuite('PSCI_AFFINITY_INFO', [
   { label: 'target_bound', setup: () => ({ s: RUNNING, regs: [AFFINITY_INFO, 1n, 1n] }), x0: INVALID_PARAMETERS },
   { label: 'target_match', setup: () => ({ s: RUNNING, regs: [AFFINITY_INFO, 7n, 0n] }), x0: INVALID_PARAMETERS },
+  { label: 'target_match', variant: 'bit 32 set', setup: () => ({ s: RUNNING, regs: [AFFINITY_INFO, 1n << 32n, 0n] }), x0: INVALID_PARAMETERS },
+  { label: 'target_match', variant: 'Aff0[7:4] set', setup: () => ({ s: RUNNING, regs: [AFFINITY_INFO, 0x12n, 0n] }), x0: INVALID_PARAMETERS },
 ]);
+
+describe('the target REC is resolved by RMI_PSCI_COMPLETE, not at call time (A4.3.7, B4.3.7; E-PSCI-TARGET)', () => {
+  it('CPU_ON of another REC that is RUNNABLE exits to the Host; completion gives the caller PSCI_ALREADY_ON (on_already)', () => {
+    const s0 = enter(world({ rec2Runnable: true }));
+    const r = smcIn(s0, [CPU_ON, 1n, 0x1000n, 0x55n]);
+    expect(r.call?.failure).toBeUndefined();
+    expect(r.exit).toMatchObject({ exit_reason: 3, gprs: [CPU_ON, 1n, 0x1000n, 0x55n, ...new Array(27).fill(0n)] });
+    expect(r.state.recs.get(REC_GI)!.psciPending).toBe(true);
+    const done = ok(r.state, 'RMI_PSCI_COMPLETE', R.rec, REC2, 0n);
+    expect(done.recs.get(REC_GI)!.gprs.slice(0, 4)).toEqual([ALREADY_ON, 0n, 0n, 0n]);
+    expect(done.recs.get(REC2_GI)).toBe(r.state.recs.get(REC2_GI));
+  });
+
+  it('the MPIDR of a destroyed REC is still below rec_index: the call exits, and no REC the Host names completes it', () => {
+    const s0 = enter(ok(WORLD, 'RMI_REC_DESTROY', REC3));
+    const r = smcIn(s0, [AFFINITY_INFO, 2n, 0n]);
+    expect([r.call?.failure, r.exit?.exit_reason, r.state.recs.get(REC_GI)!.psciPending]).toEqual([undefined, 3, true]);
+    const done = call(r.state, 'RMI_PSCI_COMPLETE', [R.rec, REC2, 0n]);
+    expect([done.regs[0], done.failure?.rule]).toEqual([X0.INPUT, 'RMI_PSCI_COMPLETE/target']);
+  });
+
+  it('an SMC32 call drops bits 63:32 first, so bit 32 of X1 names REC 1 there (D-PSCI-ARGS)', () => {
+    const r = smcIn(RUNNING, [0x8400_0004n, (1n << 32n) | 1n, 0n]);
+    expect(r.exit?.gprs.slice(0, 3)).toEqual([0x8400_0004n, 1n, 0n]);
+  });
+});
 
 // ---- RMI_PSCI_COMPLETE failure conditions (B4.3.7.2) ---------------------------------------
 
@@ -128,7 +162,7 @@ describe('PSCI_AFFINITY_INFO (B6.3.1)', () => {
     expect(ok(on, 'RMI_PSCI_COMPLETE', R.rec, REC2, 0n).recs.get(REC_GI)!.gprs.slice(0, 4)).toEqual([0n, 0n, 0n, 0n]);
   });
 
-  it('a query about the caller itself is answered at once: ON, no exit (D-PSCI-AFFINITY-SELF)', () => {
+  it('a query about the caller itself is answered at once: ON, no exit (E-PSCI-AFFINITY-SELF)', () => {
     const r = smcIn(RUNNING, [AFFINITY_INFO, 0n, 0n]);
     expect(r.exit).toBeUndefined();
     expect(r.call?.regs.slice(0, 4)).toEqual([0n, 0n, 0n, 0n]);

@@ -22,7 +22,7 @@ import {
   updateState,
   type RmmState,
 } from '../../src/index.js';
-import { G, OUTSIDE, R, X0, ok } from '../support/fixtures.js';
+import { G, OUTSIDE, R, X0, call, ok } from '../support/fixtures.js';
 import { failureSuite } from '../support/failures.js';
 import { orderingSuite } from '../support/ordering.js';
 import { P, REC2, REC2_GI, REC_GI, RUN, U, WORLD, enter, fid, patchRec, smcIn, step, withEnter, world } from './support.js';
@@ -61,8 +61,8 @@ failureSuite('RMI_REC_ENTER', [
   { label: 'rec_mmio', variant: 'no exit yet', setup: () => ({ s: withEnter(WORLD, RUN, { flags: 1n }), args: [R.rec, RUN] }), x0: X0.REC },
   {
     label: 'rec_mmio',
-    variant: 'after a Data Abort at a Protected IPA, with inject_sea',
-    setup: () => ({ s: withEnter(step(enter(WORLD), { kind: 'access', ipa: P.ram, access: 'read' }).state, RUN, { flags: 3n }), args: [R.rec, RUN] }),
+    variant: 'after a Data Abort at a Protected IPA',
+    setup: () => ({ s: withEnter(step(enter(WORLD), { kind: 'access', ipa: P.ram, access: 'read' }).state, RUN, { flags: 1n }), args: [R.rec, RUN] }),
     x0: X0.REC,
   },
   { label: 'rec_gicv3', variant: 'gicv3_hcr.En', setup: () => ({ s: withEnter(WORLD, RUN, { gicv3_hcr: 1n }), args: [R.rec, RUN] }), x0: X0.REC },
@@ -169,6 +169,26 @@ describe('REC entry after an emulatable Data Abort (A4.2.3, A4.4)', () => {
     expect(r.entry?.mmio).toBe('none');
     expect(r.state.recs.get(REC_GI)!.gprs[5]).toBe(0n);
     expect(r.state.recs.get(REC_GI)!.pc).toBe(pc);
+  });
+
+  // A4.2.3: with inject_sea set the value of emul_mmio is ignored, so it cannot make the command
+  // fail (E-ENTER-MMIO), whatever the last exit was.
+  it('inject_sea with emul_mmio after a non-emulatable Data Abort at an Unprotected IPA: SEA injected, no rec_mmio failure (E-ENTER-MMIO)', () => {
+    const s = step(before, { kind: 'access', ipa: U.unassigned, access: 'read', size: 4, reg: 5, isv: false }).state;
+    expect(s.recs.get(REC_GI)!.emulatableAbort).toBe(false);
+    const r = reenter(s, { flags: 3n, gprs: [0x1234n] });
+    expect([r.x0, r.entry?.seaInjected, r.entry?.mmio]).toEqual([0n, true, 'none']);
+    expect(r.state.recs.get(REC_GI)!.gprs[5]).toBe(0n);
+  });
+
+  it('inject_sea with emul_mmio after an exit that was no Data Abort at an Unprotected IPA: both flags ignored, no failure (E-ENTER-MMIO)', () => {
+    const s = step(before, { kind: 'access', ipa: P.ram, access: 'read' }).state;
+    const r = reenter(s, { flags: 3n, gprs: [0x1234n] });
+    expect([r.x0, r.entry?.seaInjected, r.entry?.mmio]).toEqual([0n, false, 'none']);
+    expect(r.state.recs.get(REC_GI)!.pc).toBe(pc);
+    // Without inject_sea the same emul_mmio fails rec_mmio (B4.3.14.2).
+    const f = call(withEnter(s, RUN, { flags: 1n }), 'RMI_REC_ENTER', [R.rec, RUN]);
+    expect([f.regs[0], f.failure?.rule]).toEqual([X0.REC, 'RMI_REC_ENTER/rec_mmio']);
   });
 
   it('inject_sea after any other exit has no effect and is no error (D-INJECT-SEA)', () => {

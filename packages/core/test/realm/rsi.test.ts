@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { granuleBytes, granuleIndex, RecState, stateKey, type RmmState } from '../../src/index.js';
-import { D, P, REC2, REC2_GI, REC_GI, RUN2, U, UNPROT, WORLD, enter, fid, neg, patchRec, realmFailureSuite, smcIn, step, world } from './support.js';
+import { bootHes } from '@realmspec/hes';
+import { granuleBytes, granuleIndex, RecState, type RmmState } from '../../src/index.js';
+import { D, P, REC2, REC2_GI, REC_GI, RUN2, U, UNPROT, WORLD, enter, fid, neg, realmFailureSuite, smcIn, step, world } from './support.js';
 
 const RUNNING = enter(WORLD);
 const INPUT = 1n;
@@ -38,6 +39,8 @@ realmFailureSuite('RSI_MEASUREMENT_EXTEND', [
 
 /** RUNNING after RSI_ATTESTATION_TOKEN_INIT (no attestation port: no token can be made). */
 const INIT = smcIn(RUNNING, [fid('RSI_ATTESTATION_TOKEN_INIT'), 1n, 2n]).state;
+/** RUNNING with an attestation port, after RSI_ATTESTATION_TOKEN_INIT: a token is in progress. */
+const PORTED = smcIn(enter(world({ attestation: bootHes().attestationPort() })), [fid('RSI_ATTESTATION_TOKEN_INIT'), 1n, 2n]).state;
 const cont = (addr: bigint, offset: bigint, size: bigint): bigint[] => [fid('RSI_ATTESTATION_TOKEN_CONTINUE'), addr, offset, size];
 
 realmFailureSuite('RSI_ATTESTATION_TOKEN_CONTINUE', [
@@ -48,11 +51,18 @@ realmFailureSuite('RSI_ATTESTATION_TOKEN_CONTINUE', [
   { label: 'size_bound', setup: at(cont(P.hostCall, 0x800n, 0x801n), INIT), x0: INPUT },
   { label: 'state', setup: at(cont(P.hostCall, 0n, 0x1000n)), x0: STATE },
   { label: 'unknown', setup: at(cont(P.hostCall, 0n, 0x1000n), INIT), x0: UNKNOWN },
+  // Derived (D-RSI-MEM): a token exists (an attestation port), and the buffer's RIPAS is EMPTY.
+  { label: 'addr_empty', variant: 'UNASSIGNED, EMPTY', setup: at(cont(P.empty, 0n, 0x1000n), PORTED), x0: INPUT },
+  { label: 'addr_empty', variant: 'ASSIGNED, EMPTY', setup: at(cont(P.assignedEmpty, 0x10n, 0x100n), PORTED), x0: INPUT },
 ]);
 
 realmFailureSuite('RSI_REALM_CONFIG', [
   { label: 'addr_align', setup: at([fid('RSI_REALM_CONFIG'), P.data0 + 0x800n]), x0: INPUT },
   { label: 'addr_bound', setup: at([fid('RSI_REALM_CONFIG'), U.rw]), x0: INPUT },
+  // Derived (D-RSI-MEM): the RIPAS of addr is EMPTY, whatever the HIPAS and the walk level.
+  { label: 'addr_empty', variant: 'UNASSIGNED, EMPTY', setup: at([fid('RSI_REALM_CONFIG'), P.empty]), x0: INPUT },
+  { label: 'addr_empty', variant: 'ASSIGNED, EMPTY', setup: at([fid('RSI_REALM_CONFIG'), P.assignedEmpty]), x0: INPUT },
+  { label: 'addr_empty', variant: 'a level 1 entry', setup: at([fid('RSI_REALM_CONFIG'), P.level1]), x0: INPUT },
 ]);
 
 const set = (base: bigint, top: bigint, ripas: bigint, flags = 0n): bigint[] => [fid('RSI_IPA_STATE_SET'), base, top, ripas, flags];
@@ -80,6 +90,8 @@ realmFailureSuite('RSI_IPA_STATE_GET', [
 realmFailureSuite('RSI_HOST_CALL', [
   { label: 'addr_align', setup: at([fid('RSI_HOST_CALL'), P.hostCall + 0x80n]), x0: INPUT },
   { label: 'addr_bound', setup: at([fid('RSI_HOST_CALL'), U.rw + 0x100n]), x0: INPUT },
+  // Derived (D-RSI-MEM): the RIPAS of addr is EMPTY.
+  { label: 'addr_empty', setup: at([fid('RSI_HOST_CALL'), P.empty + 0x100n]), x0: INPUT },
 ]);
 
 // ---- success ------------------------------------------------------------------------------
@@ -146,15 +158,6 @@ describe('RSI_REALM_CONFIG (B5.3.9)', () => {
     }
   });
 
-  it('an IPA with RIPAS EMPTY gives RSI_ERROR_INPUT and changes nothing else (D-RSI-MEM)', () => {
-    for (const ipa of [P.empty, P.assignedEmpty, P.level1]) {
-      const r = smcIn(RUNNING, [fid('RSI_REALM_CONFIG'), ipa]);
-      expect(r.call!.failure).toBeUndefined();
-      expect(r.call!.regs.slice(0, 2)).toEqual([INPUT, 0n]);
-      expect(stateKey(r.state)).toBe(stateKey(patchRec(RUNNING, REC_GI, { gprs: r.call!.regs })));
-    }
-  });
-
   it('an IPA that is not mapped gives a REC exit due to Data Abort; the call is retried after re-entry (D-RSI-MEM)', () => {
     const r = smcIn(RUNNING, [fid('RSI_REALM_CONFIG'), P.ram]);
     expect(r.exit).toMatchObject({ exit_reason: 0, esr: EC_DABT | 0x07n /* DFSC: translation fault, level 3 */, hpfar: (P.ram >> 12n) << 4n, far: 0n, gprs: new Array(31).fill(0n) });
@@ -192,9 +195,9 @@ describe('RSI_IPA_STATE_SET and RSI_HOST_CALL with Realm memory (B5.3.6, B5.3.4)
     expect([noFlag.ripasDestroyed, noFlag.ripasValue]).toEqual([false, 0]);
   });
 
-  it('HOST_CALL on an IPA with RIPAS EMPTY: RSI_ERROR_INPUT, no exit; not mapped: a Data Abort exit', () => {
+  it('HOST_CALL on an IPA with RIPAS EMPTY: RSI_ERROR_INPUT (addr_empty), no exit; not mapped: a Data Abort exit', () => {
     const e = smcIn(RUNNING, [fid('RSI_HOST_CALL'), P.empty + 0x100n]);
-    expect([e.exit, e.call!.regs[0]]).toEqual([undefined, INPUT]);
+    expect([e.exit, e.call!.regs[0], e.call!.failure?.rule]).toEqual([undefined, INPUT, 'RSI_HOST_CALL/addr_empty']);
     const m = smcIn(RUNNING, [fid('RSI_HOST_CALL'), P.destroyed + 0x100n]);
     expect(m.exit).toMatchObject({ exit_reason: 0, esr: EC_DABT | 0x07n /* DFSC: translation fault, level 3 */, hpfar: (P.destroyed >> 12n) << 4n });
     expect(m.state.recs.get(REC_GI)!.hostCallPending).toBe(false);

@@ -133,7 +133,7 @@ failureSuite('RMI_DATA_DESTROY', [
   { label: 'ipa_bound', setup: () => dd(R.rd, UNPROT, oneData()), x0: X0.INPUT, out: [null, 0n] },
   // No level 3 RTT at 2 MB: entries 1..511 of the level 2 RTT are non-live, top = 1 GB.
   { label: 'rtt_walk', variant: 'not mapped', setup: () => dd(R.rd, MB2, oneData()), x0: X0.RTT(2), out: [null, GB] },
-  // D-SKIP-LIVE: an IPA inside a 2 MB block gives top == ipa (B4.3.3.1.3).
+  // E-SKIP-LIVE: an IPA inside a 2 MB block gives top == ipa (B4.3.3.1.3), not ipa aligned down (B3.76).
   { label: 'rtt_walk', variant: 'mapped as a block', setup: () => dd(R.rd, MB2 + 0x3000n, withDataBlock(oneData())), x0: X0.RTT(2), out: [null, MB2 + 0x3000n] },
   { label: 'rtte_state', setup: () => dd(R.rd, KB4, oneData()), x0: X0.RTT(3), out: [null, 0x3000n] },
 ]);

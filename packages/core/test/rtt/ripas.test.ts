@@ -71,7 +71,7 @@ describe('RMI_RTT_INIT_RIPAS success (B4.3.18.3)', () => {
     expect(init(s, 0x40_0000n, GB).out).toBe(0x60_0000n);
   });
 
-  it('stops at the first ASSIGNED entry (D-INIT-RIPAS-STOP) and goes on after it', () => {
+  it('stops at the first ASSIGNED entry (E-INIT-RIPAS-STOP) and goes on after it', () => {
     const s0 = withData(tables(), 0x5000n, DATA[0]!);
     const a = init(s0, 0n, 0x10000n);
     expect(a.out).toBe(0x5000n);
@@ -185,19 +185,32 @@ describe('RMI_RTT_SET_RIPAS success (B4.3.21.3)', () => {
     expect([b.out, walk(b.s, MB2).level, ripasAt(b.s, MB2 + 0x5000n)]).toEqual([0x40_0000n, 2, Ripas.RAM]);
   });
 
-  // D-SET-RIPAS-QUALIFIER: base_align and no_progress need the RIPAS to differ from the request.
+  // E-SET-RIPAS-PROGRESS: base_align and no_progress need the RIPAS to differ from the request.
+  const ram2m = (s: RmmState): RmmState => ok(s, 'RMI_RTT_INIT_RIPAS', R.rd, MB2, 0x40_0000n);
+
   it('accepts a base inside a 2 MB entry that already has the requested RIPAS', () => {
-    const ram2m = (s: RmmState): RmmState => ok(s, 'RMI_RTT_INIT_RIPAS', R.rd, MB2, 0x40_0000n);
     const { s, out } = set(pending({ base: MB2 + KB4, top: 0x50_0000n }, ram2m), MB2 + KB4, 0x50_0000n);
     // walk_top = AlignDown(min(end of the level 2 RTT, top), 2 MB) = 4 MB.
     expect([out, ripasAddr(s)]).toEqual([0x40_0000n, 0x40_0000n]);
   });
 
-  it('reports success without progress when top lies inside an entry that already has the RIPAS (spec taken literally)', () => {
-    const ram2m = (s: RmmState): RmmState => ok(s, 'RMI_RTT_INIT_RIPAS', R.rd, MB2, 0x40_0000n);
-    const s0 = pending({ base: MB2, top: MB2 + 0x10_0000n }, ram2m);
-    const { s, out } = set(s0, MB2, MB2 + 0x10_0000n);
-    expect([out, ripasAddr(s)]).toEqual([MB2, MB2]);
-    expect(s.rtts).toBe(s0.rtts);
+  // A5.4 / B5.3.6: after a successful call the request has advanced, base < new_base <= top. The
+  // 2 MB entry at 2 MB already has RIPAS RAM, so nothing in [base, 3 MB) is left to change: 3 MB.
+  it('completes a request that lies inside one 2 MB entry already RAM, from an unaligned base (E-SET-RIPAS-PROGRESS)', () => {
+    const s0 = pending({ base: MB2 + KB4, top: 0x30_0000n }, ram2m);
+    const { s, out } = set(s0, MB2 + KB4, 0x30_0000n);
+    expect([out, ripasAddr(s)]).toEqual([0x30_0000n, 0x30_0000n]);
+    expect([walk(s, MB2).level, ripasAt(s, MB2)]).toEqual([2, Ripas.RAM]);
+  });
+
+  it('completes a request that lies inside one 2 MB entry already RAM, from the entry base (E-SET-RIPAS-PROGRESS)', () => {
+    const s0 = pending({ base: MB2, top: 0x30_0000n }, ram2m);
+    const { s, out } = set(s0, MB2, 0x30_0000n);
+    expect([out, ripasAddr(s)]).toEqual([0x30_0000n, 0x30_0000n]);
+  });
+
+  it('still refuses a top inside a 2 MB entry whose RIPAS differs from the request', () => {
+    const r = call(pending({ base: MB2, top: 0x30_0000n, value: Ripas.EMPTY }, ram2m), 'RMI_RTT_SET_RIPAS', [R.rd, R.rec, MB2, 0x30_0000n]);
+    expect([r.regs[0], r.failure?.rule]).toEqual([X0.RTT(2), 'RMI_RTT_SET_RIPAS/no_progress']);
   });
 });

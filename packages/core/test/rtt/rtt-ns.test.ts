@@ -96,6 +96,8 @@ failureSuite('RMI_RTT_UNMAP_UNPROTECTED', [
   // No RTT at UNPROT + 1 GB: entries 257..511 of the starting RTT are non-live, top = 2^39.
   { label: 'rtt_walk', variant: 'not mapped', setup: () => map([R.rd, UNPROT + GB, 3n], mapped()), x0: X0.RTT(1), out: [IPA_TOP] },
   { label: 'rtt_walk', variant: 'a block at a lower level', setup: () => map([R.rd, UNPROT + GB, 3n], gigaBlock()), x0: X0.RTT(1), out: [UNPROT + GB] },
+  // E-SKIP-LIVE: a page inside the 1 GB block: top == ipa (B4.3.22.1.3), not UNPROT + 1 GB (B3.76).
+  { label: 'rtt_walk', variant: 'a page inside a block at a lower level', setup: () => map([R.rd, UNPROT + GB + 0x5000n, 3n], gigaBlock()), x0: X0.RTT(1), out: [UNPROT + GB + 0x5000n] },
   // Not mapped at UNPROT; the next live entry maps UNPROT + 4 KB.
   { label: 'rtte_state', variant: 'not mapped', setup: () => map([R.rd, UNPROT, 3n], mapped()), x0: X0.RTT(3), out: [UNPROT + KB4] },
   { label: 'rtte_state', variant: 'a TABLE entry', setup: () => map([R.rd, UNPROT, 2n], mapped()), x0: X0.RTT(2), out: [UNPROT] },

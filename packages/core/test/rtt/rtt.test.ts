@@ -140,6 +140,9 @@ failureSuite('RMI_RTT_DESTROY', [
   // top is the end of the starting RTT, 2^39.
   { label: 'rtt_walk', variant: 'missing RTT', setup: () => destroy([R.rd, GB, 3n]), x0: X0.RTT(1), out: [null, IPA_TOP] },
   { label: 'rtt_walk', variant: 'block at a lower level', setup: () => destroy([R.rd, UNPROT, 3n], nsGigaBlock(withRealm())), x0: X0.RTT(1), out: [null, UNPROT] },
+  // E-SKIP-LIVE: ipa (aligned to level 2 only) inside the 1 GB block: top == ipa (B4.3.16.1.3),
+  // not UNPROT, ipa aligned down to level 1 (B3.76).
+  { label: 'rtt_walk', variant: 'inside a block at a lower level', setup: () => destroy([R.rd, UNPROT + MB2, 3n], nsGigaBlock(withRealm())), x0: X0.RTT(1), out: [null, UNPROT + MB2] },
   // No level 3 RTT at 2 MB; entries 1..511 of the level 2 RTT are non-live: top = 1 GB.
   { label: 'rtte_state', variant: 'missing RTT', setup: () => destroy([R.rd, MB2, 3n]), x0: X0.RTT(2), out: [null, GB] },
   {

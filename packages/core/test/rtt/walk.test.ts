@@ -116,7 +116,7 @@ describe('RttSkipNonLiveEntries (B3.76)', () => {
     expect(rttSkipNonLiveEntries(t, base + 21 * 0x1000)).toBe(base + 0x20_0000);
   });
 
-  it('returns ipa itself when its own entry is live (D-SKIP-LIVE)', () => {
+  it('returns ipa itself when its own entry is live (E-SKIP-LIVE)', () => {
     expect(rttSkipNonLiveEntries(t, base + 10 * 0x1000)).toBe(base + 10 * 0x1000);
     const block = table(2, 0, (i) => (i === 1 ? packMeta(ASSIGNED, Ripas.RAM) : packMeta(UNASSIGNED, Ripas.EMPTY)));
     expect(rttSkipNonLiveEntries(block, 0x20_3000)).toBe(0x20_3000);
