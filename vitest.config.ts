@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests run against the TypeScript sources (the "source" export condition), never stale builds.
+// Tests run against the TypeScript sources (the "source" export condition), never stale builds;
+// tests that spawn the built `realmspec` executable get a fresh build from
+// the global setup.
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
@@ -9,5 +11,6 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,
+    globalSetup: ['test/setup/build.ts'],
   },
 });
