@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Tests run against the TypeScript sources (the "source" export condition), never stale builds;
-// tests that spawn the built `realmspec` executable get a fresh build from
+// tests that spawn the built `realmspec` executable or pack the packages get a fresh build from
 // the global setup.
 export default defineConfig({
   resolve: { conditions: ['source'] },

@@ -1,18 +1,18 @@
 /**
- * The `realmspec` executable as a user runs it (spawned processes): long
+ * The `realmspec` executable as a user runs it (spawned processes, the committed bin shim): long
  * outputs stream to the end, a reader that closes the pipe ends the run quietly, and every
  * failure is exactly one line on standard error with exit code 2 (bad input), never a stack trace.
  */
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CollectingIo, guarded, type Io } from '@realmspec/cli';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'packages/cli/dist/main.js');
+const bin = join(root, 'packages/cli/bin/realmspec.js');
 const dir = mkdtempSync(join(tmpdir(), 'realmspec-process-'));
 
 /** Runs the executable; its outputs as text and lines. */
@@ -79,9 +79,30 @@ describe('long runs stream to the end', () => {
   });
 
   it('stops quietly, exit 0, when the reader closes the pipe (realmspec start --all | head -1)', () => {
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" start "${join(root, 'examples')}" --all | head -1; echo "status \${PIPESTATUS[0]}"`], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" start --all | head -1; echo "status \${PIPESTATUS[0]}"`], { cwd: dir, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n').slice(0, 2)).toEqual([expect.stringMatching(/lifecycle-sha512\.jsonl: 182 passed, 0 failed$/), 'status 0']);
+  });
+});
+
+describe('the installed command', () => {
+  it('runs the example traces shipped with it from a directory that has no examples/', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'realmspec-empty-'));
+    const r = cli(['demo'], empty);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/lifecycle-sha512\.jsonl: 182 passed, 0 failed\n/);
+    expect(r.out).toMatch(/realm-build\.jsonl: \d+ passed, 0 failed\n/);
+  });
+
+  it('says in one line to build when the package is not built', () => {
+    const pkg = join(dir, 'unbuilt');
+    mkdirSync(join(pkg, 'bin'), { recursive: true });
+    copyFileSync(bin, join(pkg, 'bin', 'realmspec.js'));
+    writeFileSync(join(pkg, 'package.json'), '{"type": "module"}');
+    const r = spawnSync(process.execPath, [join(pkg, 'bin', 'realmspec.js'), 'help'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('realmspec: not built yet: run npm run build (in the realmspec repository)\n');
   });
 });
 
