@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests run against the TypeScript sources (the "source" export condition), never stale builds.
+// Tests run against the TypeScript sources (the "source" export condition), never stale builds;
+// tests that spawn the built `realmspec` executable or pack the packages get a fresh build from
+// the global setup.
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
@@ -11,5 +13,6 @@ export default defineConfig({
     testTimeout: 60_000,
     // Every test runs the model in checked mode: post-conditions and the frame check after every command.
     setupFiles: ['test/setup/checked.ts'],
+    globalSetup: ['test/setup/build.ts'],
   },
 });

@@ -5,7 +5,7 @@
  * tampered with).
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -22,19 +22,19 @@ const file = (name: string, text: string): string => {
 const example = (name: string): string => new URL(`../examples/${name}`, import.meta.url).pathname;
 
 describe('realmspec replay', () => {
-  it('replays the contract worked example with every expectation met (exit 0)', () => {
-    const o = run(['replay', example('lifecycle-sha512.jsonl')]);
+  it('replays the contract worked example with every expectation met (exit 0)', async () => {
+    const o = await run(['replay', example('lifecycle-sha512.jsonl')]);
     expect(o.code).toBe(0);
     expect(o.out.at(-1)).toMatch(/: 182 passed, 0 failed$/);
   });
 
-  it('replays the VMM-style example with every expectation met', () => {
-    const o = run(['replay', example('realm-build.jsonl')]);
+  it('replays the VMM-style example with every expectation met', async () => {
+    const o = await run(['replay', example('realm-build.jsonl')]);
     expect(o.code).toBe(0);
     expect(o.out.at(-1)).toMatch(/: \d+ passed, 0 failed$/);
   });
 
-  it('reports a failed expectation with the step, expected versus actual and the rule (exit 1), and runs every step', () => {
+  it('reports a failed expectation with the step, expected versus actual and the rule (exit 1), and runs every step', async () => {
     const p = file(
       'mismatch.jsonl',
       [
@@ -43,12 +43,12 @@ describe('realmspec replay', () => {
         '{"op": "write", "pa": "0x80000000", "bytes": "00", "expect": {"fault": "GPF"}}',
       ].join('\n'),
     );
-    const o = run(['replay', p]);
+    const o = await run(['replay', p]);
     expect(o.code).toBe(1);
     expect(o.out).toEqual([`${p}:1: RMI_GRANULE_DELEGATE(addr=0x80000008): status: expected RMI_SUCCESS, got RMI_ERROR_INPUT [RMI_GRANULE_DELEGATE/gran_align]`, `${p}: 2 passed, 1 failed`]);
   });
 
-  it('reports every malformed line with its number and field, and runs nothing (exit 2)', () => {
+  it('reports every malformed line with its number and field, and runs nothing (exit 2)', async () => {
     const p = file(
       'bad.jsonl',
       [
@@ -59,7 +59,7 @@ describe('realmspec replay', () => {
         'not json',
       ].join('\n'),
     );
-    const o = run(['replay', p]);
+    const o = await run(['replay', p]);
     expect(o.code).toBe(2);
     expect(o.out).toEqual([]);
     expect(o.err[0]).toMatch(new RegExp(`^${p}:2: expected: `));
@@ -69,35 +69,35 @@ describe('realmspec replay', () => {
     expect(o.err.at(-1)).toBe(`${p}: 4 malformed line(s); nothing was run`);
   });
 
-  it('prints one JSON object per step and the closing line with --json', () => {
+  it('prints one JSON object per step and the closing line with --json', async () => {
     const p = file('json.jsonl', '{"op": "rmi", "cmd": "RMI_VERSION", "args": ["0x10000"], "expect": {"status": "RMI_SUCCESS", "out": ["0x10000", "0x10000"]}}\n');
-    const o = run(['replay', p, '--json']);
+    const o = await run(['replay', p, '--json']);
     expect(o.code).toBe(0);
     expect(JSON.parse(o.out[0] ?? '')).toMatchObject({ line: 1, ok: true, got: { x0: '0x0', status: 'RMI_SUCCESS', out: ['0x10000', '0x10000'] } });
     expect(o.out[1]).toBe('1 passed, 0 failed');
   });
 
-  it('prints the per-command rule tally with --coverage', () => {
-    const o = run(['replay', example('lifecycle-sha512.jsonl'), '--coverage']);
+  it('prints the per-command rule tally with --coverage', async () => {
+    const o = await run(['replay', example('lifecycle-sha512.jsonl'), '--coverage']);
     const row = o.out.find((l) => l.startsWith('RMI_REALM_DESTROY'));
     // Called twice: once while the RECs made the Realm live (realm_live held), once successfully.
     expect(row).toMatch(/^RMI_REALM_DESTROY\s+2\s+1\/4\s+3\/3$/);
     expect(o.out.some((l) => l.startsWith('total'))).toBe(true);
   });
 
-  it('rejects unknown flags, missing files and unknown commands with exit 2', () => {
-    expect(run(['replay', '--nope', 'x']).code).toBe(2);
-    expect(run(['replay']).code).toBe(2);
-    expect(run(['replay', join(dir, 'missing.jsonl')]).code).toBe(2);
-    expect(run(['frobnicate']).code).toBe(2);
+  it('rejects unknown flags, missing files and unknown commands with exit 2', async () => {
+    expect((await run(['replay', '--nope', 'x'])).code).toBe(2);
+    expect((await run(['replay'])).code).toBe(2);
+    expect((await run(['replay', join(dir, 'missing.jsonl')])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
   });
 });
 
 describe('realmspec attest', () => {
-  it('writes a token that verifies against the written IAK key, carries the challenge, and fails once tampered with', () => {
+  it('writes a token that verifies against the written IAK key, carries the challenge, and fails once tampered with', async () => {
     const out = join(dir, 'token.cbor');
     const iakOut = join(dir, 'iak.pem');
-    const o = run(['attest', '--challenge', '0xc0ffee', '--out', out, '--iak-out', iakOut]);
+    const o = await run(['attest', '--challenge', '0xc0ffee', '--out', out, '--iak-out', iakOut]);
     expect(o.err).toEqual([]);
     expect(o.code).toBe(0);
     const token = new Uint8Array(readFileSync(out));
@@ -111,13 +111,35 @@ describe('realmspec attest', () => {
     expect(o.out.some((l) => l.includes('initial measurement'))).toBe(true);
   });
 
-  it('rejects a missing, malformed or too long challenge with exit 2', () => {
-    expect(run(['attest']).code).toBe(2);
-    expect(run(['attest', '--challenge', 'xyz']).code).toBe(2);
-    expect(run(['attest', '--challenge', 'ab'.repeat(65)]).code).toBe(2);
+  it('writes neither file when one cannot be written (exit 2, one line)', async () => {
+    const out = join(dir, 'kept-out.cbor');
+    const o = await run(['attest', '--challenge', '0xc0ffee', '--out', out, '--iak-out', join(dir, 'no-such-dir', 'iak.pem')]);
+    expect(o.code).toBe(2);
+    expect(o.err).toEqual([`realmspec attest: cannot write ${join(dir, 'no-such-dir', 'iak.pem')}: ENOENT: no such file or directory`]);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('assembles a token from several pieces when the Realm moves it in small chunks', () => {
+  it('refuses --out and --iak-out naming the same file, and writes nothing (exit 2, one line)', async () => {
+    const same = join(dir, 'both.out');
+    for (const [a, b] of [
+      [same, same],
+      [same, join(dir, '.', 'both.out')],
+    ]) {
+      const o = await run(['attest', '--challenge', '0xc0ffee', '--out', a as string, '--iak-out', b as string]);
+      expect(o.code).toBe(2);
+      expect(o.err).toEqual([`realmspec attest: --out and --iak-out name the same file (${a}); give two files`]);
+      expect(existsSync(same)).toBe(false);
+    }
+  });
+
+  it('rejects a missing, malformed or too long challenge with exit 2', async () => {
+    expect((await run(['attest'])).code).toBe(2);
+    expect((await run(['attest', '--challenge', 'xyz'])).code).toBe(2);
+    expect((await run(['attest', '--challenge', 'ab'.repeat(65)])).code).toBe(2);
+  });
+
+  it('assembles a token from several pieces when the Realm moves it in small chunks', async () => {
     const booted = bootMachine({});
     if (E.isLeft(booted)) throw new Error('boot');
     const launched = launchRealm(booted.right[0], { kernel: demoKernel(), initrd: demoInitrd(), ipaWidth: DEMO.ipaWidth, ramBase: DEMO.ramBase, ramSize: DEMO.ramSize, recs: 1 });

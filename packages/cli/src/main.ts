@@ -1,10 +1,28 @@
 #!/usr/bin/env node
 /**
- * The `realmspec` executable.
+ * The `realmspec` executable: runs the CLI on the process's arguments and streams. Every failure
+ * is one line on standard error: exit 2 for bad input, 1 for a finding, 70 for an internal error
+ * (an exception anywhere, even outside the command's own guard). When the reader of standard
+ * output goes away (`realmspec ... | head`), the run stops quietly with exit code 0.
  *
  * @packageDocumentation
  */
-import { run } from './cli.js';
-import { emit } from './output.js';
+import { guarded, internalErrorLine } from './cli.js';
+import { StreamIo } from './io.js';
+import { ExitStatus } from './output.js';
 
-process.exitCode = emit(run(process.argv.slice(2)));
+const die = (e: unknown): void => {
+  process.stderr.write(internalErrorLine(e) + '\n');
+  process.exit(ExitStatus.INTERNAL);
+};
+process.on('uncaughtException', die);
+process.on('unhandledRejection', die);
+
+const io = new StreamIo(process.stdout, process.stderr);
+const code = await guarded(process.argv.slice(2), io);
+await io.end();
+const failed = io.writeError;
+if (failed !== undefined) {
+  process.stderr.write(`realmspec: cannot write standard output: ${failed.message}\n`);
+  process.exitCode = ExitStatus.BAD_INPUT;
+} else process.exitCode = io.closed ? ExitStatus.OK : code;

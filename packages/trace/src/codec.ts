@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import * as t from 'io-ts';
-import { HexBytes, PsciStatus, RecExitReason, RMI_STATUS_NAMES, RsiStatus, RmiRealmParams, RmiRecEnter, RmiRecParams, U64, catalogue, type Layout } from '@realmspec/core';
+import { PsciStatus, RecExitReason, RMI_STATUS_NAMES, RsiStatus, RmiRealmParams, RmiRecEnter, RmiRecParams, U64 as CoreU64, catalogue, hexBytes, type Layout } from '@realmspec/core';
 
 // -------------------------------------------------------------------------------------
 // values
@@ -15,23 +15,77 @@ import { HexBytes, PsciStatus, RecExitReason, RMI_STATUS_NAMES, RsiStatus, RmiRe
 
 /**
  * An object type with required and optional fields that rejects fields it does not know, so a
- * misspelt key (`"expected"` for `"expect"`) is reported instead of silently ignored.
+ * misspelt key (`"expected"` for `"expect"`) is reported instead of silently ignored. Each field
+ * is validated once, in place (no intersection of two object types to merge), with its name in
+ * the error path.
  */
 export function closed<R extends t.Props, O extends t.Props>(name: string, required: R, optional: O): t.Type<t.TypeOfProps<R> & Partial<t.TypeOfProps<O>>, unknown, unknown> {
+  type A = t.TypeOfProps<R> & Partial<t.TypeOfProps<O>>;
   const inner = t.intersection([t.type(required), t.partial(optional)]);
-  const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
-  return new t.Type<t.TypeOfProps<R> & Partial<t.TypeOfProps<O>>, unknown, unknown>(
+  const codecs = new Map<string, t.Mixed>([...Object.entries(required), ...Object.entries(optional)]);
+  const requiredKeys = Object.keys(required);
+  const list = [...codecs.keys()].join(', ');
+  return new t.Type<A, unknown, unknown>(
     name,
-    (u): u is t.TypeOfProps<R> & Partial<t.TypeOfProps<O>> => inner.is(u),
+    (u): u is A => inner.is(u),
     (u, c) => {
       if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `an object (${name})`);
-      const unknownKey = Object.keys(u).find((k) => !known.has(k));
-      if (unknownKey !== undefined) {
-        return t.failure((u as Record<string, unknown>)[unknownKey], t.appendContext(c, unknownKey, t.unknown, (u as Record<string, unknown>)[unknownKey]), `one of the fields of ${name} (${[...known].join(', ')})`);
+      const o = u as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      const errors: t.ValidationError[] = [];
+      const check = (k: string, codec: t.Mixed, v: unknown): void => {
+        const r = codec.validate(v, t.appendContext(c, k, codec, v));
+        if (r._tag === 'Right') out[k] = r.right;
+        else for (const e of r.left) errors.push(e);
+      };
+      for (const k of Object.keys(o)) {
+        const codec = codecs.get(k);
+        if (codec === undefined) return t.failure(o[k], t.appendContext(c, k, t.unknown, o[k]), `one of the fields of ${name} (${list})`);
+        check(k, codec, o[k]);
       }
-      // Validate under an unnamed context entry for the intersection, so error paths name fields only.
-      return inner.validate(u, t.appendContext(c, '', inner, u)) as t.Validation<t.TypeOfProps<R> & Partial<t.TypeOfProps<O>>>;
+      for (const k of requiredKeys) if (!Object.hasOwn(o, k)) check(k, codecs.get(k) as t.Mixed, undefined);
+      return errors.length > 0 ? t.failures(errors) : t.success(out as A);
     },
+    (a) => a,
+  );
+}
+
+/** The most entries of an `out` expectation (X1..X31 at most). */
+export const MAX_OUT = 31;
+/** The most realm steps one RMI_REC_ENTER may carry. */
+export const MAX_REALM_STEPS = 4096;
+/** The longest hex payload (`bytes` of a write, `expect.bytes` of a read), in bytes: 1 MiB, as the longest read. */
+export const MAX_HEX_BYTES = 1 << 20;
+
+/**
+ * A 64-bit value ({@link CoreU64}, the contract's forms). Leading zeros are dropped before the
+ * value is converted, so a long digit string costs linear time and is rejected as soon as its
+ * significant digits cannot fit 64 bits.
+ */
+export const U64 = new t.Type<bigint, string, unknown>(
+  'U64',
+  CoreU64.is,
+  (u, c) => {
+    if (typeof u !== 'string' || u.length <= 24) return CoreU64.validate(u, c);
+    const hex = /^0[xX]0*([0-9a-fA-F]*)$/.exec(u);
+    if (hex !== null) return (hex[1] as string).length > 16 ? t.failure(u, c, 'a value below 2^64') : CoreU64.validate(`0x${hex[1] || '0'}`, c);
+    const dec = /^0*([0-9]*)$/.exec(u);
+    if (dec !== null) return (dec[1] as string).length > 20 ? t.failure(u, c, 'a value below 2^64') : CoreU64.validate(dec[1] || '0', c);
+    return CoreU64.validate(u, c);
+  },
+  CoreU64.encode,
+);
+
+/**
+ * An array of at most `max` elements. The length is checked before any element, so an oversized
+ * array is one error, not one per element.
+ */
+export function boundedArray<C extends t.Mixed>(elem: C, max: number, what: string = `an array of at most ${max} values`): t.Type<Array<t.TypeOf<C>>, unknown, unknown> {
+  const inner = t.array(elem);
+  return new t.Type<Array<t.TypeOf<C>>, unknown, unknown>(
+    `Array<${elem.name}>(≤${max})`,
+    (u): u is Array<t.TypeOf<C>> => inner.is(u) && u.length <= max,
+    (u, c) => (Array.isArray(u) && u.length > max ? t.failure(u, c, `${what} (got ${u.length})`) : inner.validate(u, c)),
     (a) => a,
   );
 }
@@ -72,7 +126,7 @@ export function structCodec(layout: Layout, overrides: Readonly<Record<string, t
     props[f.name] =
       f.count === undefined
         ? elem
-        : t.refinement(t.array(elem), (a) => a.length <= (f.count as number), `an array of at most ${f.count} values`);
+        : boundedArray(elem, f.count);
   }
   return closed(layout.name, {}, props) as unknown as t.Type<Record<string, bigint | bigint[]>, unknown, unknown>;
 }
@@ -99,8 +153,10 @@ export const RmiName = nameOf(rmiNames, 'an RMI command');
 /** An RSI or PSCI command name of the catalogue. */
 export const RealmCallName = nameOf(realmNames, 'an RSI or PSCI command');
 
-const Args = t.refinement(t.array(U64), (a) => a.length <= 16, 'at most 16 argument registers (X1..X16)');
-const Out = t.array(t.union([U64, t.null]));
+const Args = boundedArray(U64, 16, 'at most 16 argument registers (X1..X16)');
+/** Expected registers: values, `null` for unchecked. */
+const Checked = t.union([U64, t.null]);
+const Out = boundedArray(Checked, MAX_OUT);
 
 const names = (keys: readonly string[]): Record<string, null> => Object.fromEntries(keys.map((k) => [k, null]));
 
@@ -111,18 +167,22 @@ export const RealmStatusName = t.keyof(names([...Object.keys(RsiStatus), ...Obje
 
 const ExitReasonName = t.keyof(names(Object.keys(RecExitReason)), 'an exit reason name');
 
-/** The RmiRecExit fields an `exit` expectation may check (DEN0137 B4.4.17). */
+/**
+ * The RmiRecExit fields an `exit` expectation may check (DEN0137 B4.4.17). Expectations are
+ * observations (trace contract; driver contract "Values are observations"): every field takes
+ * any 64-bit value, and one that a narrower field cannot hold is a mismatch at replay.
+ */
 export const ExitExpect = closed(
   'RmiRecExit expectation',
   {},
   {
-    exit_reason: t.union([ExitReasonName, uBits(8)]),
+    exit_reason: t.union([ExitReasonName, U64]),
     esr: U64,
     far: U64,
     hpfar: U64,
-    gprs: t.refinement(Out, (a) => a.length <= 31, 'an array of at most 31 values'),
+    gprs: boundedArray(Checked, 31),
     gicv3_hcr: U64,
-    gicv3_lrs: t.refinement(Out, (a) => a.length <= 16, 'an array of at most 16 values'),
+    gicv3_lrs: boundedArray(Checked, 16),
     gicv3_misr: U64,
     gicv3_vmcr: U64,
     cntp_ctl: U64,
@@ -131,16 +191,16 @@ export const ExitExpect = closed(
     cntv_cval: U64,
     ripas_base: U64,
     ripas_top: U64,
-    ripas_value: uBits(8),
-    imm: uBits(16),
-    pmu_ovf_status: uBits(8),
+    ripas_value: U64,
+    imm: U64,
+    pmu_ovf_status: U64,
   },
 );
 /** A decoded `exit` expectation. */
 export type ExitExpect = t.TypeOf<typeof ExitExpect>;
 
 /** The `expect` object of an `rmi` step. */
-export const RmiExpect = closed('RMI expectation', {}, { status: RmiStatusName, index: uBits(8), x0: U64, out: Out, exit: ExitExpect });
+export const RmiExpect = closed('RMI expectation', {}, { status: RmiStatusName, index: U64, x0: U64, out: Out, exit: ExitExpect });
 /** A decoded RMI expectation. */
 export type RmiExpect = t.TypeOf<typeof RmiExpect>;
 
@@ -177,14 +237,16 @@ export const RealmExitStep = closed('asynchronous exit', { op: t.literal('exit')
 export type RealmStep = t.TypeOf<typeof RealmCallStep> | t.TypeOf<typeof RealmAccessStep> | t.TypeOf<typeof RealmExitStep>;
 
 /** `{"op": "rmi", ...}`: a Host SMC. */
-export const RmiStepCodec = closed('rmi step', { op: t.literal('rmi') }, { cmd: RmiName, fid: U64, args: Args, expect: RmiExpect, realm: t.UnknownArray });
+export const RmiStepCodec = closed('rmi step', { op: t.literal('rmi') }, { cmd: RmiName, fid: U64, args: Args, expect: RmiExpect, realm: boundedArray(t.unknown, MAX_REALM_STEPS, `at most ${MAX_REALM_STEPS} realm steps`) });
+
+const HexPayload = hexBytes(0, MAX_HEX_BYTES);
 
 /** Write payloads: exactly one of these. */
 export const WritePayloads = {
   realmParams: structCodec(RmiRealmParams, { hash_algo: hashAlgoName }),
   recParams: structCodec(RmiRecParams),
   recEnter: structCodec(RmiRecEnter),
-  bytes: HexBytes,
+  bytes: HexPayload,
 } as const;
 
 /** `{"op": "write", ...}`: the Host writes memory. */
@@ -194,7 +256,7 @@ export const WriteStepCodec = closed('write step', { op: t.literal('write'), pa:
 export const ReadStepCodec = closed(
   'read step',
   { op: t.literal('read'), pa: U64, len: t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 1 << 20, 'a length of at most 1 MB') },
-  { expect: closed('read expectation', {}, { bytes: HexBytes, fault: t.literal('GPF') }) },
+  { expect: closed('read expectation', {}, { bytes: HexPayload, fault: t.literal('GPF') }) },
 );
 
 /** The header line. */

@@ -1,12 +1,15 @@
 /**
- * Decoding a whole trace file: every line is decoded before anything runs, and every malformed
- * line is reported with its number and the offending field (trace contract, "Result").
+ * Decoding a trace: line by line ({@link decodeTrace}, for files of any length) or a whole text
+ * at once ({@link parseTrace}). Every malformed line is reported with its number and the
+ * offending field (trace contract, "Result").
  *
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { catalogue, decodePlatform, defaultPlatform, formatValidationErrors, functionId, type CatalogueCommand, type Platform, type RealmAccessAction } from '@realmspec/core';
+import { catalogue, defaultPlatform, formatValidationErrors, functionId, type CatalogueCommand, type Platform, type RealmAccessAction } from '@realmspec/core';
+import { decodePlatformHeader } from './header.js';
+import { MAX_LINE_BYTES, textLines, type RawLine } from './lines.js';
 import {
   HeaderCodec,
   ReadStepCodec,
@@ -184,45 +187,137 @@ function decodeStep(u: unknown, line: number): Result<Step> {
   return E.left([`op: expected "rmi", "write" or "read", got ${JSON.stringify(op)}`]);
 }
 
+// -------------------------------------------------------------------------------------
+// lines
+// -------------------------------------------------------------------------------------
+
+/** The deepest nesting of arrays and objects a line may have (a step needs 5). */
+export const MAX_DEPTH = 32;
+/** The most problems reported for one line; the rest are counted. */
+export const MAX_LINE_ERRORS = 16;
+
 /**
- * Decodes a whole trace file. Comments (`#`) and blank lines are skipped; the first other line
- * may be the header. Every malformed line is reported, with its number and field.
+ * The path of a value nested deeper than `max` arrays and objects in `u`, if there is one.
+ * Iterative, so that no nesting depth can exhaust the stack.
+ */
+function tooDeep(u: unknown, max: number): string | undefined {
+  const stack: Array<readonly [unknown, number, string]> = [[u, 0, '']];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, depth, path] = top;
+    if (depth >= max) return path === '' ? '(root)' : path;
+    const at = (k: string | number): string => (path === '' ? String(k) : `${path}.${k}`);
+    if (Array.isArray(v)) {
+      for (let k = 0; k < v.length; k++) if (typeof v[k] === 'object' && v[k] !== null) stack.push([v[k], depth + 1, at(k)]);
+    } else {
+      for (const k in v as object) {
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x === 'object' && x !== null) stack.push([x, depth + 1, at(k)]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Whether `u` nests deeper than `max` arrays and objects (iterative, no paths: the fast check of every line). */
+function deeperThan(u: unknown, max: number): boolean {
+  const values: unknown[] = [u];
+  const depths: number[] = [0];
+  for (let v = values.pop(); v !== undefined; v = values.pop()) {
+    const depth = depths.pop() as number;
+    if (depth >= max) return true;
+    if (Array.isArray(v)) {
+      for (let k = 0; k < v.length; k++) {
+        const x: unknown = v[k];
+        if (typeof x === 'object' && x !== null) {
+          values.push(x);
+          depths.push(depth + 1);
+        }
+      }
+    } else if (typeof v === 'object' && v !== null) {
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        if (typeof x === 'object' && x !== null) {
+          values.push(x);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/** One decoded line of a trace: the header's platform, a step, or the problems of a malformed line. */
+export type TraceItem =
+  | { readonly kind: 'header'; readonly line: number; readonly platform: Platform }
+  | { readonly kind: 'step'; readonly step: Step }
+  | { readonly kind: 'malformed'; readonly line: number; readonly errors: readonly LineError[] };
+
+function malformed(line: number, messages: readonly string[]): TraceItem {
+  const shown = messages.length > MAX_LINE_ERRORS ? [...messages.slice(0, MAX_LINE_ERRORS - 1), `(line): ${messages.length - MAX_LINE_ERRORS + 1} more problem(s) on this line not shown`] : messages;
+  return { kind: 'malformed', line, errors: shown.map((message) => ({ line, message })) };
+}
+
+/** Decodes one line that is not a comment; `first` when no other line came before it. */
+function decodeLine(raw: RawLine, body: string, first: boolean): TraceItem {
+  const line = raw.line;
+  let u: unknown;
+  // A syntax error's stack trace is never shown; not capturing it makes malformed lines cheap.
+  const traceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    u = JSON.parse(body);
+  } catch (e) {
+    return malformed(line, [`not valid JSON: ${e instanceof Error ? e.message : String(e)}`]);
+  } finally {
+    Error.stackTraceLimit = traceLimit;
+  }
+  const deep = deeperThan(u, MAX_DEPTH) ? tooDeep(u, MAX_DEPTH) : undefined;
+  if (deep !== undefined) return malformed(line, [`${deep}: nested deeper than ${MAX_DEPTH} arrays and objects`]);
+  if (first && typeof u === 'object' && u !== null && !Array.isArray(u) && 'trace' in u) {
+    const h = decodeWith(HeaderCodec, u);
+    if (E.isLeft(h)) return malformed(line, h.left);
+    if (h.right.platform === undefined) return { kind: 'header', line, platform: defaultPlatform };
+    const p = decodePlatformHeader(h.right.platform);
+    return E.isLeft(p) ? malformed(line, p.left) : { kind: 'header', line, platform: p.right };
+  }
+  const s = decodeStep(u, line);
+  return E.isLeft(s) ? malformed(line, s.left) : { kind: 'step', step: s.right };
+}
+
+/**
+ * Decodes a trace line by line, in file order: comments (`#`) and blank lines yield nothing; the
+ * first other line may be the header. Memory does not grow with the number of lines, so a
+ * caller can check a file of any length (every malformed line is yielded with its problems) and
+ * then decode it again to run it.
+ */
+export function* decodeTrace(lines: Iterable<RawLine>): Generator<TraceItem, void, undefined> {
+  let first = true;
+  for (const raw of lines) {
+    if (raw.text === undefined) {
+      first = false;
+      yield malformed(raw.line, [`(line): ${raw.bytes} bytes, longer than the ${MAX_LINE_BYTES} bytes a trace line may hold`]);
+      continue;
+    }
+    const body = raw.text.trim();
+    if (body === '' || body.startsWith('#')) continue;
+    const item = decodeLine(raw, body, first);
+    first = false;
+    yield item;
+  }
+}
+
+/**
+ * Decodes a whole trace held in memory. Comments (`#`) and blank lines are skipped; the first
+ * other line may be the header. Every malformed line is reported, with its number and field.
  */
 export function parseTrace(text: string): E.Either<LineError[], Trace> {
   const errors: LineError[] = [];
   const steps: Step[] = [];
   let platform: Platform = defaultPlatform;
-  let first = true;
-  text.split(/\r?\n/).forEach((raw, k) => {
-    const line = k + 1;
-    const body = raw.trim();
-    if (body === '' || body.startsWith('#')) return;
-    let u: unknown;
-    try {
-      u = JSON.parse(body);
-    } catch (e) {
-      errors.push({ line, message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` });
-      first = false;
-      return;
-    }
-    if (first && typeof u === 'object' && u !== null && 'trace' in u) {
-      first = false;
-      const h = decodeWith(HeaderCodec, u);
-      if (E.isLeft(h)) {
-        for (const m of h.left) errors.push({ line, message: m });
-        return;
-      }
-      if (h.right.platform !== undefined) {
-        const p = decodePlatform(h.right.platform);
-        if (E.isLeft(p)) for (const m of formatValidationErrors(p.left)) errors.push({ line, message: `platform.${m}` });
-        else platform = p.right;
-      }
-      return;
-    }
-    first = false;
-    const s = decodeStep(u, line);
-    if (E.isLeft(s)) for (const m of s.left) errors.push({ line, message: m });
-    else steps.push(s.right);
-  });
+  for (const item of decodeTrace(textLines(text))) {
+    if (item.kind === 'header') platform = item.platform;
+    else if (item.kind === 'step') steps.push(item.step);
+    else for (const e of item.errors) errors.push(e);
+  }
   return errors.length > 0 ? E.left(errors) : E.right({ platform, steps });
 }

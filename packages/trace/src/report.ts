@@ -35,44 +35,87 @@ export function describeStep(step: Step): string {
   }
 }
 
+/**
+ * A running count of a replay's outcomes, for reports that stream: add each outcome as it comes,
+ * then read the closing line and the exit code.
+ */
+export class ReplayTally {
+  /** Steps with an expectation (or that could not run) whose expectations all held. */
+  passed = 0;
+  /** Steps with an expectation that did not hold. */
+  failed = 0;
+  /** Steps that could not run. */
+  errors = 0;
+
+  /** Counts one outcome. */
+  add(o: StepOutcome): void {
+    if (o.error !== undefined) this.errors++;
+    if (!o.checked && o.error === undefined) return;
+    if (o.ok) this.passed++;
+    else this.failed++;
+  }
+
+  /** The closing line: `N passed, M failed`, counting steps with an expectation. */
+  closing(): string {
+    return `${this.passed} passed, ${this.failed} failed`;
+  }
+
+  /** The exit code: {@link ExitCode}.MALFORMED when a step could not run, MISMATCH when one failed. */
+  exitCode(): number {
+    if (this.errors > 0) return ExitCode.MALFORMED;
+    return this.failed > 0 ? ExitCode.MISMATCH : ExitCode.OK;
+  }
+}
+
+function tallyOf(r: ReplayResult): ReplayTally {
+  const t = new ReplayTally();
+  for (const o of r.outcomes) t.add(o);
+  return t;
+}
+
 /** The closing line: `N passed, M failed`, counting steps with an expectation. */
 export function closingLine(r: ReplayResult): string {
-  const checked = r.outcomes.filter((o) => o.checked || o.error !== undefined);
-  const failed = checked.filter((o) => !o.ok).length;
-  return `${checked.length - failed} passed, ${failed} failed`;
+  return tallyOf(r).closing();
 }
 
 /** The exit code of a replay. */
 export function exitCodeOf(r: ReplayResult): number {
-  if (r.outcomes.some((o) => o.error !== undefined)) return ExitCode.MALFORMED;
-  return r.outcomes.some((o) => !o.ok) ? ExitCode.MISMATCH : ExitCode.OK;
+  return tallyOf(r).exitCode();
+}
+
+/** The text-report line of one outcome: the step that failed an expectation or could not run, or nothing. */
+export function textLine(file: string, o: StepOutcome): string | undefined {
+  if (o.error !== undefined) return `${file}:${o.step.line}: ${describeStep(o.step)}: could not run: ${o.error}`;
+  if (o.ok) return undefined;
+  const rule = typeof o.got.rule === 'string' ? ` [${o.got.rule}]` : '';
+  return `${file}:${o.step.line}: ${describeStep(o.step)}: ${o.mismatches.join('; ')}${rule}`;
 }
 
 /** The text report: one line per step that failed an expectation or could not run. */
 export function textReport(file: string, r: ReplayResult): string[] {
   const lines: string[] = [];
   for (const o of r.outcomes) {
-    if (o.error !== undefined) lines.push(`${file}:${o.step.line}: ${describeStep(o.step)}: could not run: ${o.error}`);
-    else if (!o.ok) {
-      const rule = typeof o.got.rule === 'string' ? ` [${o.got.rule}]` : '';
-      lines.push(`${file}:${o.step.line}: ${describeStep(o.step)}: ${o.mismatches.join('; ')}${rule}`);
-    }
+    const l = textLine(file, o);
+    if (l !== undefined) lines.push(l);
   }
   return lines;
 }
 
+/** The JSON Lines report line of one outcome. */
+export function jsonLine(o: StepOutcome): string {
+  return JSON.stringify({
+    line: o.step.line,
+    ok: o.ok,
+    got: o.got,
+    expected: o.expected,
+    ...(o.mismatches.length > 0 ? { mismatches: o.mismatches } : {}),
+    ...(o.error !== undefined ? { error: o.error } : {}),
+  });
+}
+
 /** The JSON Lines report: one object per step. */
 export function jsonReport(r: ReplayResult): string[] {
-  return r.outcomes.map((o: StepOutcome) =>
-    JSON.stringify({
-      line: o.step.line,
-      ok: o.ok,
-      got: o.got,
-      expected: o.expected,
-      ...(o.mismatches.length > 0 ? { mismatches: o.mismatches } : {}),
-      ...(o.error !== undefined ? { error: o.error } : {}),
-    }),
-  );
+  return r.outcomes.map(jsonLine);
 }
 
 /** Malformed-file report: one line per problem, `file:line: field: message`. */

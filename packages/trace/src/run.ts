@@ -30,6 +30,7 @@ import {
   withAttestation,
   type AttestationPort,
   type Layout,
+  type Platform,
   type RealmAction as CoreRealmAction,
   type RealmStepResult,
   type RmmState,
@@ -280,7 +281,7 @@ function runRecEnter(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: Ru
 
 let defaultPort: AttestationPort | undefined;
 
-/** Options of {@link runTrace}. */
+/** Options of {@link runTrace} and {@link replaySteps}. */
 export interface ReplayOptions {
   /**
    * What the RMM gets from EL3 for attestation (DEN0137 A7.2.3). Default: the emulated HES of
@@ -289,15 +290,28 @@ export interface ReplayOptions {
   readonly attestation?: AttestationPort | null;
 }
 
-/** Replays `trace` from the initial state of its platform. Pass `hits` to count catalogue rules. */
-export function runTrace(trace: Trace, hits?: RuleHits, options: ReplayOptions = {}): ReplayResult {
+/**
+ * Replays `steps` from the initial state of `platform`, one step at a time: yields each step's
+ * outcome as soon as it ran and returns the final state. Nothing is kept between steps, so a
+ * trace of any length replays in bounded memory. Pass `hits` to count catalogue rules.
+ */
+export function* replaySteps(platform: Platform, steps: Iterable<Step>, hits?: RuleHits, options: ReplayOptions = {}): Generator<StepOutcome, RmmState, undefined> {
   const port = options.attestation === null ? undefined : (options.attestation ?? (defaultPort ??= bootHes().attestationPort()));
-  let s = initialState(withAttestation(trace.platform, port));
-  const outcomes: StepOutcome[] = [];
-  for (const step of trace.steps) {
+  let s = initialState(withAttestation(platform, port));
+  for (const step of steps) {
     const [next, outcome] = step.kind === 'rmi' ? runRmi(s, step, hits) : step.kind === 'write' ? runWrite(s, step) : runRead(s, step);
     s = next;
-    outcomes.push(outcome);
+    yield outcome;
   }
-  return { outcomes, state: s };
+  return s;
+}
+
+/** Replays `trace` from the initial state of its platform ({@link replaySteps}, every outcome kept). Pass `hits` to count catalogue rules. */
+export function runTrace(trace: Trace, hits?: RuleHits, options: ReplayOptions = {}): ReplayResult {
+  const outcomes: StepOutcome[] = [];
+  const replay = replaySteps(trace.platform, trace.steps, hits, options);
+  for (let r = replay.next(); ; r = replay.next()) {
+    if (r.done === true) return { outcomes, state: r.value };
+    outcomes.push(r.value);
+  }
 }

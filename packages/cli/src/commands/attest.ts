@@ -6,11 +6,12 @@
  *
  * @packageDocumentation
  */
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { formatValidationErrors, hexBytes, verifyCcaToken, type CcaTokenClaims } from '@realmspec/core';
 import { bootMachine, DEMO, demoInitrd, demoKernel, describeHostError, launchRealm, obtainAttestationToken } from '@realmspec/machine';
-import { badInput, type Outcome } from '../output.js';
+import { badInput, fsReason, type Outcome } from '../output.js';
 
 /** Options of `attest`. */
 export interface AttestOptions {
@@ -22,10 +23,6 @@ export interface AttestOptions {
   readonly iakOut: string;
 }
 
-/** Default file of `--out`. */
-export const DEFAULT_TOKEN_FILE = 'cca-token.cbor';
-/** Default file of `--iak-out`. */
-export const DEFAULT_IAK_FILE = 'iak-pub.pem';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -64,10 +61,57 @@ export function parseChallenge(text: string): Uint8Array | string {
   return E.isRight(r) ? r.right : `--challenge: ${formatValidationErrors(r.left).join('; ').replace(/^\(root\): /, '')}`;
 }
 
-/** Runs `attest`: exit 0 when the token verifies and carries the challenge, 1 when it does not, 2 on bad input. */
+/** Whether two paths name the same file: the same path, or (when both exist) the same inode. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes every file or none: each goes to a temporary file beside its target, and only when all
+ * are written are they renamed into place. On failure nothing new is left behind. Returns the
+ * problem, if any.
+ */
+function writeAll(files: ReadonlyArray<readonly [string, string | Uint8Array]>): string | undefined {
+  const temps: string[] = [];
+  const placed: string[] = [];
+  let target = '';
+  try {
+    for (const [path, data] of files) {
+      target = path;
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+      writeFileSync(tmp, data, { flag: 'wx' });
+      temps.push(tmp);
+    }
+    files.forEach(([path], k) => {
+      target = path;
+      renameSync(temps[k] as string, path);
+      placed.push(path);
+    });
+    return undefined;
+  } catch (e) {
+    for (const t of temps) rmSync(t, { force: true });
+    for (const p of placed) rmSync(p, { force: true });
+    const reason = e instanceof Error ? fsReason(e) : String(e);
+    return `cannot write ${target}: ${reason}`;
+  }
+}
+
+/**
+ * Runs `attest`: exit 0 when the token verifies and carries the challenge, 1 when it does not, 2
+ * on bad input (a bad challenge, `--out` and `--iak-out` naming the same file, a file that cannot
+ * be written; then neither file is written).
+ */
 export function attest(opts: AttestOptions): Outcome {
   const challenge = parseChallenge(opts.challenge);
   if (typeof challenge === 'string') return badInput(`realmspec attest: ${challenge}`);
+  if (sameFile(opts.out, opts.iakOut)) return badInput(`realmspec attest: --out and --iak-out name the same file (${opts.out}); give two files`);
   const booted = bootMachine({});
   if (E.isLeft(booted)) return { out: [], err: [`realmspec attest: boot failed: ${describeHostError(booted.left)}`], code: 1 };
   let [m] = booted.right;
@@ -78,12 +122,11 @@ export function attest(opts: AttestOptions): Outcome {
   if (E.isLeft(obtained)) return { out: [], err: [`realmspec attest: ${describeHostError(obtained.left)}`], code: 1 };
   const { token, continues } = obtained.right[1];
   const pem = m.hes.iakPublicPem();
-  try {
-    writeFileSync(opts.out, token);
-    writeFileSync(opts.iakOut, pem);
-  } catch (e) {
-    return badInput(`realmspec attest: cannot write: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const unwritten = writeAll([
+    [opts.out, token],
+    [opts.iakOut, pem],
+  ]);
+  if (unwritten !== undefined) return badInput(`realmspec attest: ${unwritten}`);
   const verified = verifyCcaToken(token, { iakPublicKey: pem });
   const header = [
     `Realm launched on the default platform; token obtained with RSI_ATTESTATION_TOKEN_INIT and ${continues} RSI_ATTESTATION_TOKEN_CONTINUE call(s)`,

@@ -1,14 +1,17 @@
 /**
  * `realmspec replay FILE... [--json] [--coverage]`: replay recorded traces against the model
- * (trace contract realmspec/1).
+ * (trace contract realmspec/1). Each file is read twice, as a stream: first every line is decoded
+ * and every malformed line reported (then nothing runs), then the steps are decoded again and run
+ * one at a time, their report lines written as they come. Memory does not grow with the length
+ * of the trace or of the report.
  *
  * @packageDocumentation
  */
-import { readFileSync } from 'node:fs';
-import * as E from 'fp-ts/lib/Either.js';
-import { RuleHits } from '@realmspec/core';
-import { closingLine, exitCodeOf, jsonReport, malformedReport, parseTrace, runTrace, tallyReport, textReport } from '@realmspec/trace';
-import type { Outcome } from '../output.js';
+import { statSync } from 'node:fs';
+import { defaultPlatform, RuleHits, type Platform } from '@realmspec/core';
+import { decodeTrace, fileLines, jsonLine, replaySteps, ReplayTally, tallyReport, textLine, type Step } from '@realmspec/trace';
+import { writeLines, type Io } from '../io.js';
+import { ExitStatus, fsReason } from '../output.js';
 
 /** Options of `replay`. */
 export interface ReplayOptions {
@@ -18,37 +21,89 @@ export interface ReplayOptions {
   readonly coverage: boolean;
 }
 
-/** Replays one file; the tally accumulates into `hits`. */
-export function replayFile(file: string, opts: ReplayOptions, hits: RuleHits): Outcome {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return { out: [], err: [`${file}: cannot read: ${e instanceof Error ? e.message : String(e)}`], code: 2 };
-  }
-  const trace = parseTrace(text);
-  if (E.isLeft(trace)) {
-    const errs = malformedReport(file, trace.left);
-    return { out: [], err: [...errs, `${file}: ${trace.left.length} malformed line(s); nothing was run`], code: 2 };
-  }
-  const result = runTrace(trace.right, hits);
-  const body = opts.json ? jsonReport(result) : textReport(file, result);
-  const closing = opts.json ? closingLine(result) : `${file}: ${closingLine(result)}`;
-  return { out: [...body, closing], err: [], code: exitCodeOf(result) };
+/** A file-system error (it has an errno code), as opposed to a bug. */
+function fsError(e: unknown): e is Error & { code: string } {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
 }
 
-/** Replays every file; the exit code is the worst of them. */
-export function replay(files: readonly string[], opts: ReplayOptions): Outcome {
-  const hits = new RuleHits();
-  const out: string[] = [];
-  const err: string[] = [];
-  let code = 0;
-  for (const f of files) {
-    const o = replayFile(f, opts, hits);
-    out.push(...o.out);
-    err.push(...o.err);
-    code = Math.max(code, o.code);
+/** Why `file` cannot be replayed (missing, a directory, not a regular file), or nothing. */
+function fileProblem(file: string): string | undefined {
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) return 'is a directory, not a trace file';
+    if (!st.isFile()) return 'not a regular file (a trace is read twice: once to check every line, then to run it)';
+    return undefined;
+  } catch (e) {
+    if (fsError(e)) return `cannot read: ${fsReason(e)}`;
+    throw e;
   }
-  if (opts.coverage) out.push('', ...tallyReport(hits.tally()));
-  return { out, err, code };
+}
+
+/** A line that decoded in the first pass and not in the second: the file changed meanwhile. */
+class ChangedError extends Error {}
+
+/** The steps of `file`, decoded again for the run pass. */
+function* stepsOf(file: string): Generator<Step, void, undefined> {
+  for (const item of decodeTrace(fileLines(file))) {
+    if (item.kind === 'step') yield item.step;
+    else if (item.kind === 'malformed') throw new ChangedError(`${file}:${item.line}: the file changed while it was replayed`);
+  }
+}
+
+/** Checks every line of `file`, writing each problem to standard error; the header's platform, or the number of malformed lines. */
+async function check(file: string, io: Io): Promise<Platform | number> {
+  let platform: Platform = defaultPlatform;
+  let malformed = 0;
+  for (const item of decodeTrace(fileLines(file))) {
+    if (item.kind === 'header') platform = item.platform;
+    else if (item.kind === 'malformed') {
+      malformed++;
+      for (const e of item.errors) if (!io.err(`${file}:${e.line}: ${e.message}`)) await io.drain();
+    }
+  }
+  return malformed > 0 ? malformed : platform;
+}
+
+/** Replays one file, writing its report to `io`; the tally accumulates into `hits`. Returns the exit code. */
+export async function replayFile(file: string, opts: ReplayOptions, hits: RuleHits, io: Io): Promise<number> {
+  const problem = fileProblem(file);
+  if (problem !== undefined) {
+    io.err(`${file}: ${problem}`);
+    return ExitStatus.BAD_INPUT;
+  }
+  try {
+    const checked = await check(file, io);
+    if (typeof checked === 'number') {
+      io.err(`${file}: ${checked} malformed line(s); nothing was run`);
+      return ExitStatus.BAD_INPUT;
+    }
+    const tally = new ReplayTally();
+    for (const o of replaySteps(checked, stepsOf(file), hits)) {
+      tally.add(o);
+      const line = opts.json ? jsonLine(o) : textLine(file, o);
+      if (line !== undefined && !io.out(line)) {
+        await io.drain();
+        if (io.closed) return ExitStatus.OK;
+      }
+    }
+    io.out(opts.json ? tally.closing() : `${file}: ${tally.closing()}`);
+    return tally.exitCode();
+  } catch (e) {
+    if (e instanceof ChangedError) io.err(e.message);
+    else if (fsError(e)) io.err(`${file}: cannot read: ${fsReason(e)}`);
+    else throw e;
+    return ExitStatus.BAD_INPUT;
+  }
+}
+
+/** Replays every file, writing to `io`; the exit code is the worst of them. */
+export async function replay(files: readonly string[], opts: ReplayOptions, io: Io): Promise<number> {
+  const hits = new RuleHits();
+  let code: number = ExitStatus.OK;
+  for (const f of files) {
+    code = Math.max(code, await replayFile(f, opts, hits, io));
+    if (io.closed) return code;
+  }
+  if (opts.coverage) await writeLines(io, ['', ...tallyReport(hits.tally())]);
+  return code;
 }
