@@ -19,7 +19,7 @@ export const USAGE = [
   'usage: realmspec <command> [options]',
   '',
   'commands:',
-  '  replay FILE... [--json] [--coverage]   replay traces (realmspec/1) against the model',
+  '  replay FILE... [--json] [--strict] [--coverage]\n                                         replay traces (realmspec/1) against the spec: an answer the spec permits passes\n                                         (reported as permitted); --strict demands the model\'s own answer',
   '  demo [DIR]                             replay every *.jsonl trace in DIR (default: the examples shipped with realmspec) with the rule tally',
   '  start [DIR] [--all]                    demo, then the launch scenario on a whole CCA machine (--all: every step)',
   '  attest --challenge HEX [--out FILE] [--iak-out FILE]',
@@ -65,7 +65,7 @@ async function demoOrStart(command: 'demo' | 'start', rest: readonly string[], i
     return writeOutcome(io, badInput(`realmspec ${command}: cannot read directory ${dir}: ${e instanceof Error ? fsReason(e) : String(e)}`));
   }
   if (files.length === 0) return writeOutcome(io, badInput(`realmspec ${command}: no .jsonl traces in ${dir}`));
-  const demo = await (await replayCommand()).replay(files, { json: false, coverage: true }, io);
+  const demo = await (await replayCommand()).replay(files, { json: false, strict: false, coverage: true }, io);
   if (command === 'demo' || demo === ExitStatus.BAD_INPUT || io.closed) return demo;
   const { startScenario } = await import('./commands/start.js');
   const scenario = await writeOutcome(io, startScenario({ all: p.values.all === true }));
@@ -77,10 +77,10 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
   const [command, ...rest] = argv;
   switch (command) {
     case 'replay': {
-      const p = parse(rest, { json: { type: 'boolean' }, coverage: { type: 'boolean' } });
+      const p = parse(rest, { json: { type: 'boolean' }, strict: { type: 'boolean' }, coverage: { type: 'boolean' } });
       if (typeof p === 'string') return writeOutcome(io, badInput(`realmspec replay: ${p} ${SEE_HELP}`));
       if (p.positionals.length === 0) return writeOutcome(io, badInput(`realmspec replay: give at least one trace file ${SEE_HELP}`));
-      return (await replayCommand()).replay(p.positionals, { json: p.values.json === true, coverage: p.values.coverage === true }, io);
+      return (await replayCommand()).replay(p.positionals, { json: p.values.json === true, strict: p.values.strict === true, coverage: p.values.coverage === true }, io);
     }
     case 'demo':
     case 'start':

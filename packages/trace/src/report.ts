@@ -83,12 +83,22 @@ export function exitCodeOf(r: ReplayResult): number {
   return tallyOf(r).exitCode();
 }
 
-/** The text-report line of one outcome: the step that failed an expectation or could not run, or nothing. */
+/**
+ * The text-report line of one outcome: the step that failed an expectation or could not run, a
+ * passing step whose expectation the spec permits though the model chose otherwise
+ * (`permitted: ...; the model chose ...`), or nothing.
+ */
 export function textLine(file: string, o: StepOutcome): string | undefined {
   if (o.error !== undefined) return `${file}:${o.step.line}: ${describeStep(o.step)}: could not run: ${o.error}`;
-  if (o.ok) return undefined;
+  if (o.ok) return o.permitted.length === 0 ? undefined : `${file}:${o.step.line}: ${describeStep(o.step)}: permitted: ${o.permitted.join('; ')}`;
   const rule = typeof o.got.rule === 'string' ? ` [${o.got.rule}]` : '';
   return `${file}:${o.step.line}: ${describeStep(o.step)}: ${o.mismatches.join('; ')}${rule}`;
+}
+
+/** The verdict on a step: `mismatch` (an expectation the spec does not permit, or the step could not run), `permitted` (another permitted answer) or `agrees`. */
+export function verdictOf(o: StepOutcome): 'agrees' | 'permitted' | 'mismatch' {
+  if (!o.ok) return 'mismatch';
+  return o.permitted.length > 0 ? 'permitted' : 'agrees';
 }
 
 /** The text report: one line per step that failed an expectation or could not run. */
@@ -106,9 +116,12 @@ export function jsonLine(o: StepOutcome): string {
   return JSON.stringify({
     line: o.step.line,
     ok: o.ok,
+    verdict: verdictOf(o),
     got: o.got,
     expected: o.expected,
     ...(o.mismatches.length > 0 ? { mismatches: o.mismatches } : {}),
+    ...(o.permitted.length > 0 ? { permitted: o.permitted } : {}),
+    ...(o.rules.length > 0 ? { rules: o.rules } : {}),
     ...(o.error !== undefined ? { error: o.error } : {}),
   });
 }

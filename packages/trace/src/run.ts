@@ -9,9 +9,7 @@ import {
   decodeRmiResult,
   decodeStruct,
   hex,
-  PsciStatus,
   psciStatusName,
-  RsiStatus,
   rsiStatusName,
   encodeStructInto,
   granuleBytes,
@@ -37,8 +35,8 @@ import {
   type RuleHits,
 } from '@realmspec/core';
 import { bootHes } from '@realmspec/hes';
-import type { RealmAction, RealmCall, Step, Trace } from './parse.js';
-import type { ExitExpect } from './codec.js';
+import type { RealmAction, Step, Trace } from './parse.js';
+import { joinJudged, judgeExit, judgeRealmCall, judgeRmi } from './judge.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -63,6 +61,10 @@ export interface StepOutcome {
   readonly expected: { readonly [k: string]: Shown };
   /** One line per expectation that did not hold. */
   readonly mismatches: readonly string[];
+  /** One line per expectation that differs from the model's answer but that the spec permits (DEN0137 B1.6). */
+  readonly permitted: readonly string[];
+  /** The catalogue rules behind the verdicts (a permitted failure's rule, the permitted set of a mismatch). */
+  readonly rules: readonly string[];
 }
 
 /** The result of a replay. */
@@ -94,23 +96,6 @@ function payloadBytes(s: RmmState, step: Extract<Step, { kind: 'write' }>): Uint
   return g;
 }
 
-function checkRmi(regs: readonly bigint[], step: Extract<Step, { kind: 'rmi' }>, mismatches: string[]): void {
-  const e = step.expect;
-  if (e === undefined) return;
-  const x0 = regs[0] as bigint;
-  const got = decodeRmiResult(x0);
-  if (e.x0 !== undefined && e.x0 !== x0) mismatches.push(`x0: expected ${hex(e.x0)}, got ${hex(x0)}`);
-  if (e.status !== undefined) {
-    const statusOk = e.status === 'SMCCC_NOT_SUPPORTED' ? x0 === SMCCC_NOT_SUPPORTED : got.status === e.status;
-    if (!statusOk) mismatches.push(`status: expected ${e.status}, got ${got.status}${got.index !== 0 ? ` (index ${got.index})` : ''}`);
-    else if (e.index !== undefined && BigInt(got.index) !== e.index) mismatches.push(`index: expected ${e.index}, got ${got.index}`);
-  }
-  (e.out ?? []).forEach((v, k) => {
-    const actual = regs[k + 1] ?? 0n;
-    if (v !== null && v !== actual) mismatches.push(`out[${k}] (X${k + 1}): expected ${hex(v)}, got ${hex(actual)}`);
-  });
-}
-
 function showExpect(e: object): { [k: string]: Shown } {
   const out: { [k: string]: Shown } = {};
   for (const [k, v] of Object.entries(e)) out[k] = show(v);
@@ -126,12 +111,12 @@ function show(v: unknown): Shown {
   return v as Shown;
 }
 
-function runRmi(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: RuleHits | undefined): [RmmState, StepOutcome] {
+function runRmi(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: RuleHits | undefined, strict: boolean): [RmmState, StepOutcome] {
   const expected = step.expect === undefined ? {} : showExpect(step.expect);
-  if (step.command?.name === 'RMI_REC_ENTER') return runRecEnter(s, step, hits, expected);
-  const r = smc(s, [step.fid, ...step.args], hits);
-  const mismatches: string[] = [];
-  checkRmi(r.regs, step, mismatches);
+  if (step.command?.name === 'RMI_REC_ENTER') return runRecEnter(s, step, hits, expected, strict);
+  const call = [step.fid, ...step.args];
+  const r = smc(s, call, hits);
+  const j = judgeRmi(s, call, r, step.expect, strict);
   const d = decodeRmiResult(r.regs[0] as bigint);
   const got: { [k: string]: Shown } = {
     x0: hex(r.regs[0] as bigint),
@@ -140,7 +125,7 @@ function runRmi(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: RuleHit
     out: r.regs.slice(1).map(hex),
     ...(r.failure !== undefined ? { rule: r.failure.rule } : {}),
   };
-  return [r.state, { step, checked: step.expect !== undefined, ok: mismatches.length === 0, error: undefined, got, expected, mismatches }];
+  return [r.state, { step, checked: step.expect !== undefined, ok: j.mismatches.length === 0, error: undefined, got, expected, mismatches: j.mismatches, permitted: j.permitted, rules: j.rules }];
 }
 
 function runWrite(s: RmmState, step: Extract<Step, { kind: 'write' }>): [RmmState, StepOutcome] {
@@ -149,7 +134,7 @@ function runWrite(s: RmmState, step: Extract<Step, { kind: 'write' }>): [RmmStat
   const mismatches: string[] = [];
   if (step.checked && faulted !== step.expectFault) mismatches.push(step.expectFault ? 'fault: expected GPF, the write succeeded' : `fault: the write took a GPF at ${hex((r as E.Left<{ pa: bigint }>).left.pa)}`);
   const got: { [k: string]: Shown } = faulted ? { fault: 'GPF', pa: hex(r.left.pa) } : { fault: null };
-  return [E.isRight(r) ? r.right : s, { step, checked: step.checked, ok: mismatches.length === 0, error: undefined, got, expected: step.checked ? { fault: step.expectFault ? 'GPF' : null } : {}, mismatches }];
+  return [E.isRight(r) ? r.right : s, { step, checked: step.checked, ok: mismatches.length === 0, error: undefined, got, expected: step.checked ? { fault: step.expectFault ? 'GPF' : null } : {}, mismatches, permitted: [], rules: [] }];
 }
 
 function runRead(s: RmmState, step: Extract<Step, { kind: 'read' }>): [RmmState, StepOutcome] {
@@ -162,7 +147,7 @@ function runRead(s: RmmState, step: Extract<Step, { kind: 'read' }>): [RmmState,
     mismatches.push(`bytes: expected ${show(e.bytes) as string}, got ${show(r.right) as string}`);
   }
   const got: { [k: string]: Shown } = E.isLeft(r) ? { fault: 'GPF', pa: hex(r.left.pa) } : { bytes: show(r.right) };
-  return [s, { step, checked: e !== undefined, ok: mismatches.length === 0, error: undefined, got, expected: e === undefined ? {} : showExpect(e), mismatches }];
+  return [s, { step, checked: e !== undefined, ok: mismatches.length === 0, error: undefined, got, expected: e === undefined ? {} : showExpect(e), mismatches, permitted: [], rules: [] }];
 }
 
 /** Reads the RmiRecExit of the RmiRecRun at `runPtr`, for `exit` expectations. */
@@ -170,32 +155,9 @@ function readRecExit(s: RmmState, runPtr: bigint): Readonly<Record<string, bigin
   return decodeStruct(RmiRecExit, granuleBytes(s, granuleIndex(runPtr)));
 }
 
-/** Compares an `exit` expectation with the fields read back (names as in DEN0137 B4.4.17). */
-function compareExit(e: ExitExpect, got: Readonly<Record<string, bigint | readonly bigint[]>>, mismatches: string[]): void {
-  const reasons = recExitReasonName;
-  for (const [k, v] of Object.entries(e)) {
-    const actual = got[k];
-    if (k === 'exit_reason') {
-      const want = typeof v === 'string' ? BigInt(reasons.indexOf(v)) : (v as bigint);
-      if (want !== actual) mismatches.push(`exit.exit_reason: expected ${String(v)}, got ${reasons[Number(actual)] ?? String(actual)}`);
-    } else if (Array.isArray(v)) {
-      v.forEach((x: bigint | null, i: number) => {
-        const a = (actual as readonly bigint[] | undefined)?.[i] ?? 0n;
-        if (x !== null && x !== a) mismatches.push(`exit.${k}[${i}]: expected ${hex(x)}, got ${hex(a)}`);
-      });
-    } else if (v !== actual) mismatches.push(`exit.${k}: expected ${hex(v as bigint)}, got ${hex((actual as bigint | undefined) ?? 0n)}`);
-  }
-}
-
 // -------------------------------------------------------------------------------------
 // realm execution
 // -------------------------------------------------------------------------------------
-
-/** The value a realm-call expectation's status name stands for (DEN0137 B5.4.1, B6.4.2). */
-function realmStatusValue(name: string): bigint | undefined {
-  if (name === 'SMCCC_NOT_SUPPORTED') return SMCCC_NOT_SUPPORTED;
-  return (RsiStatus as Readonly<Record<string, bigint>>)[name] ?? (PsciStatus as Readonly<Record<string, bigint>>)[name];
-}
 
 /** The name of a realm call's X0: RSI names for an `rsi` step, PSCI names for a `psci` step. */
 function realmStatusName(op: 'rsi' | 'psci', x0: bigint): string {
@@ -207,24 +169,6 @@ function realmStatusName(op: 'rsi' | 'psci', x0: bigint): string {
 function coreAction(a: RealmAction): CoreRealmAction {
   if (a.kind === 'call') return { kind: 'call', regs: [a.fid, ...a.args] };
   return a;
-}
-
-/** Checks a realm call's expectation against what the call did; `k` is its position in `realm`. */
-function checkRealmCall(call: RealmCall, r: RealmStepResult, k: number, mismatches: string[]): void {
-  const e = call.expect;
-  if (e === undefined) return;
-  if (r.exit !== undefined) {
-    mismatches.push(`realm.${k}: the call caused a REC exit (${recExitReasonName[r.exit.exit_reason] ?? r.exit.exit_reason}); its results reach the Realm on the next entry and cannot be checked here`);
-    return;
-  }
-  const regs = r.call?.regs ?? [];
-  const x0 = regs[0] ?? 0n;
-  if (e.x0 !== undefined && e.x0 !== x0) mismatches.push(`realm.${k}.x0: expected ${hex(e.x0)}, got ${hex(x0)}`);
-  if (e.status !== undefined && realmStatusValue(e.status) !== x0) mismatches.push(`realm.${k}.status: expected ${e.status}, got ${realmStatusName(call.op, x0)}`);
-  (e.out ?? []).forEach((v, i) => {
-    const actual = regs[i + 1] ?? 0n;
-    if (v !== null && v !== actual) mismatches.push(`realm.${k}.out[${i}] (X${i + 1}): expected ${hex(v)}, got ${hex(actual)}`);
-  });
 }
 
 /** What one realm step did, for the report. */
@@ -243,16 +187,26 @@ function showRealmStep(a: RealmAction, r: RealmStepResult): { [k: string]: Shown
  * read back from the run granule, and each realm call's expectation are checked. Steps left
  * after the exit, or given to an RMI_REC_ENTER that fails, are an error of the trace.
  */
-function runRecEnter(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: RuleHits | undefined, expected: { [k: string]: Shown }): [RmmState, StepOutcome] {
+function runRecEnter(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: RuleHits | undefined, expected: { [k: string]: Shown }, strict: boolean): [RmmState, StepOutcome] {
   const realm = step.realm ?? [];
   const runPtr = step.args[1] ?? 0n;
-  const r = runRec(s, { rec: step.args[0] ?? 0n, run_ptr: runPtr }, realm.map(coreAction), hits);
-  const mismatches: string[] = [];
-  checkRmi([r.x0], step, mismatches);
-  if (step.expect?.exit !== undefined) compareExit(step.expect.exit, readRecExit(r.state, runPtr), mismatches);
+  const recGi = granuleIndex(step.args[0] ?? 0n);
+  // The state before each Realm action, for judging each call against its own permitted outcomes.
+  const before: RmmState[] = [];
+  const r = runRec(s, { rec: step.args[0] ?? 0n, run_ptr: runPtr }, realm.map(coreAction), hits, (pre) => before.push(pre));
+  const { exit, ...status } = step.expect ?? {};
+  let j = judgeRmi(s, [step.fid, ...step.args], { regs: [r.x0], failure: r.failure, state: r.state }, status, strict);
+  if (exit !== undefined) j = joinJudged(j, judgeExit(exit, readRecExit(r.state, runPtr), strict));
   r.steps.forEach((res, k) => {
     const a = realm[k] as RealmAction;
-    if (a.kind === 'call') checkRealmCall(a, res, k, mismatches);
+    if (a.kind !== 'call' || a.expect === undefined) return;
+    if (res.exit !== undefined) {
+      const why = `realm.${k}: the call caused a REC exit (${recExitReasonName[res.exit.exit_reason] ?? res.exit.exit_reason}); its results reach the Realm on the next entry and cannot be checked here`;
+      j = joinJudged(j, { mismatches: [why], permitted: [], rules: [] });
+      return;
+    }
+    const model = { regs: res.call?.regs ?? [], failure: res.call?.failure, state: res.state };
+    j = joinJudged(j, judgeRealmCall(before[k] as RmmState, recGi, [a.fid, ...a.args], model, a.expect, strict, `realm.${k}.`));
   });
   const d = decodeRmiResult(r.x0);
   const got: { [k: string]: Shown } = {
@@ -272,7 +226,7 @@ function runRecEnter(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: Ru
       ? `RMI_REC_ENTER failed (${d.status}${d.index !== 0 ? ` index ${d.index}` : ''}), so its ${r.leftover} realm step(s) did not run`
       : `${r.leftover} realm step(s) left after the REC exit (from realm.${first})`;
   }
-  return [r.state, { step, checked, ok: error === undefined && mismatches.length === 0, error, got, expected, mismatches }];
+  return [r.state, { step, checked, ok: error === undefined && j.mismatches.length === 0, error, got, expected, mismatches: j.mismatches, permitted: j.permitted, rules: j.rules }];
 }
 
 // -------------------------------------------------------------------------------------
@@ -288,6 +242,11 @@ export interface ReplayOptions {
    * `@realmspec/hes` booted with its default seed; `null` for none (token generation then fails).
    */
   readonly attestation?: AttestationPort | null;
+  /**
+   * Demand the model's own answer: an expectation the spec permits but the model did not choose
+   * (another failure of the permitted set, an IMPLEMENTATION DEFINED output) is a mismatch.
+   */
+  readonly strict?: boolean;
 }
 
 /**
@@ -299,7 +258,7 @@ export function* replaySteps(platform: Platform, steps: Iterable<Step>, hits?: R
   const port = options.attestation === null ? undefined : (options.attestation ?? (defaultPort ??= bootHes().attestationPort()));
   let s = initialState(withAttestation(platform, port));
   for (const step of steps) {
-    const [next, outcome] = step.kind === 'rmi' ? runRmi(s, step, hits) : step.kind === 'write' ? runWrite(s, step) : runRead(s, step);
+    const [next, outcome] = step.kind === 'rmi' ? runRmi(s, step, hits, options.strict === true) : step.kind === 'write' ? runWrite(s, step) : runRead(s, step);
     s = next;
     yield outcome;
   }

@@ -45,10 +45,20 @@ describe('realm steps in RMI_REC_ENTER', () => {
   it('checks realm-call status, x0 and out, and reports each mismatch', () => {
     const ok = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x10000'], expect: { status: 'RSI_SUCCESS', out: ['0x10000', '0x10000'] } }])]);
     expect(last(ok).ok).toBe(true);
+    // Revision 2.0 is incompatible (B5.3.10, B2): the call must fail, so a success is a mismatch,
+    // and the outputs of a failure are not judged beyond what the failure defines.
     const bad = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x20000'], expect: { status: 'RSI_SUCCESS', out: ['0x20000', null] } }])]);
     expect(last(bad).ok).toBe(false);
-    expect(last(bad).mismatches).toEqual(['realm.0.status: expected RSI_SUCCESS, got RSI_ERROR_INPUT', 'realm.0.out[0] (X1): expected 0x20000, got 0x10000']);
+    expect(last(bad).mismatches).toEqual(['realm.0.status: expected RSI_SUCCESS, got RSI_ERROR_INPUT']);
     expect(exitCodeOf(bad)).toBe(1);
+    // On success, lower must be the requested revision (B5.3.10): 1.1 is a mismatch.
+    const out = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x10000'], expect: { status: 'RSI_SUCCESS', out: ['0x10001', null] } }])]);
+    expect(last(out).mismatches).toEqual(['realm.0.out[0] (X1): expected 0x10001, got 0x10000']);
+    // higher may be any revision at least the requested one (B2): 1.1 is permitted, reported as such.
+    const higher = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x10000'], expect: { status: 'RSI_SUCCESS', out: [null, '0x10001'] } }])]);
+    expect([last(higher).ok, last(higher).permitted]).toEqual([true, ['realm.0.out[1] (X2, higher): 0x10001 is permitted; the model chose 0x10000']]);
+    const strict = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x10000'], expect: { status: 'RSI_SUCCESS', out: [null, '0x10001'] } }])], { strict: true });
+    expect(last(strict).ok).toBe(false);
   });
 
   it('compares PSCI statuses by their sign-extended value', () => {
@@ -133,5 +143,26 @@ describe('the access step (realmspec fields size, reg, value, isv)', () => {
       [2, 'realm.0.reg'],
       [3, 'realm.0.value'],
     ]);
+  });
+});
+
+describe('expectations judged against the spec as a relation (DEN0137 B1.6)', () => {
+  // After activation, RMI_DATA_CREATE at IPA 1 GB: realm_state holds (REALM) and so does rtt_walk
+  // (no RTT below the level 1 starting RTT there: RTT with index 1); neither is ordered before the other.
+  const delegate = { op: 'rmi', cmd: 'RMI_GRANULE_DELEGATE', args: ['0x80300000'], expect: { status: 'RMI_SUCCESS' } };
+  const create = (expect: object) => ({ op: 'rmi', cmd: 'RMI_DATA_CREATE', args: ['0x80000000', '0x80300000', '0x40000000', '0x80006000', '0x0'], expect });
+
+  it("accepts the model's answer and the other permitted failure; the latter is reported as permitted", () => {
+    expect(last(replay([delegate, create({ status: 'RMI_ERROR_REALM' })])).permitted).toEqual([]);
+    const r = replay([delegate, create({ status: 'RMI_ERROR_RTT', index: 1 })]);
+    expect([last(r).ok, last(r).rules]).toEqual([true, ['RMI_DATA_CREATE/rtt_walk']]);
+    expect(textReport('t', r)).toEqual([expect.stringMatching(/^t:\d+: RMI_DATA_CREATE\(.*\): permitted: RMI_ERROR_RTT \(index 1\) is permitted \(RMI_DATA_CREATE\/rtt_walk holds\); the model chose RMI_ERROR_REALM \[RMI_DATA_CREATE\/realm_state\]$/)]);
+    expect(exitCodeOf(r)).toBe(0);
+  });
+
+  it('rejects an unpermitted index, and a permitted alternative under strict', () => {
+    expect(last(replay([delegate, create({ status: 'RMI_ERROR_RTT', index: 2 })])).mismatches).toEqual(['index: expected 2, got 1']);
+    const strict = replay([delegate, create({ status: 'RMI_ERROR_RTT', index: 1 })], { strict: true });
+    expect([last(strict).ok, exitCodeOf(strict)]).toEqual([false, 1]);
   });
 });

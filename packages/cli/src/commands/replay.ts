@@ -1,5 +1,5 @@
 /**
- * `realmspec replay FILE... [--json] [--coverage]`: replay recorded traces against the model
+ * `realmspec replay FILE... [--json] [--strict] [--coverage]`: replay recorded traces against the spec
  * (trace contract realmspec/1). Each file is read twice, as a stream: first every line is decoded
  * and every malformed line reported (then nothing runs), then the steps are decoded again and run
  * one at a time, their report lines written as they come. Memory does not grow with the length
@@ -17,6 +17,8 @@ import { ExitStatus, fsReason } from '../output.js';
 export interface ReplayOptions {
   /** One JSON object per step instead of text. */
   readonly json: boolean;
+  /** Demand the model's own answer: a permitted alternative is a mismatch. */
+  readonly strict: boolean;
   /** Print the per-command rule tally after the results. */
   readonly coverage: boolean;
 }
@@ -78,7 +80,7 @@ export async function replayFile(file: string, opts: ReplayOptions, hits: RuleHi
       return ExitStatus.BAD_INPUT;
     }
     const tally = new ReplayTally();
-    for (const o of replaySteps(checked, stepsOf(file), hits)) {
+    for (const o of replaySteps(checked, stepsOf(file), hits, { strict: opts.strict })) {
       tally.add(o);
       const line = opts.json ? jsonLine(o) : textLine(file, o);
       if (line !== undefined && !io.out(line)) {

@@ -33,7 +33,7 @@ const none: CallOutcomes['choices'] = new Map();
  * model's answer to it (from `smc`, or `runRec` for RMI_REC_ENTER).
  */
 export function rmiCallOutcomes(pre: RmmState, regs: readonly bigint[], model: ModelAnswer): CallOutcomes {
-  const base = { model: model.regs, failure: model.failure, encode: (f: SpecFailure) => encodeRmiResult(f.code, f.index), statusValue: rmiStatusValue, statusName: rmiStatusText };
+  const base = { model: model.regs, failure: model.failure, encode: (f: SpecFailure) => encodeRmiResult(f.code, f.index), statusValue: rmiStatusValue, statusName: rmiStatusText, indexOf: (x0: bigint) => Number((x0 >> 8n) & 0xffn) };
   const r = rmiRoute(functionId(regs[0] ?? 0n));
   if (r === undefined) return { ...base, permitted: [], choices: none, outputRegs: new Map() };
   const input: Record<string, bigint> = {};

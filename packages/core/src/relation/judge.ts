@@ -59,6 +59,8 @@ export interface CallOutcomes {
   readonly statusValue: (name: string, index: number) => bigint | undefined;
   /** A status's name for messages. */
   readonly statusName: (x0: bigint) => string;
+  /** The error index an X0 carries (RMI only, DEN0137 B4.4.25); undefined for interfaces without one. */
+  readonly indexOf?: (x0: bigint) => number;
 }
 
 // -------------------------------------------------------------------------------------
@@ -76,18 +78,22 @@ function showFailure(o: CallOutcomes, f: SpecFailure): string {
  */
 export function judge(o: CallOutcomes, observed: Observed, strict = false): Verdict {
   const modelX0 = o.model[0] ?? 0n;
-  // The observed X0, or the X0s a status name (with or without index) stands for.
-  let x0 = observed.x0;
-  if (x0 === undefined && observed.status !== undefined) {
-    const v = o.statusValue(observed.status, observed.index ?? 0);
-    if (v === undefined) return { kind: 'mismatch', why: [`status: ${observed.status} is no status of this interface`], rules: [] };
-    x0 = v;
-  }
-  const indexFree = observed.x0 === undefined && observed.index === undefined;
-  const sameX0 = (a: bigint, b: bigint): boolean => (indexFree ? (a & ~0xff00n) === (b & ~0xff00n) && (a >> 16n) === (b >> 16n) : a === b);
-  const failed = (v: bigint): boolean => v !== 0n;
+  const mismatch = (why: string, rules: readonly RuleId[] = []): Verdict => ({ kind: 'mismatch', why: [why], rules });
+  const alternative = (why: readonly string[], rules: readonly RuleId[]): Verdict =>
+    strict ? { kind: 'mismatch', why: why.map((w) => `${w} (--strict)`), rules } : { kind: 'permitted', why, rules };
+  // The observed status: a raw X0, or a name whose X0 has a zero index.
+  const named = observed.x0 === undefined && observed.status !== undefined ? o.statusValue(observed.status, 0) : undefined;
+  if (observed.status !== undefined && observed.x0 === undefined && named === undefined) return mismatch(`status: ${observed.status} is no status of this interface`);
+  const statusX0 = observed.x0 ?? named;
+  const index = o.indexOf;
+  const strip = (v: bigint): bigint => (index === undefined ? v : v & ~0xff00n);
+  const sameStatus = (v: bigint): boolean => (observed.x0 !== undefined ? v === observed.x0 : strip(v) === strip(statusX0 as bigint));
+  const sameIndex = (v: bigint): boolean => observed.x0 !== undefined || observed.index === undefined || index === undefined || index(v) === observed.index;
+  const shown = observed.x0 !== undefined ? o.statusName(observed.x0) : `${observed.status as string}${observed.index !== undefined && observed.index !== 0 ? ` (index ${observed.index})` : ''}`;
+  const listed = (fs: readonly SpecFailure[]): string => fs.map((f) => showFailure(o, f)).join(' or ');
+  const others = (fs: readonly SpecFailure[]): string => (fs.length === 1 && fs[0]?.rule === o.failure?.rule ? '' : ` (the spec permits ${listed(fs)})`);
   const out = observed.out ?? [];
-  const outMismatches = (exact: (reg: number) => bigint | undefined, open: boolean): { bad: string[]; alt: string[] } => {
+  const outputs = (exact: (reg: number) => bigint | undefined, open: boolean): { bad: string[]; alt: string[] } => {
     const bad: string[] = [];
     const alt: string[] = [];
     out.forEach((v, k) => {
@@ -96,40 +102,47 @@ export function judge(o: CallOutcomes, observed: Observed, strict = false): Verd
       const want = exact(reg);
       if (want === undefined || want === v) return;
       const choice = open ? o.choices.get(reg) : undefined;
-      if (choice !== undefined && choice.permits(v)) alt.push(`X${reg} (${choice.name}): ${hex(v)} is permitted; the model chose ${hex(want)}`);
-      else bad.push(`out[${k}] (X${reg}): expected ${hex(v)}, the spec requires ${hex(want)}${choice !== undefined ? ` (or another value ${choice.name} may take)` : ''}`);
+      if (choice !== undefined && choice.permits(v)) alt.push(`out[${k}] (X${reg}, ${choice.name}): ${hex(v)} is permitted; the model chose ${hex(want)}`);
+      else bad.push(`out[${k}] (X${reg}): expected ${hex(v)}, got ${hex(want)}${choice !== undefined ? ` (nor is it another value ${choice.name} may take)` : ''}`);
     });
     return { bad, alt };
   };
-
-  // X0 unknown: only outputs can be judged, against the model's outcome.
-  if (x0 === undefined) {
-    const m = outMismatches((r) => (o.failure === undefined ? o.model[r] ?? 0n : undefined), o.failure === undefined);
-    if (m.bad.length > 0) return { kind: 'mismatch', why: m.bad, rules: o.failure !== undefined ? [o.failure.rule] : [] };
-    if (m.alt.length > 0 && !strict) return { kind: 'permitted', why: m.alt, rules: [] };
-    return m.alt.length > 0 ? { kind: 'mismatch', why: m.alt, rules: [] } : { kind: 'agrees' };
-  }
-
-  if (!failed(x0)) {
-    if (o.permitted.length > 0) {
-      return { kind: 'mismatch', why: [`status: the command must fail; the spec permits ${o.permitted.map((f) => showFailure(o, f)).join(' or ')}`], rules: o.permitted.map((f) => f.rule) };
-    }
-    if (failed(modelX0)) {
-      // The model failed where the spec permits success only at REC exit (exit_pas): not permitted.
-      return { kind: 'mismatch', why: [`status: expected ${o.statusName(x0)}, the model reports ${o.statusName(modelX0)}`], rules: o.failure !== undefined ? [o.failure.rule] : [] };
-    }
-    const m = outMismatches((r) => o.model[r] ?? 0n, true);
+  const successOutputs = (): Verdict => {
+    const m = outputs((r) => o.model[r] ?? 0n, true);
     if (m.bad.length > 0) return { kind: 'mismatch', why: m.bad, rules: [] };
-    if (m.alt.length === 0) return { kind: 'agrees' };
-    return strict ? { kind: 'mismatch', why: m.alt.map((w) => `${w} (--strict)`), rules: [] } : { kind: 'permitted', why: m.alt, rules: [] };
+    return m.alt.length === 0 ? { kind: 'agrees' } : alternative(m.alt, []);
+  };
+
+  // No status observed: only outputs can be judged, against the model's outcome.
+  if (statusX0 === undefined) {
+    if (o.failure === undefined) return successOutputs();
+    const m = outputs(() => undefined, false);
+    return m.bad.length > 0 ? { kind: 'mismatch', why: m.bad, rules: [o.failure.rule] } : { kind: 'agrees' };
   }
 
-  // A failure (or SMCCC_NOT_SUPPORTED for an unknown FID).
-  if (o.permitted.length === 0 && o.failure === undefined) {
-    if (x0 === modelX0) return { kind: 'agrees' };
-    return { kind: 'mismatch', why: [`status: expected ${o.statusName(x0)}, the spec requires ${o.statusName(modelX0)}`], rules: [] };
+  // Success observed.
+  if (strip(statusX0) === 0n) {
+    if (o.permitted.length > 0 || modelX0 !== 0n) {
+      const required = o.permitted.length > 0 ? o.permitted : o.failure !== undefined ? [o.failure] : [];
+      return mismatch(`status: expected ${shown}, got ${o.statusName(modelX0)}${others(required)}`, required.map((f) => f.rule));
+    }
+    if (!sameIndex(0n) || (observed.x0 !== undefined && observed.x0 !== 0n)) return mismatch(`index: expected ${observed.index ?? ''}, got 0`);
+    return successOutputs();
   }
-  const candidates = o.permitted.filter((f) => sameX0(o.encode(f), x0 as bigint));
+
+  // A failure (or SMCCC_NOT_SUPPORTED for an unknown FID) observed.
+  if (o.permitted.length === 0 && o.failure === undefined) {
+    if (sameStatus(modelX0) && sameIndex(modelX0)) return { kind: 'agrees' };
+    return mismatch(`status: expected ${shown}, got ${o.statusName(modelX0)}`);
+  }
+  const byStatus = o.permitted.filter((f) => sameStatus(o.encode(f)));
+  if (byStatus.length === 0) return mismatch(`status: expected ${shown}, got ${o.statusName(modelX0)}${others(o.permitted)}`, o.permitted.map((f) => f.rule));
+  const byIndex = byStatus.filter((f) => sameIndex(o.encode(f)));
+  if (byIndex.length === 0 && index !== undefined) {
+    const indexes = [...new Set(byStatus.map((f) => index(o.encode(f))))];
+    const got = o.failure !== undefined && sameStatus(o.encode(o.failure)) ? index(o.encode(o.failure)) : (indexes[0] as number);
+    return mismatch(`index: expected ${observed.index ?? ''}, got ${got}${indexes.length > 1 ? ` (the spec permits ${indexes.join(' or ')})` : ''}`, byStatus.map((f) => f.rule));
+  }
   const outputsOk = (f: SpecFailure): boolean =>
     out.every((v, k) => {
       if (v === null) return true;
@@ -137,17 +150,18 @@ export function judge(o: CallOutcomes, observed: Observed, strict = false): Verd
       const defined = name === undefined ? undefined : f.outputs[name];
       return defined === undefined || defined === v;
     });
-  const matching = candidates.filter(outputsOk);
+  const matching = byIndex.filter(outputsOk);
   if (matching.length === 0) {
-    const why = candidates.length > 0
-      ? [`outputs: a failure ${o.statusName(x0)} defines other outputs (${candidates.map((f) => `${f.rule}: ${Object.entries(f.outputs).map(([k, v]) => `${k}=${hex(v)}`).join(', ')}`).join('; ')})`]
-      : [`status: expected ${o.statusName(x0)}, the spec permits ${o.permitted.map((f) => showFailure(o, f)).join(' or ')}`];
-    return { kind: 'mismatch', why, rules: o.permitted.map((f) => f.rule) };
+    const f = byIndex[0] as SpecFailure;
+    const m = outputs((r) => {
+      const name = [...o.outputRegs].find(([, x]) => x === r)?.[0];
+      return name === undefined ? undefined : f.outputs[name];
+    }, false);
+    return { kind: 'mismatch', why: m.bad.length > 0 ? m.bad : ['outputs: not the ones the failure defines'], rules: byIndex.map((x) => x.rule) };
   }
   const rules = matching.map((f) => f.rule);
   if (o.failure !== undefined && rules.includes(o.failure.rule)) return { kind: 'agrees' };
-  const why = [`${o.statusName(x0)} is permitted (${rules.join(', ')} hold${rules.length === 1 ? 's' : ''}); the model chose ${o.failure !== undefined ? showFailure(o, o.failure) : o.statusName(modelX0)}`];
-  return strict ? { kind: 'mismatch', why: why.map((w) => `${w} (--strict)`), rules } : { kind: 'permitted', why, rules };
+  return alternative([`${shown} is permitted (${rules.join(', ')} hold${rules.length === 1 ? 's' : ''}); the model chose ${o.failure !== undefined ? showFailure(o, o.failure) : o.statusName(modelX0)}`], rules);
 }
 
 // -------------------------------------------------------------------------------------
