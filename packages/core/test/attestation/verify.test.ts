@@ -15,6 +15,7 @@ import {
   type RealmClaims,
 } from '../../src/attestation/index.js';
 import { toHex, bytes, sha256, keyPair, IAK, RAK, RAK_COSE, platformToken, PORT } from './fixtures.js';
+import { runs } from '../support/runs.js';
 
 // ---- fixtures -------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ describe('verifyCcaToken (DEN0137 A7.2.3)', () => {
         t[at] = (t[at] as number) ^ (1 << bit);
         expect(E.isLeft(verifyCcaToken(t, ANCHOR))).toBe(true);
       }),
-      { seed: 42, numRuns: 400 },
+      { seed: 42, numRuns: runs(400) },
     );
   });
 
@@ -113,7 +114,7 @@ describe('verifyCcaToken (DEN0137 A7.2.3)', () => {
       fc.property(fc.uint8Array({ maxLength: 512 }), (b) => {
         expect(E.isLeft(verifyCcaToken(b, ANCHOR))).toBe(true);
       }),
-      { seed: 42, numRuns: 500 },
+      { seed: 42, numRuns: runs(500) },
     );
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PMap } from '../../src/index.js';
+import { runs } from '../support/runs.js';
 
 /** A reference model: a plain Map copied on every update. */
 type Op = { k: number; v: number | null };
@@ -29,7 +30,7 @@ describe('PMap (rerooting persistent map)', () => {
           expect(v.size).toBe(models[i]!.size);
         }
       }),
-      { seed: 7, numRuns: 300 },
+      { seed: 7, numRuns: runs(300) },
     );
   });
 
@@ -47,7 +48,7 @@ describe('PMap (rerooting persistent map)', () => {
         const [k0] = [...last.keys()];
         if (k0 !== undefined) expect(a.delete(k0).set(k0, last.get(k0)!).hash).toBe(a.hash);
       }),
-      { seed: 8, numRuns: 300 },
+      { seed: 8, numRuns: runs(300) },
     );
   });
 

@@ -33,6 +33,7 @@ import {
   rttMetas,
 } from '../../src/index.js';
 import { G, R, X0, call, delegate, ok, withRealm } from '../support/fixtures.js';
+import { runs } from '../support/runs.js';
 
 const { UNASSIGNED, ASSIGNED, TABLE, UNASSIGNED_NS, ASSIGNED_NS } = RttEntryState;
 
@@ -236,7 +237,7 @@ describe('rttWithEntry and rttWithRipas', () => {
           expect([t.live, t.h]).toEqual([fresh.live, fresh.h]);
         }
       }),
-      { seed: 1234, numRuns: 200 },
+      { seed: 1234, numRuns: runs(200) },
     );
   });
 });

@@ -1,0 +1,18 @@
+/**
+ * Property-test sizes. Mutation testing (`npm run mutation`, REALMSPEC_MUTATION=1) reruns the
+ * suite for every mutant, so it runs each property with a tenth of its runs (at least 10); the
+ * seeds stay fixed, so each property still starts from the same cases.
+ */
+
+/** `n` runs, or a tenth of them (at least 10) under mutation testing. */
+export function runs(n: number): number {
+  return process.env['REALMSPEC_MUTATION'] === '1' ? Math.max(10, Math.ceil(n / 10)) : n;
+}
+
+/**
+ * A lower bound on how often a property's generator reached its interesting cases: `n`, or −1
+ * (no bound) under mutation testing, whose shortened runs need not reach every case.
+ */
+export function atLeast(n: number): number {
+  return process.env['REALMSPEC_MUTATION'] === '1' ? -1 : n;
+}
