@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Tests run against the TypeScript sources (the "source" export condition), never stale builds.
+// REALMSPEC_SPEC_COVERAGE=1 (npm run coverage:spec) also records spec coverage: reports/spec-coverage.json.
+const specCoverage = process.env.REALMSPEC_SPEC_COVERAGE === '1';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
@@ -10,6 +12,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     // Every test runs the model in checked mode: post-conditions and the frame check after every command.
-    setupFiles: ['test/setup/checked.ts'],
+    setupFiles: ['test/setup/checked.ts', ...(specCoverage ? ['packages/coverage/src/vitest-setup.ts'] : [])],
+    ...(specCoverage ? { globalSetup: ['packages/coverage/src/vitest-global.ts'] } : {}),
   },
 });

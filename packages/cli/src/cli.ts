@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { replay } from './commands/replay.js';
 import { startScenario } from './commands/start.js';
 import { attest, DEFAULT_IAK_FILE, DEFAULT_TOKEN_FILE } from './commands/attest.js';
+import { coverage, COVERAGE_USAGE } from './commands/coverage.js';
 import { badInput, type Outcome } from './output.js';
 
 /** Usage text. */
@@ -22,6 +23,7 @@ export const USAGE = [
   '  attest --challenge HEX [--out FILE] [--iak-out FILE]',
   `                                         launch a Realm, obtain a CCA token through RSI, verify it; write it (default ${DEFAULT_TOKEN_FILE})`,
   `                                         and the IAK public key, the trust anchor (default ${DEFAULT_IAK_FILE}); print the claims`,
+  ...COVERAGE_USAGE,
   '  help                                   this text',
   '',
   'exit codes: 0 every expectation held, 1 an expectation failed, 2 bad input (malformed file or flag)',
@@ -74,6 +76,8 @@ export function run(argv: readonly string[]): Outcome {
       const iakOut = typeof p.values['iak-out'] === 'string' ? p.values['iak-out'] : DEFAULT_IAK_FILE;
       return attest({ challenge, out, iakOut });
     }
+    case 'coverage':
+      return coverage(rest);
     case 'help':
     case '--help':
     case '-h':
