@@ -17,7 +17,8 @@ export const USAGE = [
   'usage: realmspec <command> [options]',
   '',
   'commands:',
-  '  replay FILE... [--json] [--coverage]   replay traces (realmspec/1) against the model',
+  '  replay FILE... [--json] [--coverage] [--coverage-out FILE]',
+  '                                         replay traces (realmspec/1) against the model; --coverage-out: write their spec coverage',
   '  demo [DIR]                             replay every example trace in DIR (default: examples) with the rule tally',
   '  start [DIR] [--all]                    demo, then the launch scenario on a whole CCA machine (--all: every step)',
   '  attest --challenge HEX [--out FILE] [--iak-out FILE]',
@@ -43,10 +44,11 @@ export function run(argv: readonly string[]): Outcome {
   const [command, ...rest] = argv;
   switch (command) {
     case 'replay': {
-      const p = parse(rest, { json: { type: 'boolean' }, coverage: { type: 'boolean' } });
+      const p = parse(rest, { json: { type: 'boolean' }, coverage: { type: 'boolean' }, 'coverage-out': { type: 'string' } });
       if (typeof p === 'string') return badInput(`realmspec replay: ${p}`, ...USAGE);
       if (p.positionals.length === 0) return badInput('realmspec replay: give at least one trace file', ...USAGE);
-      return replay(p.positionals, { json: p.values.json === true, coverage: p.values.coverage === true });
+      const coverageOut = p.values['coverage-out'];
+      return replay(p.positionals, { json: p.values.json === true, coverage: p.values.coverage === true, ...(typeof coverageOut === 'string' ? { coverageOut } : {}) });
     }
     case 'demo':
     case 'start': {

@@ -8,9 +8,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeCoverage, mergeCoverage, type Merged } from './data.js';
+import { decodeCoverage, encodeCoverage, mergeCoverage, type Merged } from './data.js';
 import { parseDecisions, type DecisionEntry } from './decisions.js';
 import type { SpecTexts } from './lcov.js';
+import type { CoverageFile } from './schema.js';
 
 /** The folder of the `@realmspec/spec` package that core's catalogue comes from. */
 export function specDir(): string {
@@ -54,6 +55,11 @@ export function writeText(path: string, text: string): E.Either<string, void> {
   } catch (e) {
     return E.left(`${path}: cannot write: ${reason(e)}`);
   }
+}
+
+/** Writes a coverage file to `path` (see {@link writeText}). */
+export function writeCoverage(path: string, coverage: CoverageFile): E.Either<string, void> {
+  return writeText(path, encodeCoverage(coverage));
 }
 
 /**

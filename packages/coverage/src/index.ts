@@ -36,6 +36,6 @@ export {
 export { markdownReport } from './markdown.js';
 export { htmlReport, escapeHtml } from './html.js';
 export { lcovReport, commandLines, type SpecTexts } from './lcov.js';
-export { specDir, readCoverageFiles, writeText, specTexts, catalogueDecisions } from './files.js';
+export { specDir, readCoverageFiles, writeText, writeCoverage, specTexts, catalogueDecisions } from './files.js';
 export { runCoverage, REPORT_FORMATS, type ReportFormat, type CoverageOptions, type CoverageRun } from './command.js';
 export { DIR_KEY, OUT_ENV, DEFAULT_OUT } from './vitest-context.js';

@@ -14,6 +14,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { catalogue, initialState, RuleHits, smc } from '@realmspec/core';
 import { parseTrace, runTrace } from '@realmspec/trace';
 import { coverage } from '../../cli/src/commands/coverage.js';
+import { run } from '../../cli/src/cli.js';
 import { explore } from '../../../proofs/explore.js';
 import { buildReport, catalogueDecisions, collect, coverageOf, decodeCoverage, encodeCoverage, mergeCoverage, summaryLine, type CoverageFile } from '../src/index.js';
 
@@ -23,13 +24,12 @@ let dir: string;
 const at = (f: string): string => join(dir, f);
 const read = (f: string): CoverageFile => E.getOrElseW((e: string[]) => { throw new Error(e.join('\n')); })(decodeCoverage(readFileSync(f, 'utf8'), f));
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'realmspec-coverage-cli-'));
-  // A replay of the example traces.
-  const hits = new RuleHits();
-  const traces = readdirSync(join(repo, 'examples')).filter((f) => f.endsWith('.jsonl')).sort();
-  for (const f of traces) runTrace(E.getOrElseW(() => { throw new Error(f); })(parseTrace(readFileSync(join(repo, 'examples', f), 'utf8'))), hits);
-  writeFileSync(at('replay.json'), encodeCoverage(coverageOf(hits, traces.map((f) => ({ kind: 'replay', name: `examples/${f}` })))));
+  // A replay of the example traces, by `realmspec replay --coverage-out`.
+  const traces = readdirSync(join(repo, 'examples')).filter((f) => f.endsWith('.jsonl')).sort().map((f) => join(repo, 'examples', f));
+  const replayed = await run(['replay', ...traces, '--coverage-out', at('replay.json')]);
+  expect([replayed.code, replayed.err]).toEqual([0, []]);
   // An exhaustive exploration of delegation over two granules, recorded without hits.
   const actions = [1, 2].flatMap((k) => [{ name: `DELEGATE(${k})`, regs: [0xc4000151n, G(k)] }, { name: `UNDELEGATE(${k})`, regs: [0xc4000152n, G(k)] }]);
   const explored = collect([{ kind: 'explore', name: 'delegation of two granules' }], () => explore(initialState(), actions, () => [], 100));
@@ -58,6 +58,23 @@ describe('the vitest setup files', () => {
     // The call made with hits of its own counts too (takeCallerHits).
     expect(f.rules['RMI_GRANULE_DELEGATE/gran_align']).toEqual({ reached: 2, held: 1, decided: 1 });
     expect(f.rules['RMI_VERSION/incompatible']).toEqual({ reached: 1, held: 1, decided: 1 });
+  });
+});
+
+describe('realmspec replay --coverage-out', () => {
+  it('writes the coverage of the traces it replayed, one source per file with the time', () => {
+    const f = read(at('replay.json'));
+    const hits = new RuleHits();
+    for (const s of f.sources) runTrace(E.getOrElseW(() => { throw new Error(s.name); })(parseTrace(readFileSync(s.name, 'utf8'))), hits);
+    expect(f).toEqual(coverageOf(hits, f.sources));
+    expect(f.sources.map((s) => [s.kind, s.name.slice(repo.length)])).toEqual([['replay', 'examples/lifecycle-sha512.jsonl'], ['replay', 'examples/realm-build.jsonl']]);
+    expect(f.sources.every((s) => s.at !== undefined && !Number.isNaN(Date.parse(s.at)))).toBe(true);
+  });
+
+  it('exits 2 when it cannot write the file, after the replay', async () => {
+    const o = await run(['replay', join(repo, 'examples/realm-build.jsonl'), '--coverage-out', join(at('replay.json'), 'x.json')]);
+    expect(o.code).toBe(2);
+    expect(o.err.at(-1)).toMatch(/replay\.json\/x\.json: cannot write: /);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * `realmspec replay FILE... [--json] [--coverage]`: replay recorded traces against the model
+ * `realmspec replay FILE... [--json] [--coverage] [--coverage-out FILE]`: replay recorded traces against the model
  * (trace contract realmspec/1).
  *
  * @packageDocumentation
@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { RuleHits } from '@realmspec/core';
+import { coverageOf, writeCoverage } from '@realmspec/coverage';
 import { closingLine, exitCodeOf, jsonReport, malformedReport, parseTrace, runTrace, tallyReport, textReport } from '@realmspec/trace';
 import type { Outcome } from '../output.js';
 
@@ -16,6 +17,8 @@ export interface ReplayOptions {
   readonly json: boolean;
   /** Print the per-command rule tally after the results. */
   readonly coverage: boolean;
+  /** Write the replay's spec coverage to this file (realmspec-coverage/1, for `realmspec coverage`). */
+  readonly coverageOut?: string;
 }
 
 /** Replays one file; the tally accumulates into `hits`. */
@@ -50,5 +53,13 @@ export function replay(files: readonly string[], opts: ReplayOptions): Outcome {
     code = Math.max(code, o.code);
   }
   if (opts.coverage) out.push('', ...tallyReport(hits.tally()));
+  if (opts.coverageOut !== undefined) {
+    const at = new Date().toISOString();
+    const w = writeCoverage(opts.coverageOut, coverageOf(hits, files.map((name) => ({ kind: 'replay', name, at }))));
+    if (E.isLeft(w)) {
+      err.push(w.left);
+      code = Math.max(code, 2);
+    }
+  }
   return { out, err, code };
 }
