@@ -6,13 +6,13 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
+import { catalogue } from '@realmspec/core';
 import { encodeCoverage } from './data.js';
 import { catalogueDecisions, readCoverageFiles, specTexts, writeText } from './files.js';
 import { htmlReport } from './html.js';
 import { lcovReport } from './lcov.js';
 import { markdownReport } from './markdown.js';
 import { buildReport, lostSince, summaryLine, withSummary } from './report.js';
-import { catalogue } from '@realmspec/core';
 
 /** The report formats. */
 export const REPORT_FORMATS = ['json', 'md', 'html', 'lcov'] as const;

@@ -17,7 +17,7 @@ import { catalogueDecisions, readCoverageFiles, writeText } from './files.js';
 import { buildReport, summaryLine } from './report.js';
 import { DEFAULT_OUT, DIR_KEY, OUT_ENV } from './vitest-context.js';
 
-/** The name of the project at `root`. */
+/** The project's name, for the coverage file's source. */
 function projectName(project: TestProject): string {
   if (project.name !== '') return project.name;
   try {
