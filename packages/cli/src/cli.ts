@@ -19,12 +19,15 @@ export const USAGE = [
   'usage: realmspec <command> [options]',
   '',
   'commands:',
-  '  replay FILE... [--json] [--strict] [--coverage]\n                                         replay traces (realmspec/1) against the spec: an answer the spec permits passes\n                                         (reported as permitted); --strict demands the model\'s own answer',
+  '  replay FILE... [--json] [--strict] [--coverage] [--coverage-out FILE]\n                                         replay traces (realmspec/1) against the spec: an answer the spec permits passes\n                                         (reported as permitted); --strict demands the model\'s own answer; --coverage-out: write their spec coverage',
   '  demo [DIR]                             replay every *.jsonl trace in DIR (default: the examples shipped with realmspec) with the rule tally',
   '  start [DIR] [--all]                    demo, then the launch scenario on a whole CCA machine (--all: every step)',
   '  attest --challenge HEX [--out FILE] [--iak-out FILE]',
   `                                         launch a Realm, obtain a CCA token through RSI, verify it; write it (default ${DEFAULT_TOKEN_FILE})`,
   `                                         and the IAK public key, the trust anchor (default ${DEFAULT_IAK_FILE}); print the claims`,
+  '  coverage FILE... [--format json|md|html|lcov] [--out FILE] [--baseline FILE]',
+  '                                         merge coverage files and report spec coverage rule by rule (default md, to stdout);',
+  '                                         --baseline: exit 1 listing the rules covered in FILE and not now',
   '  help                                   this text',
   '',
   'exit codes: 0 every expectation held, 1 an expectation failed (a finding), 2 bad input (malformed file or flag,',
@@ -77,10 +80,12 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
   const [command, ...rest] = argv;
   switch (command) {
     case 'replay': {
-      const p = parse(rest, { json: { type: 'boolean' }, strict: { type: 'boolean' }, coverage: { type: 'boolean' } });
+      const p = parse(rest, { json: { type: 'boolean' }, strict: { type: 'boolean' }, coverage: { type: 'boolean' }, 'coverage-out': { type: 'string' } });
       if (typeof p === 'string') return writeOutcome(io, badInput(`realmspec replay: ${p} ${SEE_HELP}`));
       if (p.positionals.length === 0) return writeOutcome(io, badInput(`realmspec replay: give at least one trace file ${SEE_HELP}`));
-      return (await replayCommand()).replay(p.positionals, { json: p.values.json === true, strict: p.values.strict === true, coverage: p.values.coverage === true }, io);
+      const coverageOut = p.values['coverage-out'];
+      const opts = { json: p.values.json === true, strict: p.values.strict === true, coverage: p.values.coverage === true, ...(typeof coverageOut === 'string' ? { coverageOut } : {}) };
+      return (await replayCommand()).replay(p.positionals, opts, io);
     }
     case 'demo':
     case 'start':
@@ -95,6 +100,10 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
       const iakOut = typeof p.values['iak-out'] === 'string' ? p.values['iak-out'] : DEFAULT_IAK_FILE;
       const { attest } = await import('./commands/attest.js');
       return writeOutcome(io, attest({ challenge, out, iakOut }));
+    }
+    case 'coverage': {
+      const { coverage } = await import('./commands/coverage.js');
+      return writeOutcome(io, coverage(rest));
     }
     case 'help':
     case '--help':

@@ -20,7 +20,7 @@ export { judge, rmiStatusValue, rmiStatusText, type CallOutcomes, type Observed,
 export { rmiCallOutcomes, realmCallOutcomes, type ModelAnswer } from './relation/calls.js';
 export type { Check, Command, CommandDefinition, CommandResult, FailureImpl, Registers, SpecFailure } from './engine/command.js';
 export { RuleHits, type CommandTally } from './engine/hits.js';
-export { setCheckedMode, isCheckedMode, setRecording } from './engine/checked.js';
+export { setCheckedMode, isCheckedMode, setRecording, takeCallerHits } from './engine/checked.js';
 export { invariantViolations, transitionViolations, showViolations, type InvariantViolation } from './invariants/index.js';
 export { stateChanges, frameViolations, showChange, type Change } from './engine/frame.js';
 export type { Transition, PostCheck, ConditionalPost, PostDefinition, Locator } from './engine/post.js';

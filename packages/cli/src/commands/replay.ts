@@ -8,6 +8,8 @@
  * @packageDocumentation
  */
 import { statSync } from 'node:fs';
+import * as E from 'fp-ts/lib/Either.js';
+import { coverageOf, writeCoverage } from '@realmspec/coverage';
 import { defaultPlatform, RuleHits, type Platform } from '@realmspec/core';
 import { decodeTrace, fileLines, jsonLine, replaySteps, ReplayTally, tallyReport, textLine, type Step } from '@realmspec/trace';
 import { writeLines, type Io } from '../io.js';
@@ -21,6 +23,8 @@ export interface ReplayOptions {
   readonly strict: boolean;
   /** Print the per-command rule tally after the results. */
   readonly coverage: boolean;
+  /** Write the replays' spec coverage (format realmspec-coverage/1) to this file. */
+  readonly coverageOut?: string;
 }
 
 /** A file-system error (it has an errno code), as opposed to a bug. */
@@ -107,5 +111,13 @@ export async function replay(files: readonly string[], opts: ReplayOptions, io: 
     if (io.closed) return code;
   }
   if (opts.coverage) await writeLines(io, ['', ...tallyReport(hits.tally())]);
+  if (opts.coverageOut !== undefined) {
+    const at = new Date().toISOString();
+    const w = writeCoverage(opts.coverageOut, coverageOf(hits, files.map((name) => ({ kind: 'replay', name, at }))));
+    if (E.isLeft(w)) {
+      io.err(w.left);
+      code = Math.max(code, ExitStatus.BAD_INPUT);
+    }
+  }
   return code;
 }

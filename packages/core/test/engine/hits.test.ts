@@ -4,7 +4,7 @@
  * ordering pair whose two conditions hold together is counted, and respected by the outcome.
  */
 import { describe, expect, it } from 'vitest';
-import { catalogue, encodeStruct, initialState, RmiRecEnter, RuleHits, rmiGranuleDelegate, rmiRealmActivate, rmiRecEnter, setRecording } from '../../src/index.js';
+import { catalogue, encodeStruct, initialState, RmiRecEnter, RuleHits, rmiGranuleDelegate, rmiRealmActivate, rmiRecEnter, setRecording, takeCallerHits } from '../../src/index.js';
 import { G, OUTSIDE, write } from '../support/fixtures.js';
 
 const rule = (id: string) => catalogue.byId.get(id)!;
@@ -59,5 +59,27 @@ describe('recording (setRecording)', () => {
     rmiGranuleDelegate(initialState(), { addr: G(1) + 8n });
     expect(counts(rec, 'RMI_GRANULE_DELEGATE/gran_align')).toEqual([1, 1, 1]);
     expect(rec.calls.get('RMI_GRANULE_DELEGATE')).toBe(1);
+  });
+
+  it('remembers the hits callers pass themselves while it records (takeCallerHits), once each', () => {
+    const rec = new RuleHits();
+    const mine = new RuleHits();
+    const was = setRecording(rec);
+    // Hits of an enclosing recorder (a coverage run of this suite) are handed to it, not lost.
+    const earlier = takeCallerHits();
+    try {
+      rmiGranuleDelegate(initialState(), { addr: G(1) + 8n }, mine);
+      rmiGranuleDelegate(initialState(), { addr: G(2) + 8n }, mine);
+      rmiGranuleDelegate(initialState(), { addr: G(3) + 8n }, rec);
+      expect(takeCallerHits()).toEqual([mine]);
+      expect(takeCallerHits()).toEqual([]);
+      expect(counts(mine, 'RMI_GRANULE_DELEGATE/gran_align')).toEqual([2, 2, 2]);
+      expect(counts(rec, 'RMI_GRANULE_DELEGATE/gran_align')).toEqual([1, 1, 1]);
+    } finally {
+      setRecording(was);
+      for (const h of earlier) was?.merge(h);
+    }
+    rmiGranuleDelegate(initialState(), { addr: G(1) + 8n }, mine);
+    if (was === undefined) expect(takeCallerHits()).toEqual([]);
   });
 });
