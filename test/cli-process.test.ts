@@ -58,14 +58,15 @@ describe('long runs stream to the end', () => {
     expect(lines[130_000]).toBe(`${many}: 0 passed, 130000 failed`);
   });
 
-  it('prints one JSON object for each of 130,000 steps with --json, the closing line last', () => {
+  it('prints one JSON object for each of 130,000 steps with --json, the closing and summary objects last', () => {
     const r = cli(['replay', many, '--json']);
     expect(r.err).toBe('');
     expect(r.code).toBe(1);
     const lines = r.out.trimEnd().split('\n');
-    expect(lines).toHaveLength(130_001);
+    expect(lines).toHaveLength(130_002);
     expect(JSON.parse(lines[129_999] as string)).toMatchObject({ line: 130_000, ok: false });
-    expect(lines[130_000]).toBe('0 passed, 130000 failed');
+    expect(JSON.parse(lines[130_000] as string)).toMatchObject({ passed: 0, failed: 130_000, closing: '0 passed, 130000 failed' });
+    expect(JSON.parse(lines[130_001] as string)).toMatchObject({ summary: { files: 1, failed: 130_000, code: 1 } });
   });
 
   it('reports each of 200,000 malformed lines, then that nothing ran (exit 2)', () => {

@@ -69,12 +69,18 @@ describe('realmspec replay', () => {
     expect(o.err.at(-1)).toBe(`${p}: 4 malformed line(s); nothing was run`);
   });
 
-  it('prints one JSON object per step and the closing line with --json', async () => {
+  it('prints JSON Lines with --json: one object per step naming its file, one closing object per file, a summary last', async () => {
     const p = file('json.jsonl', '{"op": "rmi", "cmd": "RMI_VERSION", "args": ["0x10000"], "expect": {"status": "RMI_SUCCESS", "out": ["0x10000", "0x10000"]}}\n');
-    const o = await run(['replay', p, '--json']);
-    expect(o.code).toBe(0);
-    expect(JSON.parse(o.out[0] ?? '')).toMatchObject({ line: 1, ok: true, got: { x0: '0x0', status: 'RMI_SUCCESS', out: ['0x10000', '0x10000'] } });
-    expect(o.out[1]).toBe('1 passed, 0 failed');
+    const q = file('json2.jsonl', '{"op": "rmi", "cmd": "RMI_VERSION", "args": ["0x20000"], "expect": {"status": "RMI_SUCCESS"}}\n');
+    const o = await run(['replay', p, q, '--json']);
+    expect(o.code).toBe(1);
+    const lines = o.out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatchObject({ file: p, line: 1, ok: true, verdict: 'agrees', got: { x0: '0x0', status: 'RMI_SUCCESS', out: ['0x10000', '0x10000'] } });
+    expect(lines[1]).toEqual({ file: p, passed: 1, failed: 0, permitted: 0, errors: 0, closing: '1 passed, 0 failed' });
+    expect(lines[2]).toMatchObject({ file: q, line: 1, ok: false, verdict: 'mismatch' });
+    expect(lines[3]).toMatchObject({ file: q, passed: 0, failed: 1 });
+    expect(lines[4]).toEqual({ summary: { files: 2, passed: 1, failed: 1, permitted: 0, code: 1, closing: '1 passed, 1 failed' } });
   });
 
   it('prints the per-command rule tally with --coverage', async () => {

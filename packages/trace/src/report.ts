@@ -50,6 +50,7 @@ export class ReplayTally {
   /** Counts one outcome. */
   add(o: StepOutcome): void {
     if (o.error !== undefined) this.errors++;
+    if (o.ok && o.permitted.length > 0) this.permitted++;
     if (!o.checked && o.error === undefined) return;
     if (o.ok) this.passed++;
     else this.failed++;
@@ -58,6 +59,14 @@ export class ReplayTally {
   /** The closing line: `N passed, M failed`, counting steps with an expectation. */
   closing(): string {
     return `${this.passed} passed, ${this.failed} failed`;
+  }
+
+  /** Steps whose expectation passed as a permitted alternative (DEN0137 B1.6). */
+  permitted = 0;
+
+  /** The closing of one file as a JSON Lines object: `{"file", "passed", "failed", "permitted", "closing"}`. */
+  closingJson(file: string): string {
+    return JSON.stringify({ file, passed: this.passed, failed: this.failed, permitted: this.permitted, errors: this.errors, closing: this.closing() });
   }
 
   /** The exit code: {@link ExitCode}.MALFORMED when a step could not run, MISMATCH when one failed. */
@@ -111,9 +120,10 @@ export function textReport(file: string, r: ReplayResult): string[] {
   return lines;
 }
 
-/** The JSON Lines report line of one outcome. */
-export function jsonLine(o: StepOutcome): string {
+/** The JSON Lines report line of one outcome; `file` names the trace it came from. */
+export function jsonLine(o: StepOutcome, file?: string): string {
   return JSON.stringify({
+    ...(file !== undefined ? { file } : {}),
     line: o.step.line,
     ok: o.ok,
     verdict: verdictOf(o),
@@ -128,7 +138,7 @@ export function jsonLine(o: StepOutcome): string {
 
 /** The JSON Lines report: one object per step. */
 export function jsonReport(r: ReplayResult): string[] {
-  return r.outcomes.map(jsonLine);
+  return r.outcomes.map((o) => jsonLine(o));
 }
 
 /** Malformed-file report: one line per problem, `file:line: field: message`. */

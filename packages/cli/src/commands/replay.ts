@@ -70,8 +70,17 @@ async function check(file: string, io: Io): Promise<Platform | number> {
   return malformed > 0 ? malformed : platform;
 }
 
-/** Replays one file, writing its report to `io`; the tally accumulates into `hits`. Returns the exit code. */
-export async function replayFile(file: string, opts: ReplayOptions, hits: RuleHits, io: Io): Promise<number> {
+/** Totals over the files of one `replay`, for the JSON Lines summary. */
+interface Totals {
+  files: number;
+  passed: number;
+  failed: number;
+  permitted: number;
+}
+
+/** Replays one file, writing its report to `io`; the tally accumulates into `hits` and `totals`. Returns the exit code. */
+export async function replayFile(file: string, opts: ReplayOptions, hits: RuleHits, io: Io, totals: Totals = { files: 0, passed: 0, failed: 0, permitted: 0 }): Promise<number> {
+  totals.files++;
   const problem = fileProblem(file);
   if (problem !== undefined) {
     io.err(`${file}: ${problem}`);
@@ -86,13 +95,16 @@ export async function replayFile(file: string, opts: ReplayOptions, hits: RuleHi
     const tally = new ReplayTally();
     for (const o of replaySteps(checked, stepsOf(file), hits, { strict: opts.strict })) {
       tally.add(o);
-      const line = opts.json ? jsonLine(o) : textLine(file, o);
+      const line = opts.json ? jsonLine(o, file) : textLine(file, o);
       if (line !== undefined && !io.out(line)) {
         await io.drain();
         if (io.closed) return ExitStatus.OK;
       }
     }
-    io.out(opts.json ? tally.closing() : `${file}: ${tally.closing()}`);
+    io.out(opts.json ? tally.closingJson(file) : `${file}: ${tally.closing()}`);
+    totals.passed += tally.passed;
+    totals.failed += tally.failed;
+    totals.permitted += tally.permitted;
     return tally.exitCode();
   } catch (e) {
     if (e instanceof ChangedError) io.err(e.message);
@@ -105,12 +117,17 @@ export async function replayFile(file: string, opts: ReplayOptions, hits: RuleHi
 /** Replays every file, writing to `io`; the exit code is the worst of them. */
 export async function replay(files: readonly string[], opts: ReplayOptions, io: Io): Promise<number> {
   const hits = new RuleHits();
+  const totals: Totals = { files: 0, passed: 0, failed: 0, permitted: 0 };
   let code: number = ExitStatus.OK;
   for (const f of files) {
-    code = Math.max(code, await replayFile(f, opts, hits, io));
+    code = Math.max(code, await replayFile(f, opts, hits, io, totals));
     if (io.closed) return code;
   }
-  if (opts.coverage) await writeLines(io, ['', ...tallyReport(hits.tally())]);
+  if (opts.json) {
+    // DECISION D-REPLAY-JSONL: with --json every line is a JSON object; the closing line travels in the objects.
+    const tally = opts.coverage ? { tally: hits.tally() } : {};
+    await writeLines(io, [JSON.stringify({ summary: { ...totals, code, closing: `${totals.passed} passed, ${totals.failed} failed`, ...tally } })]);
+  } else if (opts.coverage) await writeLines(io, ['', ...tallyReport(hits.tally())]);
   if (opts.coverageOut !== undefined) {
     const at = new Date().toISOString();
     const w = writeCoverage(opts.coverageOut, coverageOf(hits, files.map((name) => ({ kind: 'replay', name, at }))));
