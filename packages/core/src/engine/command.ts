@@ -191,7 +191,8 @@ function buildPosts<I, P>(entry: CatalogueCommand, post: PostDefinition<I, P>): 
   const locators = new Set(entry.footprint.flatMap((f) => f.locators));
   for (const k of Object.keys(post.locate)) if (!locators.has(k)) throw new InternalError(`${entry.name}: the code locates '${k}', which no footprint entry names`);
   for (const k of locators) if (post.locate[k] === undefined) throw new InternalError(`${entry.name}: footprint locator '${k}' has no value in the code`);
-  const outputs = new Set(entry.spec.outputs.map((o) => o.name));
+  // `result` is X0, as every output table of the spec names it (B4.3.x.1.3, B5.3.x.1.3, B6.3.x.1.2).
+  const outputs = new Set(['result', ...entry.spec.outputs.map((o) => o.name)]);
   for (const k of Object.keys(post.choices ?? {})) if (!outputs.has(k)) throw new InternalError(`${entry.name}: '${k}' is not an output`);
   return counted.map((rule) => {
     const impl = post.success[rule.label];

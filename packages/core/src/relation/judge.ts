@@ -49,7 +49,7 @@ export interface CallOutcomes {
   readonly failure: SpecFailure | undefined;
   /** The failures the spec permits (empty: the call must succeed). */
   readonly permitted: readonly SpecFailure[];
-  /** Output registers (by number) the spec leaves open on success, with the values it permits. */
+  /** Registers (by number; 0 is X0, the `result`) the spec leaves open on success, with the values it permits. */
   readonly choices: ReadonlyMap<number, { readonly name: string; readonly permits: (v: bigint) => boolean }>;
   /** Output registers (by number) a failure defines, by the failure's output name. */
   readonly outputRegs: ReadonlyMap<string, number>;
@@ -108,6 +108,21 @@ export function judge(o: CallOutcomes, observed: Observed, strict = false): Verd
     if (m.bad.length > 0) return { kind: 'mismatch', why: m.bad, rules: o.failure !== undefined ? [o.failure.rule] : [] };
     if (m.alt.length > 0 && !strict) return { kind: 'permitted', why: m.alt, rules: [] };
     return m.alt.length > 0 ? { kind: 'mismatch', why: m.alt, rules: [] } : { kind: 'agrees' };
+  }
+
+  // A call that must succeed and whose X0 the spec leaves open (a PSCI version or feature answer,
+  // RSI_SUCCESS or RSI_INCOMPLETE): X0 is the model's or another permitted value, and the outputs
+  // are judged as a success's whatever X0 is (RSI_INCOMPLETE is not zero).
+  const x0Choice = o.failure === undefined && o.permitted.length === 0 ? o.choices.get(0) : undefined;
+  if (x0Choice !== undefined) {
+    if (x0 !== modelX0 && !x0Choice.permits(x0)) {
+      return { kind: 'mismatch', why: [`status: ${o.statusName(x0)} is not permitted; the model answers ${o.statusName(modelX0)} (or another value ${x0Choice.name} may take)`], rules: [] };
+    }
+    const m = outMismatches((r) => o.model[r] ?? 0n, true);
+    if (m.bad.length > 0) return { kind: 'mismatch', why: m.bad, rules: [] };
+    const alt = [...(x0 === modelX0 ? [] : [`X0 (${x0Choice.name}): ${o.statusName(x0)} is permitted; the model chose ${o.statusName(modelX0)}`]), ...m.alt];
+    if (alt.length === 0) return { kind: 'agrees' };
+    return strict ? { kind: 'mismatch', why: alt.map((w) => `${w} (--strict)`), rules: [] } : { kind: 'permitted', why: alt, rules: [] };
   }
 
   if (!failed(x0)) {
