@@ -1,8 +1,10 @@
 /**
  * The shared command engine: a command is a context builder, an ordered failure table taken
- * from the catalogue (one predicate per spec label), and a total apply function. The engine
- * evaluates failure conditions in listed order, attributes each evaluation to its rule, and
- * only applies the command when none holds (DEN0137 B1.6).
+ * from the catalogue (one predicate per spec label), a total apply function, and its
+ * post-conditions (one predicate per success label, written from the spec; `engine/post.ts`).
+ * The engine evaluates failure conditions in listed order, attributes each evaluation to its
+ * rule, only applies the command when none holds (DEN0137 B1.6), and then evaluates the success
+ * conditions and, in checked mode, the frame check.
  *
  * @packageDocumentation
  */
@@ -63,16 +65,10 @@ export interface CommandDefinition<I, C, O, P = O> {
   /** Performs the command; called only when no failure condition holds. Total. */
   readonly apply: (c: C) => readonly [RmmState, O];
   /**
-   * Success conditions that apply only in some cases (`rim` of a runnable REC, one result of
-   * several): the label's predicate says whether this call established it. Unlisted success
-   * conditions hold on every success. Superseded by `post`; used only by commands without one.
-   */
-  readonly successIf?: Readonly<Record<string, (c: C) => boolean>>;
-  /**
    * The success conditions as predicates over a transition, the footprint's locators and the
    * outputs the spec leaves open (see `engine/post.ts`). Written from the spec, not from apply.
    */
-  readonly post?: PostDefinition<I, P>;
+  readonly post: PostDefinition<I, P>;
   /**
    * `conclusion` when the transition the post-conditions speak about ends later than apply
    * (RMI_REC_ENTER: when the REC exits); the caller then calls {@link Command.verify} itself.
@@ -99,17 +95,12 @@ export interface Command<I, C, O, P = O> {
    */
   readonly permitted: (s: RmmState, input: I) => SpecFailure[];
   /**
-   * Records, in `hits`, the success conditions a call with context `c` established, and that no
-   * condition held at exit did (what a successful call does after apply).
-   */
-  readonly succeeded: (c: C, hits?: RuleHits) => void;
-  /**
    * The failure of condition `label`, which the catalogue marks `heldAt: exit`, for context `c`,
    * counted as held in `hits` (RMI_REC_ENTER's `exit_pas`: a GPF writing the exit, A4.3.3).
    */
   readonly failure: (label: string, c: C, hits?: RuleHits) => SpecFailure;
-  /** The post-conditions, locators and open outputs, if the command has them. */
-  readonly post: PostDefinition<I, P> | undefined;
+  /** The post-conditions, locators and open outputs. */
+  readonly post: PostDefinition<I, P>;
   /**
    * Evaluates the success conditions over transition `t` (counting them in `hits`) and, in
    * checked mode, the frame check over `frame` (default: `t.pre` to `t.post`); a violation
@@ -191,7 +182,8 @@ function buildPosts<I, P>(entry: CatalogueCommand, post: PostDefinition<I, P>): 
   const locators = new Set(entry.footprint.flatMap((f) => f.locators));
   for (const k of Object.keys(post.locate)) if (!locators.has(k)) throw new InternalError(`${entry.name}: the code locates '${k}', which no footprint entry names`);
   for (const k of locators) if (post.locate[k] === undefined) throw new InternalError(`${entry.name}: footprint locator '${k}' has no value in the code`);
-  const outputs = new Set(entry.spec.outputs.map((o) => o.name));
+  // `result` is X0, as every output table of the spec names it (B4.3.x.1.3, B5.3.x.1.3, B6.3.x.1.2).
+  const outputs = new Set(['result', ...entry.spec.outputs.map((o) => o.name)]);
   for (const k of Object.keys(post.choices ?? {})) if (!outputs.has(k)) throw new InternalError(`${entry.name}: '${k}' is not an output`);
   return counted.map((rule) => {
     const impl = post.success[rule.label];
@@ -216,16 +208,10 @@ function showInput(input: unknown): string {
 export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>): Command<I, C, O, P> {
   const entry = catalogueCommand(def.name);
   const rows = buildRows(entry, def.failures);
-  const posts = def.post === undefined ? undefined : buildPosts(entry, def.post);
+  // Success conditions another command establishes (e.g. on the next REC entry) are not counted here.
+  const posts = buildPosts(entry, def.post);
   const orderings = catalogue.orderings.filter((o) => o.command === entry.name);
   const atExit = entry.failures.filter((r) => r.heldAt !== undefined).map((r) => exitRow<C>(r));
-  const conditional = def.successIf ?? {};
-  // Success conditions another command establishes (e.g. on the next REC entry) are not counted here.
-  const counted = entry.success.filter((r) => r.establishedBy === undefined);
-  for (const k of Object.keys(conditional)) {
-    if (!counted.some((r) => r.label === k)) throw new InternalError(`${entry.name}: no success condition '${k}' that this command establishes`);
-  }
-  const success = counted.map((r) => ({ n: r.n, when: conditional[r.label] }));
 
   // DECISION D-ORDER: the first condition to hold in listed order is reported.
   const check = (s: RmmState, input: I, given?: RuleHits): E.Either<SpecFailure, C> => {
@@ -261,20 +247,10 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return E.left(failureOf(decided, c));
   };
 
-  const succeeded = (c: C, given?: RuleHits): void => {
-    const hits = hitsOr(given);
-    if (hits === undefined) return;
-    for (const r of atExit) hits.reached[r.rule.n] = (hits.reached[r.rule.n] as number) + 1;
-    for (const r of success) {
-      hits.reached[r.n] = (hits.reached[r.n] as number) + 1;
-      if (r.when === undefined || r.when(c)) hits.held[r.n] = (hits.held[r.n] as number) + 1;
-    }
-  };
-
   const verify = (t: Transition<I, P>, given?: RuleHits, frame?: { readonly pre: RmmState; readonly post: RmmState }): void => {
     const checking = isCheckedMode();
     const hits = hitsOr(given);
-    if (posts === undefined || (!checking && hits === undefined)) return;
+    if (!checking && hits === undefined) return;
     if (hits !== undefined) for (const r of atExit) hits.reached[r.rule.n] = (hits.reached[r.rule.n] as number) + 1;
     for (const p of posts) {
       if (p.when !== undefined && !p.when(t)) continue;
@@ -286,7 +262,7 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
       if (!ok && checking) throw new InternalError(`${p.rule.id} does not hold (${p.rule.text}) for ${entry.name}(${showInput(t.input)})`);
     }
     if (!checking) return;
-    const locate = (def.post as PostDefinition<I, P>).locate;
+    const locate = def.post.locate;
     const bad = frameViolations(entry.footprint, (name) => (locate[name] as (t: Transition<I, P>) => ReturnType<(typeof locate)[string]>)(t), frame?.pre ?? t.pre, frame?.post ?? t.post);
     if (bad.length > 0) throw new InternalError(`${entry.name}(${showInput(t.input)}) changed what its footprint does not name: ${bad.map(showChange).join(', ')}`);
   };
@@ -295,8 +271,7 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     const checked = check(s, input, hits);
     if (E.isLeft(checked)) return checked;
     const out = def.apply(checked.right);
-    if (posts === undefined) succeeded(checked.right, hits);
-    else if (def.postAt === undefined) verify({ pre: s, input, post: out[0], out: out[1] as unknown as P }, hits);
+    if (def.postAt === undefined) verify({ pre: s, input, post: out[0], out: out[1] as unknown as P }, hits);
     return E.right(out);
   };
 
@@ -325,7 +300,7 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return held.filter((r) => ok.has(r.rule)).map((r) => failureOf(r, c));
   };
 
-  return Object.assign(run, { entry, check, apply: def.apply, holding, permitted, succeeded, failure, post: def.post, verify });
+  return Object.assign(run, { entry, check, apply: def.apply, holding, permitted, failure, post: def.post, verify });
 }
 
 /**

@@ -54,7 +54,8 @@ export interface PostDefinition<I, O> {
   /**
    * Outputs the spec leaves to the implementation (IMPLEMENTATION DEFINED, or bounded rather
    * than fixed): the values it permits, given the transition the model made. Outputs not listed
-   * must equal the model's.
+   * must equal the model's. `result` names X0 (the spec's name for it in every output table),
+   * for a call whose success leaves X0 open (a version, RSI_SUCCESS or RSI_INCOMPLETE).
    */
   readonly choices?: Readonly<Record<string, (t: Transition<I, O>, value: bigint) => boolean>>;
 }

@@ -41,6 +41,14 @@ export interface RealmExitCause {
   readonly top?: bigint;
   /** For a RIPAS change: exit.ripas_value. */
   readonly value?: number;
+  /** For a Host call: exit.imm. */
+  readonly imm?: bigint;
+  /** For a Host call: exit.gprs[0..30]; for PSCI: exit.gprs[0..3] (the FID and the sanitised arguments). */
+  readonly gprs?: readonly bigint[];
+  /** For PSCI: the call names an MPIDR, so the exit sets rec.psci_pending (A4.3.7). */
+  readonly pending?: boolean;
+  /** For PSCI: the result the RMM gives the Realm itself on the next entry, if it completes the call (D-PSCI-REGS). */
+  readonly result?: bigint | undefined;
 }
 
 /** What a Realm call did: return to the Realm with X0 and outputs, or a REC exit (DEN0137 A4.3.4). */

@@ -8,6 +8,7 @@ import { catalogue } from '../catalogue/index.js';
 import { defineCommand } from '../engine/command.js';
 import { realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { PsciStatus } from '../abi/status.js';
+import { psciAffinityInfoPost, psciFeaturesPost, psciVersionPost } from '../post/psci.js';
 import { psciArg, psciExit, psciTargetContext, type PsciTargetCtx } from './common.js';
 
 // -------------------------------------------------------------------------------------
@@ -23,6 +24,7 @@ export const psciVersion = defineCommand<RealmCallInput, RealmCallCtx, RealmOutc
   context: realmContext,
   failures: {},
   apply: (c) => [c.s, returnToRealm(PSCI_REALM_VERSION)],
+  post: psciVersionPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -45,8 +47,8 @@ export const psciFeatures = defineCommand<RealmCallInput, RealmCallCtx, RealmOut
   name: 'PSCI_FEATURES',
   context: realmContext,
   failures: {},
-  successIf: { func_ok: isSupported, func_not_ok: (c) => !isSupported(c) },
   apply: (c) => [c.s, returnToRealm(isSupported(c) ? PsciStatus.PSCI_SUCCESS : PsciStatus.PSCI_NOT_SUPPORTED)],
+  post: psciFeaturesPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -71,7 +73,6 @@ export const psciAffinityInfo = defineCommand<RealmCallInput, PsciTargetCtx, Rea
     // is looked up: the Host names the target in RMI_PSCI_COMPLETE (E-PSCI-TARGET).
     target_match: (c) => !c.used,
   },
-  successIf: { exit: (c) => !isSelf(c), psci_pending: (c) => !isSelf(c), runnable: isSelf },
   apply: (c) => {
     // ERRATUM E-PSCI-AFFINITY-SELF: a query about the calling REC is answered at once with ON
     // (PSCI_SUCCESS; the caller is running), as TF-RMM does. Forwarded to the Host (B6.3.1: "causes
@@ -80,4 +81,5 @@ export const psciAffinityInfo = defineCommand<RealmCallInput, PsciTargetCtx, Rea
     if (isSelf(c)) return [c.s, returnToRealm(PsciStatus.PSCI_SUCCESS)];
     return [c.s, psciExit(c, [c.mpidr, levelOf(c)], true)];
   },
+  post: psciAffinityInfoPost,
 });

@@ -12,6 +12,7 @@ import { addrIsProtected } from '../model/rtt-walk.js';
 import { withRealmRecord, withRec } from '../model/state.js';
 import { realmContext, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { PsciStatus } from '../abi/status.js';
+import { psciCpuOffPost, psciCpuOnPost, psciCpuSuspendPost, psciSystemOffPost, psciSystemResetPost } from '../post/psci.js';
 import { psciArg, psciExit, psciTargetContext, type PsciTargetCtx } from './common.js';
 
 // -------------------------------------------------------------------------------------
@@ -27,6 +28,7 @@ export const psciCpuSuspend = defineCommand<RealmCallInput, RealmCallCtx, RealmO
   context: realmContext,
   failures: {},
   apply: (c) => [c.s, psciExit(c, [psciArg(c, 'power_state', true), psciArg(c, 'entry_point_address'), psciArg(c, 'context_id')], false, PsciStatus.PSCI_SUCCESS)],
+  post: psciCpuSuspendPost,
 });
 
 /** DEN0137 B6.3.2 PSCI_CPU_OFF: the REC becomes NOT_RUNNABLE; a REC exit due to PSCI with no request pending. */
@@ -39,6 +41,7 @@ export const psciCpuOff = defineCommand<RealmCallInput, RealmCallCtx, RealmOutco
     // Control does not return to the caller; X0 = PSCI_SUCCESS is what TF-RMM leaves in the REC.
     return [withRec(c.s, c.recGi, rec), psciExit(c, [], false, PsciStatus.PSCI_SUCCESS)];
   },
+  post: psciCpuOffPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -69,6 +72,7 @@ export const psciCpuOn = defineCommand<RealmCallInput, PsciTargetCtx, RealmOutco
   },
   // entry and runnable are established by RMI_PSCI_COMPLETE (catalogue establishedBy).
   apply: (c) => [c.s, psciExit(c, [c.mpidr, entryOf(c), psciArg(c, 'context_id', true)], true)],
+  post: psciCpuOnPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -87,6 +91,7 @@ export const psciSystemOff = defineCommand<RealmCallInput, RealmCallCtx, RealmOu
   context: realmContext,
   failures: {},
   apply: systemOff,
+  post: psciSystemOffPost,
 });
 
 /** DEN0137 B6.3.7 PSCI_SYSTEM_RESET: as PSCI_SYSTEM_OFF; the Host must destroy and re-create the Realm. */
@@ -95,4 +100,5 @@ export const psciSystemReset = defineCommand<RealmCallInput, RealmCallCtx, Realm
   context: realmContext,
   failures: {},
   apply: systemOff,
+  post: psciSystemResetPost,
 });

@@ -47,7 +47,7 @@ export function rmiCallOutcomes(pre: RmmState, regs: readonly bigint[], model: M
     const out: Record<string, bigint> = {};
     for (const [name, reg] of r.outputs) out[name] = model.regs[reg] ?? 0n;
     const t = { pre, input, post: model.state, out };
-    for (const [name, reg] of r.outputs) {
+    for (const [name, reg] of [...r.outputs, ['result', 0] as const]) {
       const p = open[name];
       if (p !== undefined) choices.set(reg, { name, permits: (v) => p(t, v) });
     }
@@ -88,7 +88,8 @@ export function realmCallOutcomes(pre: RmmState, recGi: GranuleIndex, regs: read
     for (const [name, reg] of r.outputs) outputs[name] = model.regs[reg] ?? 0n;
     const out: RealmOutcome = { kind: 'return', x0: model.regs[0] ?? 0n, outputs };
     const t = { pre, input: call, post: model.state, out };
-    for (const [name, reg] of r.outputs) {
+    // `result` is X0 (the spec's name for it in every output table).
+    for (const [name, reg] of [...r.outputs, ['result', 0] as const]) {
       const p = open[name];
       if (p !== undefined) choices.set(reg, { name, permits: (v) => p(t, v) });
     }

@@ -49,7 +49,7 @@ export interface CallOutcomes {
   readonly failure: SpecFailure | undefined;
   /** The failures the spec permits (empty: the call must succeed). */
   readonly permitted: readonly SpecFailure[];
-  /** Output registers (by number) the spec leaves open on success, with the values it permits. */
+  /** Registers (by number; 0 is X0, the `result`) the spec leaves open on success, with the values it permits. */
   readonly choices: ReadonlyMap<number, { readonly name: string; readonly permits: (v: bigint) => boolean }>;
   /** Output registers (by number) a failure defines, by the failure's output name. */
   readonly outputRegs: ReadonlyMap<string, number>;
@@ -120,6 +120,18 @@ export function judge(o: CallOutcomes, observed: Observed, strict = false): Verd
     return m.bad.length > 0 ? { kind: 'mismatch', why: m.bad, rules: [o.failure.rule] } : { kind: 'agrees' };
   }
 
+  // A call that must succeed and whose X0 the spec leaves open (a PSCI version or feature answer,
+  // RSI_SUCCESS or RSI_INCOMPLETE): X0 is the model's or another permitted value, and the outputs
+  // are judged as a success's whatever X0 is.
+  const x0Choice = o.failure === undefined && o.permitted.length === 0 ? o.choices.get(0) : undefined;
+  if (x0Choice !== undefined) {
+    if (statusX0 !== modelX0 && !x0Choice.permits(statusX0)) return mismatch(`status: expected ${shown}, got ${o.statusName(modelX0)} (nor is it another value ${x0Choice.name} may take)`);
+    const m = outputs((r) => o.model[r] ?? 0n, true);
+    if (m.bad.length > 0) return { kind: 'mismatch', why: m.bad, rules: [] };
+    const alt = [...(statusX0 === modelX0 ? [] : [`X0 (${x0Choice.name}): ${shown} is permitted; the model chose ${o.statusName(modelX0)}`]), ...m.alt];
+    return alt.length === 0 ? { kind: 'agrees' } : alternative(alt, []);
+  }
+
   // Success observed.
   if (strip(statusX0) === 0n) {
     if (o.permitted.length > 0 || modelX0 !== 0n) {
@@ -132,7 +144,8 @@ export function judge(o: CallOutcomes, observed: Observed, strict = false): Verd
 
   // A failure (or SMCCC_NOT_SUPPORTED for an unknown FID) observed.
   if (o.permitted.length === 0 && o.failure === undefined) {
-    if (sameStatus(modelX0) && sameIndex(modelX0)) return { kind: 'agrees' };
+    // A success whose X0 is not zero (RSI_INCOMPLETE, PSCI_OFF) or SMCCC_NOT_SUPPORTED: X0 and outputs are the model's.
+    if (sameStatus(modelX0) && sameIndex(modelX0)) return successOutputs();
     return mismatch(`status: expected ${shown}, got ${o.statusName(modelX0)}`);
   }
   const byStatus = o.permitted.filter((f) => sameStatus(o.encode(f)));

@@ -25,6 +25,7 @@ import {
 } from '../model/rtt-walk.js';
 import { granuleArg, onRec, rdArg, realmAt, recAt, recRunning } from './common.js';
 import { ipaNumber, onRealm, onWalk, walked, walkTo, type WalkCtx } from './rtt-args.js';
+import { rttInitRipasPost, rttSetRipasPost } from '../post/ripas.js';
 
 // -------------------------------------------------------------------------------------
 // shared
@@ -110,6 +111,7 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     const s = updateState(c.s, { rtts: c.s.rtts.set(w.rtt, rttWithRipas(w.table, from, to, Ripas.RAM)) });
     return [withRealmRecord(s, w.table.realm, withMeasurement(realm, 0, rim)), { out_top: BigInt(c.walkTop) }];
   },
+  post: rttInitRipasPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -197,4 +199,5 @@ export const rmiRttSetRipas = defineCommand<
     const s = t === w.table ? c.s : updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) });
     return [withRec(s, granuleIndex(c.recPtr), updateRec(rec, { ripasAddr: next })), { out_top: next }];
   },
+  post: rttSetRipasPost,
 });

@@ -15,7 +15,8 @@ import { withRec } from '../model/state.js';
 import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { RsiStatus } from '../abi/status.js';
 import { writeBytes } from '../realm/memory.js';
-import { addrEmpty, checkedTarget, granuleAligned, memoryContext, reached, unmapped, type MemoryCtx } from './realm-memory.js';
+import { rsiAttestationTokenContinuePost, rsiAttestationTokenInitPost } from '../post/rsi-calls.js';
+import { addrEmpty, checkedTarget, granuleAligned, memoryContext, unmapped, type MemoryCtx } from './realm-memory.js';
 
 // -------------------------------------------------------------------------------------
 // token
@@ -80,6 +81,7 @@ export const rsiAttestationTokenInit = defineCommand<RealmCallInput, RealmCallCt
     const rec = updateRec(c.rec, { attestState: AttestState.ATTEST_IN_PROGRESS, attestChallenge: challenge, attestToken: token, attestOffset: 0 });
     return [withRec(c.s, c.recGi, rec), returnToRealm(RsiStatus.RSI_SUCCESS, { size: BigInt(granules * GRANULE_SIZE) })];
   },
+  post: rsiAttestationTokenInitPost,
 });
 
 // -------------------------------------------------------------------------------------
@@ -91,7 +93,6 @@ const offsetOf = (c: MemoryCtx): bigint => arg(c, 'offset');
 const sizeOf = (c: MemoryCtx): bigint => arg(c, 'size');
 /** How many bytes this call copies: at most `size`, at most what is left of the token. */
 const chunkOf = (c: MemoryCtx): number => Math.min(Number(sizeOf(c) < GRANULE ? sizeOf(c) : GRANULE), c.rec.attestToken.length - c.rec.attestOffset);
-const completes = (c: MemoryCtx): boolean => reached(c) && c.rec.attestOffset + chunkOf(c) === c.rec.attestToken.length;
 
 /**
  * DEN0137 B5.3.1 RSI_ATTESTATION_TOKEN_CONTINUE: copies the next chunk of the token (at most
@@ -116,11 +117,6 @@ export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryC
     // last: the RMM touches the buffer only when it writes the part (as TF-RMM does).
     addr_empty: addrEmpty,
   },
-  successIf: {
-    incomplete: (c) => reached(c) && !completes(c),
-    complete: completes,
-    len: reached,
-  },
   apply: (c) => {
     const t = checkedTarget(c);
     // Not mapped: a REC exit due to Data Abort; the Realm calls again after re-entry (D-RSI-MEM).
@@ -135,4 +131,5 @@ export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryC
       : updateRec(c.rec, { attestOffset: from + n });
     return [withRec(s1, c.recGi, rec), returnToRealm(done ? RsiStatus.RSI_SUCCESS : RsiStatus.RSI_INCOMPLETE, { len: BigInt(n) })];
   },
+  post: rsiAttestationTokenContinuePost,
 });

@@ -13,7 +13,8 @@ import { RsiRealmConfig } from '../model/structs.js';
 import { returnToRealm, type RealmCallInput, type RealmOutcome } from '../realm/command.js';
 import { RsiStatus } from '../abi/status.js';
 import { replaceGranule } from '../realm/memory.js';
-import { addrEmpty, checkedTarget, granuleAligned, memoryContext, reached, unmapped, type MemoryCtx } from './realm-memory.js';
+import { rsiRealmConfigPost } from '../post/rsi-calls.js';
+import { addrEmpty, checkedTarget, granuleAligned, memoryContext, unmapped, type MemoryCtx } from './realm-memory.js';
 
 /** DEN0137 B5.4.5 RsiRealmConfig of `realm`: ipa_width, hash_algo (RsiHashAlgorithm: 0 SHA-256, 1 SHA-512), rpv; every other byte zero. */
 export function realmConfigBytes(realm: Realm): Uint8Array {
@@ -39,11 +40,11 @@ export const rsiRealmConfig = defineCommand<RealmCallInput, MemoryCtx, RealmOutc
     // Derived (D-RSI-MEM): the RIPAS of addr is EMPTY; the structure cannot be written.
     addr_empty: addrEmpty,
   },
-  successIf: { ipa_width: reached, hash_algo: reached, rpv: reached },
   apply: (c) => {
     const t = checkedTarget(c);
     // Not mapped: a REC exit due to Data Abort; the Realm calls again after re-entry (D-RSI-MEM).
     if (t.kind === 'unmapped') return [c.s, unmapped(c, t)];
     return [replaceGranule(c.s, t.gi, realmConfigBytes(c.realm)), returnToRealm(RsiStatus.RSI_SUCCESS)];
   },
+  post: rsiRealmConfigPost,
 });

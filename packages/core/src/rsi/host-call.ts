@@ -13,7 +13,8 @@ import type { RmmState } from '../model/state.js';
 import { RsiHostCall } from '../model/structs.js';
 import type { RealmCallInput, RealmOutcome } from '../realm/command.js';
 import { readU64, writeBytes, type ProtectedTarget } from '../realm/memory.js';
-import { addrEmpty, checkedTarget, memoryContext, reached, unmapped, type MemoryCtx } from './realm-memory.js';
+import { rsiHostCallPost } from '../post/rsi-calls.js';
+import { addrEmpty, checkedTarget, memoryContext, unmapped, type MemoryCtx } from './realm-memory.js';
 
 // -------------------------------------------------------------------------------------
 // RsiHostCall
@@ -62,8 +63,6 @@ export const rsiHostCall = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome
     // Derived (D-RSI-MEM): the RIPAS of addr is EMPTY; the structure cannot be read.
     addr_empty: addrEmpty,
   },
-  // reentry is established by the next REC entry (catalogue establishedBy).
-  successIf: { exit: reached, host_call: reached },
   apply: (c) => {
     const t = checkedTarget(c);
     // Not mapped: a REC exit due to Data Abort; the Realm calls again after re-entry (D-RSI-MEM).
@@ -71,4 +70,6 @@ export const rsiHostCall = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome
     const { imm, gprs } = readHostCall(c.s, t);
     return [c.s, { kind: 'exit', cause: { kind: 'host_call', imm, gprs } }];
   },
+  // reentry is established by the next REC entry (catalogue establishedBy).
+  post: rsiHostCallPost,
 });

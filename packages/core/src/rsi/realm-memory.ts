@@ -43,9 +43,6 @@ export function memoryContext(name: string, align: bigint): (s: RmmState, i: Rea
 /** The address is granule-aligned. @internal */
 export const granuleAligned = (c: MemoryCtx): boolean => isGranuleAligned(c.addr);
 
-/** The RMM could reach the DATA granule at the address. @internal */
-export const reached = (c: MemoryCtx): boolean => c.target?.kind === 'page';
-
 /**
  * The derived failure condition `addr_empty` of RSI_HOST_CALL, RSI_REALM_CONFIG and
  * RSI_ATTESTATION_TOKEN_CONTINUE: the RIPAS of the address is EMPTY. @internal

@@ -4,19 +4,31 @@
  * only when the REC exit is written (`heldAt: exit`).
  */
 import { describe, expect, it } from 'vitest';
-import { InternalError, RuleHits, catalogue, defineCommand, runRec, type Rule } from '../../src/index.js';
+import { InternalError, RuleHits, catalogue, defineCommand, runRec, type PostDefinition, type Rule } from '../../src/index.js';
 import { R } from '../support/fixtures.js';
 import { RUN, WORLD, fid } from '../realm/support.js';
 
 const command = (name: string) => catalogue.byName.get(name)!;
 const never = (rules: readonly Rule[]) => Object.fromEntries(rules.filter((r) => r.heldAt === undefined).map((r) => [r.label, () => false]));
-const define = (name: string, extra: { failures?: Record<string, () => boolean>; successIf?: Record<string, () => boolean> }) => () =>
+/**
+ * A post definition that agrees with the catalogue entry of `name` (every row it establishes,
+ * `when` where the catalogue has one, every locator), plus the rows in `extra`.
+ */
+function postFor(name: string, extra: readonly string[] = []): PostDefinition<unknown, unknown> {
+  const c = command(name);
+  const rows = c.success.filter((r) => r.establishedBy === undefined);
+  const success = Object.fromEntries([...rows.map((r) => [r.label, r.when === undefined ? () => true : { when: () => false, holds: () => true }] as const), ...extra.map((k) => [k, () => true] as const)]);
+  const locate = Object.fromEntries(c.footprint.flatMap((f) => f.locators).map((k) => [k, () => undefined] as const));
+  return { success, locate };
+}
+
+const define = (name: string, extra: { failures?: Record<string, () => boolean>; post?: PostDefinition<unknown, unknown> }) => () =>
   defineCommand({
     name,
     context: () => ({}),
     failures: { ...never(command(name).failures), ...extra.failures },
     apply: () => [WORLD, {}] as const,
-    ...(extra.successIf !== undefined ? { successIf: extra.successIf } : {}),
+    post: extra.post ?? postFor(name),
   });
 
 describe('success conditions another command establishes (catalogue establishedBy)', () => {
@@ -38,9 +50,11 @@ describe('success conditions another command establishes (catalogue establishedB
     expect(tally.success).toBe(set.success.length - 2);
   });
 
-  it('a command that names one in successIf is a model bug', () => {
-    expect(define('RSI_IPA_STATE_SET', { successIf: { new_base: () => true } })).toThrow(InternalError);
-    expect(define('RSI_IPA_STATE_SET', { successIf: { exit: () => true } })).not.toThrow();
+  it('a command whose post definition has a predicate for one is a model bug, and so is one that leaves out a row it establishes', () => {
+    expect(define('RSI_IPA_STATE_SET', { post: postFor('RSI_IPA_STATE_SET', ['new_base']) })).toThrow(InternalError);
+    expect(define('RSI_IPA_STATE_SET', { post: postFor('RSI_IPA_STATE_SET') })).not.toThrow();
+    const { exit: _exit, ...rest } = postFor('RSI_IPA_STATE_SET').success;
+    expect(define('RSI_IPA_STATE_SET', { post: { success: rest, locate: postFor('RSI_IPA_STATE_SET').locate } })).toThrow(InternalError);
   });
 });
 
