@@ -7,16 +7,39 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
 import { GRANULE_SIZE, MIN_IPA_WIDTH, hex } from '@realmspec/core';
+import { Address, Bytes, Index, Size } from './codecs.js';
 import { invalid, type HostError } from './errors.js';
 import { parseArm64Image } from './kernel.js';
-import type { LaunchSpec } from './launch.js';
 import { rttGeometry, tablesFor, type RttGeometry } from './rtt.js';
 import type { Machine } from './state.js';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
+
+/** io-ts codec of `launchRealm`'s argument. */
+export const LaunchSpecCodec = t.intersection(
+  [
+    t.type({ kernel: Bytes }),
+    t.partial({
+      initrd: Bytes,
+      ipaWidth: Index,
+      ramBase: Address,
+      ramSize: Size,
+      recs: Index,
+      hashAlgo: t.keyof({ 'sha-256': null, 'sha-512': null }),
+      vmid: Index,
+      rpv: Bytes,
+      measure: t.boolean,
+      dataBudget: Index,
+    }),
+  ],
+  'LaunchSpec',
+);
+/** What `launchRealm` takes: the images and the Realm's shape (see the codec's fields for defaults). */
+export type LaunchSpec = t.TypeOf<typeof LaunchSpecCodec>;
 
 /** A validated launch: the Realm's settings and where everything goes. */
 export interface LaunchPlan {

@@ -8,42 +8,21 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import * as t from 'io-ts';
 import { GRANULE_SIZE, RmiRealmParams, RmiRecParams, alignDownToRttLevel, encodeStruct, granuleIndex, hashSize, rttLevelSize, type Realm } from '@realmspec/core';
-import { Address, Bytes, Index, Size } from './codecs.js';
 import { decodeWith, type HostError, type HostResult } from './errors.js';
 import { doublewords } from './program.js';
 import { ensureTables } from './rtt.js';
 import { runSession, type HostSession } from './session.js';
 import { withHostRealm, type HostRealm, type HostRec, type Machine } from './state.js';
 import { callText, type Step } from './steps.js';
-import { validateLaunch, type LaunchPlan } from './launch-plan.js';
+import { LaunchSpecCodec, validateLaunch, type LaunchPlan } from './launch-plan.js';
+
+export { LaunchSpecCodec, type LaunchSpec } from './launch-plan.js';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** io-ts codec of {@link launchRealm}'s argument. */
-export const LaunchSpecCodec = t.intersection(
-  [
-    t.type({ kernel: Bytes }),
-    t.partial({
-      initrd: Bytes,
-      ipaWidth: Index,
-      ramBase: Address,
-      ramSize: Size,
-      recs: Index,
-      hashAlgo: t.keyof({ 'sha-256': null, 'sha-512': null }),
-      vmid: Index,
-      rpv: Bytes,
-      measure: t.boolean,
-      dataBudget: Index,
-    }),
-  ],
-  'LaunchSpec',
-);
-/** What {@link launchRealm} takes: the images and the Realm's shape (see the codec's fields for defaults). */
-export type LaunchSpec = t.TypeOf<typeof LaunchSpecCodec>;
 
 /** What launching a Realm did. */
 export interface LaunchReport {

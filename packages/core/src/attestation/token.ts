@@ -12,6 +12,9 @@ import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { InternalError } from '../internal/errors.js';
 import { HashAlgorithm, MEASUREMENT_BYTES } from '../model/realm.js';
+import type { AttestationPort } from '../model/platform.js';
+
+export type { AttestationPort } from '../model/platform.js';
 import { Tagged, encodeCbor } from './cbor.js';
 import { coseSign1, decodeCoseKeyP384 } from './cose.js';
 
@@ -100,19 +103,6 @@ export interface RealmClaims {
   readonly rems: readonly Uint8Array[];
   /** The Realm hash algorithm. */
   readonly hashAlgo: RealmHashAlgo;
-}
-
-/**
- * What the RMM receives from EL3 / HES at boot (DEN0137 A7.2.3; data.md §7.4): the RAK and the
- * CCA platform token bound to it.
- */
-export interface AttestationPort {
-  /** The RAK private key: a 48-byte P-384 scalar. */
-  readonly rakPrivateKey: Uint8Array;
-  /** The RAK public key as COSE_Key bytes (as `encodeCoseKeyP384` makes them). */
-  readonly rakPublicKey: Uint8Array;
-  /** The CCA platform token: a tagged COSE_Sign1 signed by the IAK whose challenge is SHA-256(rakPublicKey). */
-  readonly platformToken: Uint8Array;
 }
 
 // -------------------------------------------------------------------------------------

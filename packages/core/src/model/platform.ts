@@ -8,7 +8,6 @@ import * as t from 'io-ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { bits, type GranuleIndex } from './bits.js';
-import type { AttestationPort } from '../attestation/token.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -93,6 +92,19 @@ export type HostGpt = Exclude<Gpt, typeof Gpt.REALM>;
 export interface GptRange extends PaRange {
   /** The initial GPT entry of every granule in the range. */
   readonly gpt: HostGpt;
+}
+
+/**
+ * What the RMM receives from EL3 / HES at boot (DEN0137 A7.2.3; data.md §7.4): the RAK and the
+ * CCA platform token bound to it.
+ */
+export interface AttestationPort {
+  /** The RAK private key: a 48-byte P-384 scalar. */
+  readonly rakPrivateKey: Uint8Array;
+  /** The RAK public key as COSE_Key bytes (as `encodeCoseKeyP384` makes them). */
+  readonly rakPublicKey: Uint8Array;
+  /** The CCA platform token: a tagged COSE_Sign1 signed by the IAK whose challenge is SHA-256(rakPublicKey). */
+  readonly platformToken: Uint8Array;
 }
 
 /** The platform description a model state is built on (trace contract "platform"). */

@@ -11,8 +11,8 @@ import type { SpecFailure } from '../engine/command.js';
 import type { GranuleIndex } from '../model/bits.js';
 import { hex } from '../model/bits.js';
 import type { RmmState } from '../model/state.js';
-import { rmiRoute } from '../rmi/dispatch.js';
-import { realmRoute } from '../realm/call.js';
+import { rmiRoute } from '../dispatch/smc.js';
+import { realmRoute } from '../exec/call.js';
 import type { RealmOutcome } from '../realm/command.js';
 import { rmiStatusText, rmiStatusValue, type CallOutcomes } from './judge.js';
 

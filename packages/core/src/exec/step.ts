@@ -12,9 +12,9 @@ import { RecState } from '../model/rec.js';
 import type { RmmState } from '../model/state.js';
 import { realmAccess } from './access.js';
 import { realmCall } from './call.js';
-import { FaultStatus, serrorEsr, wfxEsr } from './esr.js';
-import { recExit } from './exit.js';
-import type { RealmAction, RealmStepResult } from './types.js';
+import { FaultStatus, serrorEsr, wfxEsr } from '../realm/esr.js';
+import { recExit } from '../realm/exit.js';
+import type { RealmAction, RealmStepResult } from '../realm/types.js';
 
 // -------------------------------------------------------------------------------------
 // step

@@ -8,17 +8,17 @@ import { asRegisterCommand, callWithRegisters, dispatchTable, encodeRmiResult, f
 import type { SpecFailure } from '../engine/command.js';
 import type { RuleHits } from '../engine/hits.js';
 import type { RmmState } from '../model/state.js';
-import { rmiFeatures, rmiVersion } from './features.js';
-import { rmiGranuleDelegate, rmiGranuleUndelegate } from './granule.js';
-import { rmiRealmActivate, rmiRealmCreate, rmiRealmDestroy } from './realm.js';
-import { rmiRecAuxCount, rmiRecCreate, rmiRecDestroy } from './rec.js';
-import { rmiDataCreate, rmiDataCreateUnknown, rmiDataDestroy } from './data.js';
-import { rmiRttCreate, rmiRttDestroy, rmiRttFold, rmiRttReadEntry } from './rtt.js';
-import { rmiRttMapUnprotected, rmiRttUnmapUnprotected } from './rtt-ns.js';
-import { rmiRttInitRipas, rmiRttSetRipas } from './ripas.js';
-import { rmiRecEnter } from './rec-enter.js';
-import { rmiPsciComplete } from './psci-complete.js';
-import { runRec } from '../realm/run.js';
+import { rmiFeatures, rmiVersion } from '../rmi/features.js';
+import { rmiGranuleDelegate, rmiGranuleUndelegate } from '../rmi/granule.js';
+import { rmiRealmActivate, rmiRealmCreate, rmiRealmDestroy } from '../rmi/realm.js';
+import { rmiRecAuxCount, rmiRecCreate, rmiRecDestroy } from '../rmi/rec.js';
+import { rmiDataCreate, rmiDataCreateUnknown, rmiDataDestroy } from '../rmi/data.js';
+import { rmiRttCreate, rmiRttDestroy, rmiRttFold, rmiRttReadEntry } from '../rmi/rtt.js';
+import { rmiRttMapUnprotected, rmiRttUnmapUnprotected } from '../rmi/rtt-ns.js';
+import { rmiRttInitRipas, rmiRttSetRipas } from '../rmi/ripas.js';
+import { rmiRecEnter } from '../rmi/rec-enter.js';
+import { rmiPsciComplete } from '../rmi/psci-complete.js';
+import { runRec } from '../exec/run.js';
 
 /** The RMI commands the model implements, in FID order. */
 export const rmiCommands: readonly RegisterCommand[] = [

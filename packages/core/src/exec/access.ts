@@ -12,10 +12,10 @@ import { updateRec } from '../model/rec.js';
 import { RttEntryState } from '../model/rtt.js';
 import { addrIsProtected, ipaSpaceTop, rttOutputAddress } from '../model/rtt-walk.js';
 import { granuleAt, withRec, type RmmState } from '../model/state.js';
-import { dataAbortEsr, instructionAbortEsr, permissionFault, translationFault } from './esr.js';
-import { recExit } from './exit.js';
-import { leBytes, leValue, protectedTargetOf, readBytes, unmappedAbort, walkIpa, writeBytes } from './memory.js';
-import type { AccessOutcome, ExitCause, RealmAccessAction, RecExitFields } from './types.js';
+import { dataAbortEsr, instructionAbortEsr, permissionFault, translationFault } from '../realm/esr.js';
+import { recExit } from '../realm/exit.js';
+import { leBytes, leValue, protectedTargetOf, readBytes, unmappedAbort, walkIpa, writeBytes } from '../realm/memory.js';
+import type { AccessOutcome, ExitCause, RealmAccessAction, RecExitFields } from '../realm/types.js';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -22,9 +22,9 @@ import { rsiHostCall } from '../rsi/host-call.js';
 import { rsiIpaStateGet, rsiIpaStateSet } from '../rsi/ipa-state.js';
 import { rsiMeasurementExtend, rsiMeasurementRead } from '../rsi/measurement.js';
 import { rsiFeatures, rsiVersion } from '../rsi/version.js';
-import { asRealmCommand, type RealmCommand } from './command.js';
-import { recExit, type ExitResult } from './exit.js';
-import type { RealmCallResult, RecExitFields } from './types.js';
+import { asRealmCommand, type RealmCommand } from '../realm/command.js';
+import { recExit, type ExitResult } from '../realm/exit.js';
+import type { RealmCallResult, RecExitFields } from '../realm/types.js';
 
 // -------------------------------------------------------------------------------------
 // routing

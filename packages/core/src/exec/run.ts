@@ -13,7 +13,7 @@ import { RecState } from '../model/rec.js';
 import type { RmmState } from '../model/state.js';
 import { rmiRecEnter, type RecEnterCtx, type RecEntryReport } from '../rmi/rec-enter.js';
 import { realmStep } from './step.js';
-import type { RealmAction, RealmStepResult, RecExitFields } from './types.js';
+import type { RealmAction, RealmStepResult, RecExitFields } from '../realm/types.js';
 
 // -------------------------------------------------------------------------------------
 // model
