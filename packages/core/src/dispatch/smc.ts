@@ -66,7 +66,7 @@ export function smc(s: RmmState, regs: readonly bigint[], hits?: RuleHits): SmcR
   if (command === undefined) return { state: s, regs: [SMCCC_NOT_SUPPORTED], command: undefined, failure: undefined };
   if (command.command === recEnter) {
     // RMI_REC_ENTER by SMC: the REC is entered and the Realm takes no step, so it exits at once
-    // due to IRQ (realm/run.ts runs Realm steps).
+    // due to IRQ (exec/run.ts runs Realm steps).
     const r = runRec(s, { rec: BigInt.asUintN(64, regs[1] ?? 0n), run_ptr: BigInt.asUintN(64, regs[2] ?? 0n) }, [], hits);
     return { state: r.state, regs: [r.x0], command: recEnter.entry, failure: r.failure };
   }

@@ -2,7 +2,7 @@
  * RMI_REC_ENTER: the failure conditions of REC entry and its entry half: reading RmiRecEnter
  * from the run granule and completing what the last REC exit left open (emulated MMIO, RIPAS
  * change response, Host call, SEA injection) before the REC runs (DEN0137 B4.3.14, A4.2, A6.1).
- * What the Realm then does, and the REC exit, are `realm/step.ts` and `realm/run.ts`.
+ * What the Realm then does, and the REC exit, are `exec/step.ts` and `exec/run.ts`.
  *
  * @packageDocumentation
  */
@@ -169,7 +169,7 @@ export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_pt
   },
   apply: (c) => applyEntry(c),
   // The success conditions speak about the whole command, which ends when the REC exits:
-  // realm/run.ts verifies them then (recEnterConcluded).
+  // exec/run.ts verifies them then (recEnterConcluded).
   post: recEnterPost,
   postAt: 'conclusion',
 });
