@@ -35,8 +35,7 @@ for (const c of rmiCommands) {
 
 const realmInputs = new Map<number, ReadonlyArray<readonly [string, number]>>();
 for (const c of realmCommands) {
-  const inputs = c.entry.spec.inputs.map((i) => [i.name, Number(i.reg.slice(1))] as const);
-  for (const fid of c.entry.fids) realmInputs.set(fid, inputs);
+  for (const fid of c.entry.fids) realmInputs.set(fid, c.entry.inputRegs);
 }
 
 // -------------------------------------------------------------------------------------

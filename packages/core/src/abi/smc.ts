@@ -52,9 +52,8 @@ export interface RoutedCommand {
 
 /** Resolves the register layout of `command` from its catalogue entry. */
 export function routed(command: RegisterCommand): RoutedCommand {
-  const reg = (r: string): number => Number(r.slice(1));
-  const inputs = command.entry.spec.inputs.map((i) => [i.name, reg(i.reg)] as const);
-  const outputs = command.entry.spec.outputs.map((o) => [o.name, reg(o.reg)] as const);
+  const inputs = command.entry.inputRegs;
+  const outputs = command.entry.outputRegs;
   return { command, inputs, outputs, width: outputs.reduce((m, [, r]) => Math.max(m, r), 0) + 1 };
 }
 
@@ -110,7 +109,5 @@ export function functionId(x0: bigint): number {
 
 /** Views a typed command as one the SMC layer routes by register name. @internal */
 export function asRegisterCommand<I extends object, C, O extends object, P = O>(c: Command<I, C, O, P>): RegisterCommand {
-  const names = c.entry.spec.inputs.map((i) => i.name);
-  if (new Set(names).size !== names.length) throw new InternalError(`${c.entry.name}: two inputs share a name`);
   return c as unknown as RegisterCommand;
 }

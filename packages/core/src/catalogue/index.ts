@@ -107,6 +107,10 @@ export interface CatalogueCommand {
   readonly precedes: ReadonlyArray<ReadonlySet<number>>;
   /** What the command may change, parsed. */
   readonly footprint: readonly FootprintItem[];
+  /** Input registers: each input's name and register number (X1 = 1), decoded once from `spec.inputs`. */
+  readonly inputRegs: ReadonlyArray<readonly [string, number]>;
+  /** Output registers: each output's name and register number, decoded once from `spec.outputs`. */
+  readonly outputRegs: ReadonlyArray<readonly [string, number]>;
 }
 
 /**
@@ -265,7 +269,11 @@ export function decodeCatalogue(files: readonly RawCommandFile[], invariantsFile
         orderPairs.push([pb, pa]);
       }
     }
-    commands.push({ spec: c, name: c.name, iface: c.interface, fids, failures, success, orderPairs, precedes: closure(failures.length, orderPairs), footprint });
+    const regNumber = (r: string): number => Number(r.slice(1));
+    const inputRegs = c.inputs.map((i) => [i.name, regNumber(i.reg)] as const);
+    const outputRegs = c.outputs.map((o) => [o.name, regNumber(o.reg)] as const);
+    if (new Set(inputRegs.map(([n]) => n)).size !== inputRegs.length) problems.push(`${path}: two inputs share a name`);
+    commands.push({ spec: c, name: c.name, iface: c.interface, fids, failures, success, orderPairs, precedes: closure(failures.length, orderPairs), footprint, inputRegs, outputRegs });
   }
   const invariants: Rule[] = [];
   const inv = InvariantsFile.decode(invariantsFile);

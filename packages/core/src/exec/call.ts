@@ -64,12 +64,10 @@ export interface RoutedRealmCommand {
   readonly width: number;
 }
 
-const reg = (r: string): number => Number(r.slice(1));
 const byFid = new Map<number, RoutedRealmCommand>();
 for (const command of realmCommands) {
-  const spec = command.entry.spec;
-  const outputs = spec.outputs.map((o) => [o.name, reg(o.reg)] as const);
-  const r: RoutedRealmCommand = { command, inputs: spec.inputs.map((i) => [i.name, reg(i.reg)] as const), outputs, width: Math.max(4, ...outputs.map(([, n]) => n + 1)) };
+  const outputs = command.entry.outputRegs;
+  const r: RoutedRealmCommand = { command, inputs: command.entry.inputRegs, outputs, width: Math.max(4, ...outputs.map(([, n]) => n + 1)) };
   for (const fid of command.entry.fids) {
     if (byFid.has(fid)) throw new InternalError(`two Realm commands answer FID 0x${fid.toString(16)}`);
     byFid.set(fid, r);
