@@ -24,7 +24,7 @@ export { setCheckedMode, isCheckedMode, setRecording, takeCallerHits } from './e
 export { invariantViolations, transitionViolations, showViolations, type InvariantViolation } from './invariants/index.js';
 export { stateChanges, frameViolations, showChange, type Change } from './engine/frame.js';
 export type { Transition, PostCheck, ConditionalPost, PostDefinition, Locator } from './engine/post.js';
-export { InternalError, formatValidationErrors } from './internal/errors.js';
+export { InternalError, InputError, formatValidationErrors } from './internal/errors.js';
 export { PMap, type ValueHasher } from './internal/pmap.js';
 export * from './model/bits.js';
 export * from './model/platform.js';
@@ -41,7 +41,7 @@ export * from './model/memory.js';
 export * from './model/measurement.js';
 export * from './abi/smc.js';
 export { RMI_STATUS_NAMES, RsiStatus, PsciStatus, rmiStatusName, decodeRmiResult, rsiStatusName, psciStatusName } from './abi/status.js';
-export { smc, rmiCommands, rmiRoute } from './dispatch/smc.js';
+export { smc, rmiCommands, rmiRoute, type SmcOptions, type HostSmcResult } from './dispatch/smc.js';
 export { rmiVersion, rmiFeatures, RMI_ABI_VERSION, type VersionCtx, type FeaturesCtx } from './rmi/features.js';
 export { rmiGranuleDelegate, rmiGranuleUndelegate, type GranuleCtx } from './rmi/granule.js';
 export { rmiRealmCreate, rmiRealmActivate, rmiRealmDestroy, realmIsLive, type RealmCreateCtx, type RealmCtx } from './rmi/realm.js';

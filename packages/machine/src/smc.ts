@@ -11,9 +11,9 @@ import {
   functionId,
   granuleIndex,
   hex,
-  runRec,
   smc,
   type RealmAction,
+  type RunResult,
   type RealmStepResult,
   type RecEntryReport,
   type RecExitFields,
@@ -104,7 +104,7 @@ function recEnter(core: RmmState, el3: El3State, regs: readonly bigint[], action
   const divergences: string[] = [];
   // Core's runRec takes the actions from the first; only a later start needs a copy.
   const todo = from === 0 ? actions : actions.slice(from);
-  const r = runRec(core, input, todo, hits, (before, action, step) => {
+  const r = smc(core, regs, { ...(hits !== undefined ? { hits } : {}), realm: todo, observe: (before, action, step) => {
     const memory = action.kind === 'access' ? realmAccessResult(before, el3.gpt, recGi, action) : undefined;
     if (action.kind === 'access' && memory !== undefined) {
       const d = accessDivergence(action, memory, step);
@@ -112,9 +112,10 @@ function recEnter(core: RmmState, el3: El3State, regs: readonly bigint[], action
     }
     // The IRQ exit that ends an action list without an exit is not one of the Realm's actions.
     if (runs.length < todo.length) runs.push({ action, step, memory });
-  });
-  const run: RecRun = { rec: input.rec, entry: r.entry, actions: runs, exit: r.exit, leftover: r.leftover };
-  return { core: r.state, x0: r.x0, failure: r.failure, run, divergences };
+  } });
+  const done = r.run as RunResult;
+  const run: RecRun = { rec: input.rec, entry: done.entry, actions: runs, exit: done.exit, leftover: done.leftover };
+  return { core: r.state, x0: done.x0, failure: r.failure, run, divergences };
 }
 
 // -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { ZERO_GRANULE, granuleBytes, wipeGranule, type GranuleIndex, type RmmState } from '@realmspec/core';
+import { granuleBytes, wipeGranule, type GranuleIndex, type RmmState } from '@realmspec/core';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -31,9 +31,9 @@ export interface ScrubResult {
 export function isScrubbed(s: RmmState, gi: GranuleIndex): boolean {
   // DECISION D-MEM-SCRUB: the scrub value is zero, the value the RMM model wipes to (D-WIPE), so
   // that the one holder of memory and the memory model agree on what a wiped granule holds.
+  // A granule that holds no bytes in the model reads as zeros: nothing to scan.
+  if (!s.memory.has(gi)) return true;
   const g = granuleBytes(s, gi);
-  // A granule that holds no bytes in the model is the shared zero granule: nothing to scan.
-  if (g === ZERO_GRANULE) return true;
   for (let i = 0; i < g.length; i++) if (g[i] !== SCRUB_BYTE) return false;
   return true;
 }

@@ -22,7 +22,6 @@ import {
   RmiRecEnter,
   RmiRecExit,
   RmiRecParams,
-  runRec,
   SMCCC_NOT_SUPPORTED,
   smc,
   withAttestation,
@@ -31,6 +30,7 @@ import {
   type Platform,
   type RealmAction as CoreRealmAction,
   type RealmStepResult,
+  type RunResult,
   type RmmState,
   type RuleHits,
 } from '@realmspec/core';
@@ -193,9 +193,11 @@ function runRecEnter(s: RmmState, step: Extract<Step, { kind: 'rmi' }>, hits: Ru
   const recGi = granuleIndex(step.args[0] ?? 0n);
   // The state before each Realm action, for judging each call against its own permitted outcomes.
   const before: RmmState[] = [];
-  const r = runRec(s, { rec: step.args[0] ?? 0n, run_ptr: runPtr }, realm.map(coreAction), hits, (pre) => before.push(pre));
+  const call = [step.fid, ...step.args];
+  const done = smc(s, call, { ...(hits !== undefined ? { hits } : {}), realm: realm.map(coreAction), observe: (pre) => before.push(pre) });
+  const r = done.run as RunResult;
   const { exit, ...status } = step.expect ?? {};
-  let j = judgeRmi(s, [step.fid, ...step.args], { regs: [r.x0], failure: r.failure, state: r.state }, status, strict);
+  let j = judgeRmi(s, call, done, status, strict);
   if (exit !== undefined) j = joinJudged(j, judgeExit(exit, readRecExit(r.state, runPtr), strict));
   r.steps.forEach((res, k) => {
     const a = realm[k] as RealmAction;

@@ -10,7 +10,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { catalogue, catalogueCommand, type CatalogueCommand, type Rule, type RuleId, type StatusName } from '../catalogue/index.js';
-import { InternalError } from '../internal/errors.js';
+import { InputError, InternalError, isU64, requireU64 } from '../internal/errors.js';
 import type { RmmState } from '../model/state.js';
 import type { RuleHits } from './hits.js';
 import { hitsOr, isCheckedMode } from './checked.js';
@@ -211,10 +211,19 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
   // Success conditions another command establishes (e.g. on the next REC entry) are not counted here.
   const posts = buildPosts(entry, def.post);
   const orderings = catalogue.orderings.filter((o) => o.command === entry.name);
+  // An RMI command takes its inputs as named 64-bit registers: checked at the boundary, so that a
+  // call from plain JavaScript with a string or an out-of-range number names the field.
+  const registerInputs = entry.iface === 'RMI' ? entry.inputRegs.map(([name]) => name) : undefined;
+  const validate = (input: I): void => {
+    if (typeof input !== 'object' || input === null) throw new InputError(entry.name, `an object of inputs (${(registerInputs ?? []).join(', ')})`, input);
+    const named = input as Record<string, unknown>;
+    for (const name of registerInputs ?? []) if (!isU64(named[name])) requireU64(`${entry.name}.${name}`, named[name]);
+  };
   const atExit = entry.failures.filter((r) => r.heldAt !== undefined).map((r) => exitRow<C>(r));
 
   // DECISION D-ORDER: the first condition to hold in listed order is reported.
   const check = (s: RmmState, input: I, given?: RuleHits): E.Either<SpecFailure, C> => {
+    if (registerInputs !== undefined) validate(input);
     const c = def.context(s, input);
     const hits = hitsOr(given);
     if (hits === undefined) {
@@ -289,11 +298,13 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
   };
 
   const holding = (s: RmmState, input: I): Rule[] => {
+    if (registerInputs !== undefined) validate(input);
     const c = def.context(s, input);
     return rows.filter((r) => r.holds(c)).map((r) => r.rule);
   };
 
   const permitted = (s: RmmState, input: I): SpecFailure[] => {
+    if (registerInputs !== undefined) validate(input);
     const c = def.context(s, input);
     const held = rows.filter((r) => r.holds(c));
     const ok = new Set(permittedFailures(entry, held.map((r) => r.rule)));

@@ -14,6 +14,7 @@ import type { RmmState } from '../model/state.js';
 import { rmiRecEnter, type RecEnterCtx, type RecEntryReport } from '../rmi/rec-enter.js';
 import { realmStep } from './step.js';
 import type { RealmAction, RealmStepResult, RecExitFields } from '../realm/types.js';
+import { checkRealmActions } from '../realm/actions.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -64,6 +65,7 @@ export type RunObserver = (before: RmmState, action: RealmAction, result: RealmS
  * are counted once the exit is written ({@link recEnterConcluded}).
  */
 export function runRec(s: RmmState, input: RecEnterInput, actions: readonly RealmAction[], hits?: RuleHits, observe?: RunObserver): RunResult {
+  checkRealmActions(actions);
   const checked = rmiRecEnter.check(s, input, hits);
   if (E.isLeft(checked)) {
     const f = checked.left;

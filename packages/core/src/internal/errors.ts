@@ -1,7 +1,10 @@
 /**
- * The model's third error channel: a thrown {@link InternalError} means the model itself is
- * wrong (a broken invariant, a catalogue the code does not match). Spec failures are values
- * and bad external input is a decode error; neither is ever thrown.
+ * The model's error channels besides spec failures (which are values): a thrown
+ * {@link InternalError} means the model itself is wrong (a broken invariant, a catalogue the
+ * code does not match); bad external input (files, registers read from memory) is an io-ts
+ * decode error, a value. A caller of the typed library API that passes values outside its types
+ * (a string for an address, an array, a number beyond 64 bits, a misspelt structure field) gets
+ * a thrown {@link InputError} naming the field, as a TypeError would, before anything runs.
  *
  * @packageDocumentation
  */
@@ -14,6 +17,32 @@ export class InternalError extends Error {
     super(`realmspec internal error: ${message}`);
     this.name = 'InternalError';
   }
+}
+
+/** A call of the library API with a value outside its types; the message names the field. */
+export class InputError extends TypeError {
+  /** The path of the offending field, e.g. `RMI_GRANULE_DELEGATE.addr` or `RmiRealmParams.s2sz`. */
+  readonly field: string;
+  /** @param field the offending field's path; @param expected what the API takes; @param got the value given */
+  constructor(field: string, expected: string, got: unknown) {
+    super(`${field}: expected ${expected}, got ${showValue(got)}${typeof got === 'string' || typeof got === 'number' ? ` (a ${typeof got})` : ''}`);
+    this.name = 'InputError';
+    this.field = field;
+  }
+}
+
+/** 2^64 − 1. */
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
+
+/** Whether `v` is a 64-bit unsigned value: a bigint in [0, 2^64). */
+export function isU64(v: unknown): v is bigint {
+  return typeof v === 'bigint' && v >= 0n && v <= U64_MAX;
+}
+
+/** Throws an {@link InputError} for `field` unless `v` is a 64-bit unsigned value. */
+export function requireU64(field: string, v: unknown): bigint {
+  if (!isU64(v)) throw new InputError(field, 'a 64-bit unsigned value (a bigint from 0n to 2n ** 64n - 1n)', v);
+  return v;
 }
 
 function showValue(v: unknown): string {

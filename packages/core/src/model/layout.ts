@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { InputError } from '../internal/errors.js';
 
 /** One field of a little-endian structure. */
 export interface FieldLayout {
@@ -71,6 +72,7 @@ export function decodeStruct(layout: Layout, g: Uint8Array): StructValue {
  * are zero. A value wider than its field is truncated: callers validate widths first.
  */
 export function encodeStructInto(layout: Layout, values: Readonly<Record<string, bigint | readonly bigint[] | undefined>>, g: Uint8Array): void {
+  checkStructValues(layout, values);
   g.fill(0, layout.base, layout.base + layout.size);
   for (const f of layout.fields) {
     const v = values[f.name];
@@ -79,6 +81,43 @@ export function encodeStructInto(layout: Layout, values: Readonly<Record<string,
     if (typeof v === 'bigint') writeElem(g, at, f.bytes, v);
     else v.forEach((x, i) => writeElem(g, at + i * f.bytes, f.bytes, x));
   }
+}
+
+/**
+ * Throws an {@link InputError} naming the field unless every key of `values` is a field of
+ * `layout` and every value fits it: a bigint of the field's width (a signed field also takes
+ * its negative values), or for an array field an array of at most its count of them.
+ */
+function checkStructValues(layout: Layout, values: unknown): void {
+  if (typeof values !== 'object' || values === null) throw new InputError(layout.name, 'an object of field values', values);
+  const byName = fieldsByName(layout);
+  for (const [k, v] of Object.entries(values)) {
+    if (v === undefined) continue;
+    const f = byName.get(k);
+    if (f === undefined) throw new InputError(`${layout.name}.${k}`, `a field of ${layout.name} (${layout.fields.map((x) => x.name).join(', ')})`, v);
+    const bits = BigInt(f.bytes * 8);
+    const fits = (x: unknown): boolean => typeof x === 'bigint' && x < 1n << bits && (x >= 0n || (f.signed === true && x >= -(1n << (bits - 1n))));
+    const what = `a ${f.bytes * 8}-bit ${f.signed === true ? 'signed or unsigned ' : ''}value (bigint)`;
+    if (f.count === undefined) {
+      if (!fits(v)) throw new InputError(`${layout.name}.${k}`, what, v);
+    } else {
+      if (!Array.isArray(v) || v.length > f.count) throw new InputError(`${layout.name}.${k}`, `an array of at most ${f.count} values`, v);
+      v.forEach((x: unknown, i: number) => {
+        if (!fits(x)) throw new InputError(`${layout.name}.${k}[${i}]`, what, x);
+      });
+    }
+  }
+}
+
+const fieldMaps = new WeakMap<Layout, ReadonlyMap<string, FieldLayout>>();
+
+function fieldsByName(layout: Layout): ReadonlyMap<string, FieldLayout> {
+  let m = fieldMaps.get(layout);
+  if (m === undefined) {
+    m = new Map(layout.fields.map((f) => [f.name, f]));
+    fieldMaps.set(layout, m);
+  }
+  return m;
 }
 
 /** A fresh 4096-byte granule image holding `values` encoded by `layout`. */

@@ -10,12 +10,17 @@ import { nsAccessPermitted } from './granule.js';
 import { Gpt } from './platform.js';
 import { granuleAt, updateState, type RmmState } from './state.js';
 
-/** A granule of zeros. Shared; never written. */
+/** A granule of zeros. Shared; never written. @internal */
 export const ZERO_GRANULE: Uint8Array = new Uint8Array(GRANULE_SIZE);
 
-/** The 4096 bytes of granule `gi` (zeros when nothing was written). The result must not be mutated. */
-export function granuleBytes(s: RmmState, gi: GranuleIndex): Uint8Array {
+/** The 4096 bytes of granule `gi` (zeros when nothing was written): the model's own array, never to be written. @internal */
+export function granuleView(s: RmmState, gi: GranuleIndex): Uint8Array {
   return s.memory.get(gi) ?? ZERO_GRANULE;
+}
+
+/** The 4096 bytes of granule `gi` (zeros when nothing was written), as a fresh copy the caller owns. */
+export function granuleBytes(s: RmmState, gi: GranuleIndex): Uint8Array {
+  return (s.memory.get(gi) ?? ZERO_GRANULE).slice();
 }
 
 /** `s` with granule `gi` holding `bytes` (taken over, not copied; never mutate them afterwards). A physical write: no GPT check (adapters check the PAS first). */

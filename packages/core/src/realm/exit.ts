@@ -10,7 +10,7 @@ import { granuleIndex, type GranuleIndex } from '../model/bits.js';
 import { nsAccessPermitted } from '../model/granule.js';
 import { InternalError } from '../internal/errors.js';
 import { fieldOf } from '../model/layout.js';
-import { granuleBytes, withGranuleBytes } from '../model/memory.js';
+import { granuleView, withGranuleBytes } from '../model/memory.js';
 import { NO_LRS, RecState, REC_GPRS, updateRec, type Rec } from '../model/rec.js';
 import { granuleAt, updateState, type RmmState } from '../model/state.js';
 import { RmiRecExit } from '../model/structs.js';
@@ -245,7 +245,7 @@ export function recExit(s: RmmState, recGi: GranuleIndex, cause: ExitCause, gprs
   const gpf = !nsAccessPermitted(granuleAt(s, runGi));
   // Every exit has a non-zero exit_reason or esr, so the run granule never becomes all zero.
   // An exit identical to the one already in the run granule leaves memory as it is (no rehash).
-  const old = granuleBytes(s, runGi);
+  const old = granuleView(s, runGi);
   const run = gpf ? old : encodeExit(old, fields);
   const same = run === old || Buffer.compare(run, old) === 0;
   const s1 = same ? s : withGranuleBytes(s, runGi, run);

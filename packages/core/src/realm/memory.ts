@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { GRANULE_SIZE, type GranuleIndex } from '../model/bits.js';
-import { granuleBytes, wipeGranule, withGranuleBytes } from '../model/memory.js';
+import { granuleView, wipeGranule, withGranuleBytes } from '../model/memory.js';
 import type { Realm } from '../model/realm.js';
 import { Ripas, RttEntryState } from '../model/rtt.js';
 import { RTT_PAGE_LEVEL, rttOutputAddress, rttWalk, type RttWalkResult } from '../model/rtt-walk.js';
@@ -68,12 +68,12 @@ export function unmappedAbort(addr: bigint, level: number, access?: { readonly s
 
 /** Reads `len` bytes at `offset` of granule `gi` (a view; must not be mutated). @internal */
 export function readBytes(s: RmmState, gi: GranuleIndex, offset: number, len: number): Uint8Array {
-  return granuleBytes(s, gi).subarray(offset, offset + len);
+  return granuleView(s, gi).subarray(offset, offset + len);
 }
 
 /** A 64-bit little-endian value at `offset` of granule `gi` (DEN0137 B1.8: structures are little-endian). @internal */
 export function readU64(s: RmmState, gi: GranuleIndex, offset: number): bigint {
-  const g = granuleBytes(s, gi);
+  const g = granuleView(s, gi);
   return new DataView(g.buffer, g.byteOffset, g.byteLength).getBigUint64(offset, true);
 }
 
@@ -87,7 +87,7 @@ export function readU64(s: RmmState, gi: GranuleIndex, offset: number): bigint {
  */
 export function writeBytes(s: RmmState, gi: GranuleIndex, offset: number, bytes: Uint8Array): RmmState {
   if (bytes.length === 0) return s;
-  const g = new Uint8Array(granuleBytes(s, gi));
+  const g = new Uint8Array(granuleView(s, gi));
   g.set(bytes, offset);
   // Only zero bytes written can leave the whole granule zero.
   const zeros = bytes.every((b) => b === 0);

@@ -7,7 +7,7 @@
 import { defineCommand } from '../engine/command.js';
 import { GRANULE_SIZE, granuleIndex, isGranuleAligned, type GranuleIndex } from '../model/bits.js';
 import { GranuleState, realmGranule } from '../model/granule.js';
-import { granuleBytes } from '../model/memory.js';
+import { granuleView } from '../model/memory.js';
 import { rimInit, ZERO_MEASUREMENT } from '../model/measurement.js';
 import { isDelegableGranule } from '../model/platform.js';
 import { decodeRealmParams, realmParamsAreValid, realmParamsSupported, rttConfigIsValid, type RealmParams } from '../model/realm-params.js';
@@ -35,7 +35,7 @@ export interface RealmCreateCtx {
 function createContext(s: RmmState, i: { readonly rd: bigint; readonly params_ptr: bigint }): RealmCreateCtx {
   const p = i.params_ptr;
   const readable = isGranuleAligned(p) && isDelegable(s, p) && nsAccessible(s, p);
-  const bytes = readable ? granuleBytes(s, granuleIndex(p)) : undefined;
+  const bytes = readable ? granuleView(s, granuleIndex(p)) : undefined;
   return { s, rd: i.rd, paramsPtr: p, bytes, params: bytes === undefined ? undefined : decodeRealmParams(bytes) };
 }
 

@@ -10,7 +10,7 @@ import { defineCommand } from '../engine/command.js';
 import { granuleIndex } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { fieldOf } from '../model/layout.js';
-import { granuleBytes } from '../model/memory.js';
+import { granuleView } from '../model/memory.js';
 import { RealmState, type Realm } from '../model/realm.js';
 import { RecState, REC_GPRS, updateRec, type Rec } from '../model/rec.js';
 import { withRec, type RmmState } from '../model/state.js';
@@ -122,7 +122,7 @@ function context(s: RmmState, i: { readonly rec: bigint; readonly run_ptr: bigin
   // RecRun(run_ptr) is read whatever run_ptr is (D-WELLFORMED): rec_mmio and rec_gicv3 stay
   // evaluable next to run_align, run_bound and run_pas, which the listed order reports first.
   // A GPF reading enter would be RMI_ERROR_INPUT (A4.2.2); run_pas precedes every use, so none happens.
-  return { s, recPtr: i.rec, runPtr: i.run_ptr, rec, realm, enter: readEnter(granuleBytes(s, granuleIndex(i.run_ptr)), gicv3NumLrs(s.platform)) };
+  return { s, recPtr: i.rec, runPtr: i.run_ptr, rec, realm, enter: readEnter(granuleView(s, granuleIndex(i.run_ptr)), gicv3NumLrs(s.platform)) };
 }
 
 const flag = (c: RecEnterCtx, f: bigint): boolean => (c.enter.flags & f) !== 0n;

@@ -8,7 +8,7 @@ import { defineCommand } from '../engine/command.js';
 import { granuleIndex, isGranuleAligned, type GranuleIndex } from '../model/bits.js';
 import { GranuleState, realmGranule } from '../model/granule.js';
 import { decodeStruct, hasZeroReservedBits, type StructValue } from '../model/layout.js';
-import { granuleBytes } from '../model/memory.js';
+import { granuleView } from '../model/memory.js';
 import { rimExtendRec } from '../model/measurement.js';
 import { RealmState, updateRealm, withMeasurement, type Realm } from '../model/realm.js';
 import { AttestState, RecState, REC_GPRS, REC_RUN_INITIAL, recIndexOfMpidr, type Rec } from '../model/rec.js';
@@ -64,7 +64,7 @@ export interface RecCreateCtx {
 function createContext(s: RmmState, i: { readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }): RecCreateCtx {
   const p = i.params_ptr;
   const readable = isGranuleAligned(p) && isDelegable(s, p) && nsAccessible(s, p);
-  const bytes = readable ? granuleBytes(s, granuleIndex(p)) : undefined;
+  const bytes = readable ? granuleView(s, granuleIndex(p)) : undefined;
   const params = bytes === undefined ? undefined : decodeStruct(RmiRecParams, bytes);
   const numAux = params === undefined ? 0n : (params.num_aux as bigint);
   const aux = params !== undefined && numAux <= 16n ? (params.aux as readonly bigint[]).slice(0, Number(numAux)) : [];
