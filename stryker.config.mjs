@@ -13,6 +13,7 @@ export default {
   ignoreStatic: true,
   concurrency: 2,
   timeoutMS: 60000,
+  dryRunTimeoutMinutes: 45,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
