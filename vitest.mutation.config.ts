@@ -9,7 +9,9 @@ export default defineConfig({
   test: {
     include: ['packages/core/test/**/*.test.ts', 'test/digest.test.ts', 'test/layers.test.ts'],
     environment: 'node',
-    pool: 'forks',
+    // One module graph for all files: a mutant's covering tests run without re-importing the model per file.
+    pool: 'threads',
+    isolate: false,
     testTimeout: 60_000,
     setupFiles: ['test/setup/checked.ts'],
     env: { REALMSPEC_MUTATION: '1' },
