@@ -99,6 +99,8 @@ export interface Command<I, C, O, P = O> {
    * counted as held in `hits` (RMI_REC_ENTER's `exit_pas`: a GPF writing the exit, A4.3.3).
    */
   readonly failure: (label: string, c: C, hits?: RuleHits) => SpecFailure;
+  /** Runs the command on inputs the caller has already checked (the SMC layer: 64-bit registers). @internal */
+  readonly trusted: (s: RmmState, input: I, hits?: RuleHits) => CommandResult<O>;
   /** The post-conditions, locators and open outputs. */
   readonly post: PostDefinition<I, P>;
   /**
@@ -222,8 +224,8 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
   const atExit = entry.failures.filter((r) => r.heldAt !== undefined).map((r) => exitRow<C>(r));
 
   // DECISION D-ORDER: the first condition to hold in listed order is reported.
-  const check = (s: RmmState, input: I, given?: RuleHits): E.Either<SpecFailure, C> => {
-    if (registerInputs !== undefined) validate(input);
+  // The ordered check on inputs already known to be well typed (the SMC layer checked the registers).
+  const checkTrusted = (s: RmmState, input: I, given?: RuleHits): E.Either<SpecFailure, C> => {
     const c = def.context(s, input);
     const hits = hitsOr(given);
     if (hits === undefined) {
@@ -276,12 +278,22 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     if (bad.length > 0) throw new InternalError(`${entry.name}(${showInput(t.input)}) changed what its footprint does not name: ${bad.map(showChange).join(', ')}`);
   };
 
-  const run = (s: RmmState, input: I, hits?: RuleHits): CommandResult<O> => {
-    const checked = check(s, input, hits);
+  const check = (s: RmmState, input: I, given?: RuleHits): E.Either<SpecFailure, C> => {
+    if (registerInputs !== undefined) validate(input);
+    return checkTrusted(s, input, given);
+  };
+
+  const trusted = (s: RmmState, input: I, hits?: RuleHits): CommandResult<O> => {
+    const checked = checkTrusted(s, input, hits);
     if (E.isLeft(checked)) return checked;
     const out = def.apply(checked.right);
     if (def.postAt === undefined) verify({ pre: s, input, post: out[0], out: out[1] as unknown as P }, hits);
     return E.right(out);
+  };
+
+  const run = (s: RmmState, input: I, hits?: RuleHits): CommandResult<O> => {
+    if (registerInputs !== undefined) validate(input);
+    return trusted(s, input, hits);
   };
 
   const failure = (label: string, c: C, given?: RuleHits): SpecFailure => {
@@ -311,7 +323,7 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return held.filter((r) => ok.has(r.rule)).map((r) => failureOf(r, c));
   };
 
-  return Object.assign(run, { entry, check, apply: def.apply, holding, permitted, failure, post: def.post, verify });
+  return Object.assign(run, { entry, check, apply: def.apply, holding, permitted, failure, post: def.post, verify, trusted });
 }
 
 /**
