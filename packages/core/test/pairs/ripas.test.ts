@@ -26,7 +26,7 @@ interface InitKnobs {
 const BASE_ALIGN = { base: MB2 + KB4, top: MB2 + 2n * KB4 };
 /** base 2 MB, top inside that level 2 entry: walk_top, aligned down to 2 MB, is base. */
 const NO_PROGRESS = { base: MB2, top: MB2 + KB4 };
-/** base the DATA page: rtte_state, and walk_top is base (the range ends at the first entry that is not UNASSIGNED). */
+/** base the DATA page: rtte_state, and walk_top is base (the range ends at the first entry that is not UNASSIGNED, erratum E-INIT-RIPAS-STOP). */
 const ASSIGNED = { base: IPA.data, top: IPA.data + KB4 };
 
 const init = pairSpec<{ rd: bigint; base: bigint; top: bigint }, InitKnobs>({
@@ -55,7 +55,7 @@ const init = pairSpec<{ rd: bigint; base: bigint; top: bigint }, InitKnobs>({
     // The range runs to the level 2 RTT at 4 MB: walk_top is 4 MB, not base.
     'top_bound|base_align': { knobs: { base: MB2 + KB4, top: U + KB4 }, index: { base_align: 2 } },
     'top_bound|rtte_state': { knobs: { base: IPA.data, top: U + KB4 }, brings: ['no_progress'], index: { rtte_state: 3, no_progress: 3 } },
-    // walk_top is base where the range stops at once: at the DATA page, where rtte_state holds too.
+    // walk_top is base where the range stops at once: at the DATA page (E-INIT-RIPAS-STOP), where rtte_state holds too.
     'top_bound|no_progress': { knobs: { base: IPA.data, top: U + KB4 }, brings: ['rtte_state'], index: { rtte_state: 3, no_progress: 3 } },
     'base_align|top_gran_align': { knobs: { base: MB2 + KB4, top: MB2 + 0x2800n }, index: { base_align: 2 } },
     'rtte_state|top_gran_align': { knobs: { base: IPA.data, top: IPA.data + 0x1800n }, brings: ['no_progress'], index: { rtte_state: 3, no_progress: 3 } },
@@ -159,7 +159,7 @@ const set = pairSpec<{ rd: bigint; rec_ptr: bigint; base: bigint; top: bigint },
     // base 2 MB is not where the request stopped (0x8000), and walk_top is base.
     'base_bound|no_progress': { knobs: { base: MB2 }, index: { no_progress: 2 } },
     // A request of 4 KB at 2 MB; top 8 KB past it.
-    // walk_top is base where the range stops at once: at the DATA page, where rtte_state holds too.
+    // walk_top is base where the range stops at once: at the DATA page (E-INIT-RIPAS-STOP), where rtte_state holds too.
     'top_bound|no_progress': { knobs: { req: MB2, span: KB4, topOff: 2n * KB4 }, index: { no_progress: 2 } },
   },
 });
