@@ -111,8 +111,9 @@ export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryC
     size_overflow: (c) => offsetOf(c) + sizeOf(c) >= 1n << 64n,
     size_bound: (c) => offsetOf(c) + sizeOf(c) > GRANULE,
     state: (c) => c.rec.attestState !== AttestState.ATTEST_IN_PROGRESS,
-    // Token generation failed: no token could be made at INIT (no attestation port, D-ATTEST).
-    unknown: (c) => c.rec.attestToken.length === 0,
+    // Token generation failed: a generation is in progress but no token could be made at INIT
+    // (no attestation port, D-ATTEST). With none in progress nothing failed: only `state` holds.
+    unknown: (c) => c.rec.attestState === AttestState.ATTEST_IN_PROGRESS && c.rec.attestToken.length === 0,
     // Derived (D-RSI-MEM): the RIPAS of addr is EMPTY; the next part cannot be written. Checked
     // last: the RMM touches the buffer only when it writes the part (as TF-RMM does).
     addr_empty: addrEmpty,

@@ -33,12 +33,8 @@ const attested = {
   none: RUNNING,
 };
 
-/**
- * FINDING: the model's `unknown` holds whenever the REC has no token (`attestToken` empty), which
- * is also the case when no token generation is in progress at all; so with state (RSI_ERROR_STATE)
- * it also permits RSI_ERROR_UNKNOWN, which the spec reserves for a generation that failed.
- */
-const UNKNOWN_WITHOUT_INIT = 'the model makes unknown hold with no token generation in progress (no token), so RSI_ERROR_UNKNOWN is permitted too';
+// `unknown` holds only for a generation in progress that failed (B5.3.1.2): with none in
+// progress, `state` alone holds (this suite found the model's `unknown` holding then too).
 
 const tokenContinue = pairSpec<RealmCallInput, ContinueKnobs>({
   command: rsiAttestationTokenContinue,
@@ -55,12 +51,12 @@ const tokenContinue = pairSpec<RealmCallInput, ContinueKnobs>({
     size_overflow: { knobs: { range: 'overflow' }, brings: ['size_bound'] },
     size_bound: { knobs: { range: 'size' } },
     // No token generation in progress: none has failed either, so unknown does not hold (B5.3.1.2).
-    state: { knobs: { attest: 'none' }, deviation: UNKNOWN_WITHOUT_INIT },
+    state: { knobs: { attest: 'none' } },
     unknown: { knobs: { attest: 'noPort' } },
     addr_empty: { knobs: { addr: 'empty' } },
   },
   overrides: {
-    'state|unknown': { exclusive: 'state: no token generation in progress; unknown: the one in progress failed (see the known deviation below)' },
+    'state|unknown': { exclusive: 'state: no token generation in progress; unknown: the one in progress failed' },
   },
   derived: {
     addr_empty: {
@@ -99,7 +95,7 @@ const cpuOn = pairSpec<RealmCallInput, CpuOnKnobs>({
 pairSuites('Realm calls', [tokenContinue, cpuOn]);
 
 describe('RSI_ATTESTATION_TOKEN_CONTINUE: state and unknown', () => {
-  it.fails(`do not hold together: with no token generation in progress none has failed (B5.3.1.2) [known deviation: ${UNKNOWN_WITHOUT_INIT}]`, () => {
+  it('do not hold together: with no token generation in progress none has failed (B5.3.1.2)', () => {
     const held = rsiAttestationTokenContinue.holding(RUNNING(), callOf('RSI_ATTESTATION_TOKEN_CONTINUE', { addr: P.hostCall, offset: 0n, size: 0x1000n }));
     expect(held.map((r) => r.label)).toEqual(['state']);
   });
