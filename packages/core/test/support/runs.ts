@@ -1,12 +1,12 @@
 /**
  * Property-test sizes. Mutation testing (`npm run mutation`, REALMSPEC_MUTATION=1) reruns the
- * suite for every mutant, so it runs each property with a fortieth of its runs (at least 5); the
+ * suite for every mutant, so it runs each property with a hundredth of its runs (at least 3); the
  * seeds stay fixed, so each property still starts from the same cases.
  */
 
-/** `n` runs, or a fortieth of them (at least 5) under mutation testing. */
+/** `n` runs, or a hundredth of them (at least 3) under mutation testing. */
 export function runs(n: number): number {
-  return process.env['REALMSPEC_MUTATION'] === '1' ? Math.max(5, Math.ceil(n / 40)) : n;
+  return process.env['REALMSPEC_MUTATION'] === '1' ? Math.max(3, Math.ceil(n / 100)) : n;
 }
 
 /**
