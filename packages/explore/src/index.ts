@@ -30,6 +30,6 @@ export { teardown, tornDown, type Teardown } from './teardown.js';
 export { Expander, Rows, emptyStats, type ExpandOptions, type LevelStats, type Violation } from './level.js';
 export { search, addStats, type Progress, type SearchOptions, type SearchResult } from './engine.js';
 export { traceOf, pathLabels } from './trace.js';
-export { explore, ownedBy, type ExploreOptions, type Explored, type Shard } from './parallel.js';
+export { explore, type ExploreOptions, type Explored } from './parallel.js';
+export { ownedBy, type Shard, type WorkerInit, type WorkerRequest } from './messages.js';
 export { SHARD_FORMAT, ShardFile, writeShard, readShard, mergeShards, type MergedShards } from './shard.js';
-export type { WorkerInit, WorkerRequest } from './worker.js';

@@ -17,19 +17,11 @@ import type { Setup } from './alphabet.js';
 import { addStats, search, type Progress, type SearchResult } from './engine.js';
 import { emptyStats, Expander, type LevelStats } from './level.js';
 import { FingerprintSet } from './visited.js';
-import type { WorkerInit, WorkerRequest } from './worker.js';
+import { ownedBy, type Shard, type WorkerInit, type WorkerRequest } from './messages.js';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
-
-/** Which part of the checks a shard makes: states whose fingerprint is `index` modulo `count`. */
-export interface Shard {
-  /** This shard, from 0. */
-  readonly index: number;
-  /** Number of shards. */
-  readonly count: number;
-}
 
 /** Options of {@link explore}. */
 export interface ExploreOptions {
@@ -53,11 +45,6 @@ export interface Explored {
   readonly shard: Shard | undefined;
   /** States this run expanded with the checks (all of them without a shard). */
   readonly owned: number;
-}
-
-/** Whether the fingerprint `(hi, lo)` belongs to `shard`. */
-export function ownedBy(shard: Shard): (hi: number, lo: number) => boolean {
-  return (_hi, lo) => (lo >>> 0) % shard.count === shard.index;
 }
 
 /** The worker script: next to this file when built; from the sources (tests), the built copy. */

@@ -8,29 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as E from 'fp-ts/lib/Either.js';
 import { RuleHits } from '@realmspec/core';
 import { buildSetup } from './alphabet.js';
-import type { Config } from './config.js';
 import { emptyStats, Expander, Rows } from './level.js';
 import { FingerprintSet } from './visited.js';
-import { ownedBy, type Shard } from './parallel.js';
-
-/** What the main thread gives a worker at start. */
-export interface WorkerInit {
-  /** The decoded configuration. */
-  readonly config: Config;
-  /** The visited set's buffer. */
-  readonly visited: SharedArrayBuffer;
-  /** One Int32 counting states across threads. */
-  readonly counter: SharedArrayBuffer;
-  /** The state bound. */
-  readonly maxStates: number;
-  /** Whether to count rule coverage. */
-  readonly coverage: boolean;
-  /** For a shard: which states this run checks. */
-  readonly shard: Shard | undefined;
-}
-
-/** A level slice to expand (`done` asks for the coverage and ends the worker). */
-export type WorkerRequest = { readonly kind: 'expand'; readonly rows: Uint16Array; readonly depth: number } | { readonly kind: 'done' };
+import { ownedBy, type WorkerInit, type WorkerRequest } from './messages.js';
 
 if (parentPort !== null) {
   const port = parentPort;
