@@ -1,65 +1,18 @@
 /**
- * Exhaustive exploration of a small lifecycle configuration: four granules, Realms with one
- * starting RTT, RECs with one auxiliary granule. Every reachable state satisfies the invariants,
- * and the number of reachable states is pinned, so any change to the model's transition relation
- * shows up here. `REALMSPEC_PROOFS=large` widens the configuration (used by `npm run proofs`).
+ * Exhaustive exploration of the Realm and REC lifecycle (`proofs/configs/lifecycle-4.json`):
+ * every transition checked (post-conditions and frame in checked mode, permitted outcomes, a
+ * failure changes nothing, invariants, teardown), and the number of reachable states pinned, with
+ * and without symmetry, so that any change to the model's transition relation shows up here.
+ * `REALMSPEC_PROOFS=large` adds five granules (used by `npm run proofs`).
  */
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/lib/Either.js';
-import { encodeStruct, hostWrite, initialState, makePlatform, RmiRealmParams, RmiRecParams, type RmmState } from '@realmspec/core';
-import { invariantViolations } from '../packages/core/test/support/invariants.js';
-import { explore, type HostAction } from './explore.js';
-
-const G = (n: number): bigint => 0x8000_0000n + BigInt(n) * 0x1000n;
-const hex = (v: bigint): string => '0x' + v.toString(16);
-
-/**
- * The Host steps over granules G(0)..G(n-1), and the initial state holding every parameter block
- * they use, each in its own Non-secure granule (so memory contents do not multiply the states).
- */
-function configuration(n: number): { initial: RmmState; actions: HostAction[] } {
-  let initial = initialState(platform);
-  let nextParams = 100;
-  const params = (bytes: Uint8Array): bigint => {
-    const pa = G(nextParams++);
-    initial = E.getOrElse((): RmmState => { throw new Error('params write faulted'); })(hostWrite(initial, pa, bytes));
-    return pa;
-  };
-  const gs = Array.from({ length: n }, (_, k) => G(k));
-  const out: HostAction[] = [];
-  for (const g of gs) {
-    out.push({ name: `DELEGATE(${hex(g)})`, regs: [0xc4000151n, g] });
-    out.push({ name: `UNDELEGATE(${hex(g)})`, regs: [0xc4000152n, g] });
-    out.push({ name: `REALM_ACTIVATE(${hex(g)})`, regs: [0xc4000157n, g] });
-    out.push({ name: `REALM_DESTROY(${hex(g)})`, regs: [0xc4000159n, g] });
-    out.push({ name: `REC_DESTROY(${hex(g)})`, regs: [0xc400015bn, g] });
-  }
-  for (const rd of gs) {
-    for (const rtt of gs) {
-      if (rtt === rd) continue;
-      const bytes = encodeStruct(RmiRealmParams, { s2sz: 39n, num_bps: 1n, num_wps: 1n, vmid: 1n, rtt_base: rtt, rtt_level_start: 1n, rtt_num_start: 1n });
-      out.push({ name: `REALM_CREATE(${hex(rd)}, rtt=${hex(rtt)})`, regs: [0xc4000158n, rd, params(bytes)] });
-    }
-  }
-  for (const rd of gs) {
-    for (const rec of gs) {
-      for (const aux of gs) {
-        if (new Set([rd, rec, aux]).size < 3) continue;
-        const bytes = encodeStruct(RmiRecParams, { flags: 1n, mpidr: 0n, num_aux: 1n, aux: [aux] });
-        out.push({ name: `REC_CREATE(${hex(rd)}, ${hex(rec)}, aux=${hex(aux)})`, regs: [0xc400015an, rd, rec, params(bytes)] });
-      }
-    }
-  }
-  return { initial, actions: out };
-}
-
-const platform = makePlatform({ recAuxCount: 1 });
+import { search } from '@realmspec/explore';
+import { loadSetup } from './support.js';
 
 describe('exhaustive exploration of Realm lifecycles', () => {
-  it('four granules: every reachable state satisfies the invariants (pinned state count)', () => {
-    const c = configuration(4);
-    const r = explore(c.initial, c.actions, invariantViolations, 100_000);
-    expect(r.violations).toEqual([]);
+  it('four granules without symmetry: 256 states, depth 10', () => {
+    const r = search(loadSetup('lifecycle-4', { symmetry: false }));
+    expect(r.violation).toBeUndefined();
     expect(r.bounded).toBe(false);
     // Counted by hand from the spec. One VMID, so at most one Realm. Without a Realm each granule is
     // UNDELEGATED or DELEGATED: 2^4 = 16. With one, (rd, rtt) is one of 4 * 3 = 12 ordered pairs,
@@ -69,14 +22,29 @@ describe('exhaustive exploration of Realm lifecycles', () => {
     // The deepest: 4 delegations, REALM_CREATE, REC_CREATE, REALM_ACTIVATE, REC_DESTROY and two
     // undelegations: 10 steps.
     expect({ states: r.states, depth: r.depth }).toEqual({ states: 256, depth: 10 });
+    // Every action from every state: 256 states * 100 actions (5 one-granule commands * 4,
+    // REALM_CREATE 4 * 4, REC_CREATE 4 * 4 * 4).
+    expect(r.transitions).toBe(256 * 100);
+  });
+
+  it('four granules modulo renaming: 19 orbits (reduction factor 256 / 19)', () => {
+    const r = search(loadSetup('lifecycle-4'));
+    expect(r.violation).toBeUndefined();
+    // The same count up to renaming granules. Without a Realm, only how many granules are
+    // delegated matters: 0..4, 5 orbits. With the Realm (RD and RTT are one orbit of the 12 pairs),
+    // NEW or ACTIVE, and: rec_index 0 with 0, 1 or 2 of the other two delegated (3 orbits); the
+    // REC and its aux (1); rec_index 1 with the REC destroyed, 0..2 delegated (3): 2 * 7 = 14.
+    // In all 19; the depth is unchanged (renaming keeps path lengths).
+    expect({ states: r.states, depth: r.depth, fallbacks: r.symmetryFallbacks }).toEqual({ states: 19, depth: 10, fallbacks: 0 });
   });
 
   it.runIf(process.env.REALMSPEC_PROOFS === 'large')('five granules (npm run proofs)', () => {
-    const c = configuration(5);
-    const r = explore(c.initial, c.actions, invariantViolations, 2_000_000);
-    console.log(`five granules: ${r.states} states, ${r.transitions} transitions, depth ${r.depth}, bounded ${r.bounded}`);
-    expect(r.violations).toEqual([]);
+    const setup = loadSetup('lifecycle-4', { symmetry: false, pool: [0x80000, 0x80001, 0x80002, 0x80003, 0x80004] });
+    const r = search(setup);
+    expect(r.violation).toBeUndefined();
     // By hand as above: 2^5 + 20 * 2 * (2^3 + 3 * 2 * 2 + 2^3) = 32 + 1120.
     expect(r.states).toBe(1152);
+    // Modulo renaming: 6 + 2 * (4 + 2 + 4) = 26 (the REC and aux leave one granule free: 2 orbits).
+    expect(search(loadSetup('lifecycle-4', { pool: [0x80000, 0x80001, 0x80002, 0x80003, 0x80004] })).states).toBe(26);
   });
 });

@@ -28,6 +28,10 @@ export const USAGE = [
   '  coverage FILE... [--format json|md|html|lcov] [--out FILE] [--baseline FILE]',
   '                                         merge coverage files and report spec coverage rule by rule (default md, to stdout);',
   '                                         --baseline: exit 1 listing the rules covered in FILE and not now',
+  '  explore CONFIG [--max-states N] [--workers N] [--shard I/N --out FILE] [--json] [--coverage-out FILE] [--trace-out FILE]',
+  '                                         explore every state of a small configuration (proofs/configs), checking every',
+  '                                         transition; a violation writes a shortest counterexample trace',
+  '  explore --merge FILE... [--json]       merge the result files of the shards of one configuration',
   '  help                                   this text',
   '',
   'exit codes: 0 every expectation held, 1 an expectation failed (a finding), 2 bad input (malformed file or flag,',
@@ -104,6 +108,12 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
     case 'coverage': {
       const { coverage } = await import('./commands/coverage.js');
       return writeOutcome(io, coverage(rest));
+    }
+    case 'explore': {
+      const { EXPLORE_FLAGS, EXPLORE_USAGE, exploreCommand } = await import('./commands/explore.js');
+      const p = parse(rest, EXPLORE_FLAGS);
+      if (typeof p === 'string') return writeOutcome(io, badInput(`realmspec explore: ${p} ${SEE_HELP}`, ...EXPLORE_USAGE));
+      return writeOutcome(io, await exploreCommand(p.values, p.positionals));
     }
     case 'help':
     case '--help':

@@ -15,11 +15,10 @@ import { catalogue, initialState, RuleHits, smc } from '@realmspec/core';
 import { parseTrace, runTrace } from '@realmspec/trace';
 import { coverage } from '../../cli/src/commands/coverage.js';
 import { run } from '../../cli/src/cli.js';
-import { explore } from '../../../proofs/explore.js';
+import { buildSetup, decodeConfig, search, type Setup } from '@realmspec/explore';
 import { buildReport, catalogueDecisions, collect, coverageOf, decodeCoverage, encodeCoverage, mergeCoverage, summaryLine, type CoverageFile } from '../src/index.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const G = (n: number): bigint => 0x8000_0000n + BigInt(n) * 0x1000n;
 let dir: string;
 const at = (f: string): string => join(dir, f);
 const read = (f: string): CoverageFile => E.getOrElseW((e: string[]) => { throw new Error(e.join('\n')); })(decodeCoverage(readFileSync(f, 'utf8'), f));
@@ -31,8 +30,9 @@ beforeAll(async () => {
   const replayed = await run(['replay', ...traces, '--coverage-out', at('replay.json')]);
   expect([replayed.code, replayed.err]).toEqual([0, []]);
   // An exhaustive exploration of delegation over two granules, recorded without hits.
-  const actions = [1, 2].flatMap((k) => [{ name: `DELEGATE(${k})`, regs: [0xc4000151n, G(k)] }, { name: `UNDELEGATE(${k})`, regs: [0xc4000152n, G(k)] }]);
-  const explored = collect([{ kind: 'explore', name: 'delegation of two granules' }], () => explore(initialState(), actions, () => [], 100));
+  const config = decodeConfig({ name: 'two', pool: { base: '0x80001000', count: 2 }, symmetry: false, commands: { RMI_GRANULE_DELEGATE: { addr: '$pool' }, RMI_GRANULE_UNDELEGATE: { addr: '$pool' } } });
+  const setup = E.getOrElseW((e: string[]): Setup => { throw new Error(e.join('\n')); })(E.chain(buildSetup)(config));
+  const explored = collect([{ kind: 'explore', name: 'delegation of two granules' }], () => search(setup, { coverage: false }));
   expect(explored.result.states).toBe(4);
   writeFileSync(at('explore.json'), encodeCoverage(explored.coverage));
   // A random campaign of Host SMCs with fixed seed.
