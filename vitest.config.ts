@@ -12,7 +12,7 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'proofs/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     // Every test runs the model in checked mode: post-conditions and the frame check after every command.
     setupFiles: ['test/setup/checked.ts', ...(specCoverage ? ['packages/coverage/src/vitest-setup.ts'] : [])],
     globalSetup: ['test/setup/build.ts', ...(specCoverage ? ['packages/coverage/src/vitest-global.ts'] : [])],
