@@ -8,6 +8,7 @@ import * as t from 'io-ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { bits, type GranuleIndex } from './bits.js';
+import { MAX_LEVEL_BITS, MIN_LEVEL_BITS, maxIpaWidth, geometryOf, type Geometry } from './rtt.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -128,6 +129,15 @@ export interface Platform {
   readonly attestation: AttestationPort | undefined;
   /** {@link features0} decoded. */
   readonly features: Features0;
+  /**
+   * IPA bits each RTT level resolves (DECISIONS D-SMALL-SCOPE): 9, the architecture's 4 KB
+   * granule (512 entries per RTT, 16 at level −1), or 1..8 for a small-scope configuration
+   * (2^levelBits entries per RTT, no level −1). A level-3 entry maps one 4 KB granule whatever
+   * the value. Not a spec parameter: small values exist for exhaustive exploration.
+   */
+  readonly levelBits: number;
+  /** The RTT geometry {@link levelBits} gives (entries per level, bytes per entry). */
+  readonly geometry: Geometry;
   /** @internal The delegable ranges as granule-index intervals `[start, end)`. */
   readonly dramGranules: ReadonlyArray<readonly [GranuleIndex, GranuleIndex]>;
 }
@@ -148,16 +158,32 @@ export interface PlatformConfig {
   readonly hpmn0?: boolean;
   readonly gpt?: readonly GptRange[];
   readonly attestation?: AttestationPort;
+  /** IPA bits per RTT level, 1..9 ({@link Platform.levelBits}; D-SMALL-SCOPE). */
+  readonly levelBits?: number;
+}
+
+/**
+ * The RmiFeatureRegister0 a platform has when its config gives none: {@link DEFAULT_FEATURES0},
+ * whose S2SZ (48) is what the default geometry maps without LPA2; in a small geometry S2SZ is
+ * the widest IPA that geometry maps with LPA2, 12 + 4·levelBits + 4 (D-SMALL-SCOPE).
+ */
+export function defaultFeatures0(g: Geometry): bigint {
+  if (g.levelBits === MAX_LEVEL_BITS) return DEFAULT_FEATURES0;
+  // DECISION D-SMALL-SCOPE: RMI_FEATURES tells the truth about the widest IPA a Realm can have.
+  return (DEFAULT_FEATURES0 & ~0xffn) | BigInt(maxIpaWidth(g, true));
 }
 
 /**
  * Builds a platform; absent settings take the defaults documented in the README: one DRAM range
- * 0x8000_0000..0xBFE0_0000 (1 GB − 2 MB), features0 {@link DEFAULT_FEATURES0}, recAuxCount 16,
- * VMID16, no FEAT_HPMN0, every granule initially GPT_NS.
+ * 0x8000_0000..0xBFE0_0000 (1 GB − 2 MB), features0 {@link DEFAULT_FEATURES0} (with S2SZ
+ * narrowed in a small geometry: {@link defaultFeatures0}), recAuxCount 16, VMID16, no
+ * FEAT_HPMN0, every granule initially GPT_NS, 9 IPA bits per RTT level.
  */
 export function makePlatform(config: PlatformConfig = {}): Platform {
   const dram = config.dram ?? [{ base: 0x8000_0000n, size: 0x3fe0_0000n }];
-  const features0 = config.features0 ?? DEFAULT_FEATURES0;
+  const levelBits = config.levelBits ?? MAX_LEVEL_BITS;
+  const geometry = geometryOf(levelBits);
+  const features0 = config.features0 ?? defaultFeatures0(geometry);
   return {
     dram,
     features0,
@@ -167,6 +193,8 @@ export function makePlatform(config: PlatformConfig = {}): Platform {
     gpt: config.gpt ?? [],
     attestation: config.attestation,
     features: decodeFeatures0(features0),
+    levelBits,
+    geometry,
     dramGranules: dram.map((r) => {
       const start = (r.base + 0xfffn) >> 12n;
       const end = (r.base + r.size) >> 12n;
@@ -189,6 +217,8 @@ export function withAttestation(p: Platform, port: AttestationPort | undefined):
     gpt: p.gpt,
     attestation: port,
     features: p.features,
+    levelBits: p.levelBits,
+    geometry: p.geometry,
     dramGranules: p.dramGranules,
   };
 }
@@ -268,6 +298,7 @@ export const PlatformCodec = t.exact(
     vmid16: t.boolean,
     hpmn0: t.boolean,
     gpt: t.array(t.exact(t.type({ base: U64, size: U64, gpi: GptName }))),
+    levelBits: t.refinement(t.number, (n) => Number.isInteger(n) && n >= MIN_LEVEL_BITS && n <= MAX_LEVEL_BITS, `LevelBits(${MIN_LEVEL_BITS}..${MAX_LEVEL_BITS})`),
   }),
   'Platform',
 );
@@ -283,6 +314,7 @@ export function decodePlatform(u: unknown): t.Validation<Platform> {
         ...(c.recAuxCount !== undefined ? { recAuxCount: c.recAuxCount } : {}),
         ...(c.vmid16 !== undefined ? { vmid16: c.vmid16 } : {}),
         ...(c.hpmn0 !== undefined ? { hpmn0: c.hpmn0 } : {}),
+        ...(c.levelBits !== undefined ? { levelBits: c.levelBits } : {}),
         ...(c.gpt !== undefined ? { gpt: c.gpt.map((g) => ({ base: g.base, size: g.size, gpt: Gpt[g.gpi.slice(4) as 'NS' | 'SECURE' | 'ROOT' | 'AAP'] })) } : {}),
       }),
     ),

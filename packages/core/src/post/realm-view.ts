@@ -130,7 +130,7 @@ export function ProtectedIpa(s: RmmState, rd: bigint, ipa: bigint): { readonly k
   if (w === undefined) return undefined;
   const e = w.rtte;
   if (e.ripas === Ripas.EMPTY) return { kind: 'empty' };
-  if (e.state === RttEntryState.ASSIGNED && e.ripas === Ripas.RAM) return { kind: 'page', pa: BigInt(e.addr) + (ipa % RttLevelSize(w.level)) };
+  if (e.state === RttEntryState.ASSIGNED && e.ripas === Ripas.RAM) return { kind: 'page', pa: BigInt(e.addr) + (ipa % RttLevelSize(s, w.level)) };
   return { kind: 'unmapped', level: w.level };
 }
 
@@ -138,7 +138,7 @@ export function ProtectedIpa(s: RmmState, rd: bigint, ipa: bigint): { readonly k
 export function IpaRipas(s: RmmState, rd: bigint, ipa: bigint): { readonly ripas: number; readonly top: bigint } | undefined {
   const w = RttWalk(s, rd, ipa, 3);
   if (w === undefined) return undefined;
-  const size = RttLevelSize(w.level);
+  const size = RttLevelSize(s, w.level);
   return { ripas: w.rtte.ripas, top: ipa - (ipa % size) + size };
 }
 

@@ -163,7 +163,7 @@ export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa:
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED, destroyedRipas(w.entry.ripas)), 0);
     const s = wipeGranule(withGranule(c.s, gi, realmGranule(GranuleState.DELEGATED)), gi);
     // walk_top is evaluated after the command: the entry is no longer live.
-    return [updateState(s, { rtts: s.rtts.set(w.rtt, t) }), { data: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
+    return [updateState(s, { rtts: s.rtts.set(w.rtt, t) }), { data: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(s.platform.geometry, t, c.ipaN)) }];
   },
   post: dataDestroyPost,
 });
