@@ -109,9 +109,11 @@ function platformKey(p: Platform): string {
   let k = platformKeys.get(p);
   if (k === undefined) {
     // The attestation port is identified by its RAK public key (the platform token is bound to it).
-    // The geometry enters only when it is not the default (D-SMALL-SCOPE), so default keys are as before.
+    // The geometry and the measurement mode enter only when they are not the defaults
+    // (D-SMALL-SCOPE, D-SYMBOLIC-MEASURE), so default keys are as before.
     const small = p.levelBits === DEFAULT_GEOMETRY.levelBits ? {} : { levelBits: p.levelBits };
-    k = canonical({ dram: p.dram, features0: p.features0, recAuxCount: p.recAuxCount, vmid16: p.vmid16, hpmn0: p.hpmn0, gpt: p.gpt, rak: p.attestation?.rakPublicKey, ...small });
+    const symbolic = p.measurement === 'sha' ? {} : { measurement: p.measurement };
+    k = canonical({ dram: p.dram, features0: p.features0, recAuxCount: p.recAuxCount, vmid16: p.vmid16, hpmn0: p.hpmn0, gpt: p.gpt, rak: p.attestation?.rakPublicKey, ...small, ...symbolic });
     platformKeys.set(p, k);
   }
   return k;

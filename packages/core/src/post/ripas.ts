@@ -93,7 +93,7 @@ function initRim(t: T<InitInput>): Uint8Array | undefined {
   if (realm === undefined || w === undefined || top === undefined) return undefined;
   const size = RttLevelSize(t.pre, w.level);
   let rim = realm.measurements[0] as Uint8Array;
-  for (let ipa = t.input.base; ipa < top; ipa += size) rim = RimExtendRipasForEntry(realm.hashAlgo, rim, ipa, ipa + size);
+  for (let ipa = t.input.base; ipa < top; ipa += size) rim = RimExtendRipasForEntry(t.pre.platform.digest, realm.hashAlgo, rim, ipa, ipa + size);
   return rim;
 }
 

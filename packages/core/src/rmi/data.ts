@@ -98,7 +98,7 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
     // Granule contents are immutable values: DATA shares the source's bytes (a zero source has none).
     const bytes = c.s.memory.get(granuleIndex(c.src));
     const measured = (c.flags & MEASURE_CONTENT) === MEASURE_CONTENT ? (bytes ?? ZERO_GRANULE) : undefined;
-    const rim = rimExtendData(realm.hashAlgo, realm.measurements[0] as Uint8Array, c.ipa, c.flags, measured);
+    const rim = rimExtendData(c.s.platform.digest, realm.hashAlgo, realm.measurements[0] as Uint8Array, c.ipa, c.flags, measured);
     let s = mapData(c.s, w, c.data, Ripas.RAM);
     if (bytes !== undefined) s = withGranuleBytes(s, granuleIndex(c.data), bytes);
     return [withRealmRecord(s, w.table.realm, withMeasurement(realm, 0, rim)), {}];

@@ -104,7 +104,7 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
       featLpa2: p.lpa2,
       ipaWidth: p.s2sz,
       hashAlgo,
-      measurements: [rimInit(hashAlgo, p.raw), ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT],
+      measurements: [rimInit(c.s.platform.digest, hashAlgo, p.raw), ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT],
       recIndex: 0,
       numRecs: 0,
       rttBase: granuleIndex(p.rttBase),

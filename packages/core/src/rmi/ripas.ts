@@ -107,7 +107,7 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     // ERRATUM E-INIT-RIPAS-RIM: the entries of [base, walk_top) (B4.3.18.3), not of [base, top) as
     // B4.3.18.4 words it; each descriptor's top, Min(ipa + size, top), is then ipa + size.
     let rim = realm.measurements[0] as Uint8Array;
-    for (let ipa = c.ipaN; ipa < c.walkTop; ipa += size) rim = rimExtendRipas(realm.hashAlgo, rim, BigInt(ipa), BigInt(Math.min(ipa + size, top)));
+    for (let ipa = c.ipaN; ipa < c.walkTop; ipa += size) rim = rimExtendRipas(c.s.platform.digest, realm.hashAlgo, rim, BigInt(ipa), BigInt(Math.min(ipa + size, top)));
     const [from, to] = entryRange(g, w.table, w.index, c.ipaN, c.walkTop);
     const s = updateState(c.s, { rtts: c.s.rtts.set(w.rtt, rttWithRipas(w.table, from, to, Ripas.RAM)) });
     return [withRealmRecord(s, w.table.realm, withMeasurement(realm, 0, rim)), { out_top: BigInt(c.walkTop) }];
