@@ -8,7 +8,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { GRANULE_SIZE, MIN_IPA_WIDTH, hex } from '@realmspec/core';
+import { GRANULE_SIZE, hex, minIpaWidth } from '@realmspec/core';
 import { Address, Bytes, Index, Size } from './codecs.js';
 import { invalid, type HostError } from './errors.js';
 import { parseArm64Image } from './kernel.js';
@@ -105,9 +105,11 @@ function freeVmid(m: Machine): number {
  */
 export function validateLaunch(m: Machine, spec: LaunchSpec): E.Either<HostError, LaunchPlan> {
   const f = m.core.platform.features;
+  const g = m.core.platform.geometry;
   const ipaWidth = spec.ipaWidth ?? DEFAULT_IPA_WIDTH;
-  if (ipaWidth < MIN_IPA_WIDTH || ipaWidth > f.s2sz) return E.left(invalid('ipaWidth', `${ipaWidth} bits is outside ${MIN_IPA_WIDTH}..${f.s2sz}, the widths the platform supports (RmiFeatureRegister0.S2SZ = ${f.s2sz})`));
-  const geometry = rttGeometry(ipaWidth, f.s2sz);
+  const minWidth = minIpaWidth(g);
+  if (ipaWidth < minWidth || ipaWidth > f.s2sz) return E.left(invalid('ipaWidth', `${ipaWidth} bits is outside ${minWidth}..${f.s2sz}, the widths the platform supports (RmiFeatureRegister0.S2SZ = ${f.s2sz})`));
+  const geometry = rttGeometry(g, ipaWidth, f.s2sz);
   if (geometry === undefined) return E.left(invalid('ipaWidth', `no RTT starting level gives a ${ipaWidth}-bit IPA space on this platform`));
   const hashAlgo = spec.hashAlgo ?? 'sha-256';
   if (hashAlgo === 'sha-256' ? !f.hashSha256 : !f.hashSha512) return E.left(invalid('hashAlgo', `${hashAlgo} is not supported by the platform (RmiFeatureRegister0.HASH_SHA_*)`));
@@ -145,6 +147,6 @@ export function validateLaunch(m: Machine, spec: LaunchSpec): E.Either<HostError
 
   const auxPerRec = m.core.platform.recAuxCount;
   // RD, starting RTTs (plus alignment slack), tables, DATA, RECs with aux and run granules, three parameter pages.
-  const granulesNeeded = 1 + 2 * geometry.numStart + tablesFor(ramBase, ramSize, geometry.levelStart) + dataPages + recs * (2 + auxPerRec) + 3;
+  const granulesNeeded = 1 + 2 * geometry.numStart + tablesFor(g, ramBase, ramSize, geometry.levelStart) + dataPages + recs * (2 + auxPerRec) + 3;
   return E.right({ ipaWidth, geometry, hashAlgo, recs, vmid, rpv, measure: spec.measure ?? true, ramBase, ramSize, kernel: spec.kernel, kernelIpa, initrd, initrdIpa, granulesNeeded });
 }

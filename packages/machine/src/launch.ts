@@ -110,8 +110,9 @@ function launch(s: HostSession, p: LaunchPlan): HostRealm {
   s.rmi('RMI_REALM_CREATE', { rd, params_ptr: params });
   const auxCount = Number(s.rmi('RMI_REC_AUX_COUNT', { rd })['aux_count'] ?? 0n);
   // Tables down to level 3 over the whole RAM range, one level 2 entry (2 MB) at a time.
-  const block = BigInt(rttLevelSize(2));
-  for (let a = BigInt(alignDownToRttLevel(Number(p.ramBase), 2)); a < p.ramBase + p.ramSize; a += block) ensureTables(s, rd, a < p.ramBase ? p.ramBase : a);
+  const g = s.m.core.platform.geometry;
+  const block = BigInt(rttLevelSize(g, 2));
+  for (let a = BigInt(alignDownToRttLevel(g, Number(p.ramBase), 2)); a < p.ramBase + p.ramSize; a += block) ensureTables(s, rd, a < p.ramBase ? p.ramBase : a);
   // DECISION D-LAUNCH-ORDER: RIPAS RAM over the whole RAM range first, then the images, as
   // kvmtool does (init the IPA range, then populate); the RIM depends on this order (A7.1.1).
   initRipas(s, rd, p.ramBase, p.ramBase + p.ramSize);

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { alignDownToRttLevel, granuleIndex, rttLevelSize, rttStartTables, rttWalk } from '@realmspec/core';
+import { alignDownToRttLevel, granuleIndex, rttLevelSize, rttStartTables, rttWalk, type Geometry } from '@realmspec/core';
 import type { HostSession } from './session.js';
 
 // -------------------------------------------------------------------------------------
@@ -22,16 +22,16 @@ export interface RttGeometry {
 }
 
 /**
- * DEN0137 A5.5.3 (D-RTTCFG, 4 KB granule, no LPA2): the geometry with the highest starting
- * level (fewest levels, as Linux KVM chooses) that an IPA width of `ipaWidth` bits allows on a
- * platform whose PA width is `paWidth` (core `rttStartTables`, the RttConfigIsValid rule);
- * undefined when none does.
+ * DEN0137 A5.5.3 (D-RTTCFG, no LPA2): the geometry with the highest starting level (fewest
+ * levels, as Linux KVM chooses) that an IPA width of `ipaWidth` bits allows on a platform whose
+ * PA width is `paWidth` and whose RTTs have the shape `g` (4 KB granule by default;
+ * D-SMALL-SCOPE) (core `rttStartTables`, the RttConfigIsValid rule); undefined when none does.
  */
-export function rttGeometry(ipaWidth: number, paWidth: number): RttGeometry | undefined {
+export function rttGeometry(g: Geometry, ipaWidth: number, paWidth: number): RttGeometry | undefined {
   // DECISION D-LAUNCH-RTT: of the geometries RttConfigIsValid allows, the one with the highest
   // starting level (fewest levels, concatenating up to 16 tables), as Linux KVM chooses; no LPA2.
   for (const levelStart of [3, 2, 1, 0]) {
-    const numStart = rttStartTables(ipaWidth, levelStart, false, paWidth);
+    const numStart = rttStartTables(g, ipaWidth, levelStart, false, paWidth);
     if (numStart !== undefined) return { levelStart, numStart };
   }
   return undefined;
@@ -47,6 +47,7 @@ export function rttGeometry(ipaWidth: number, paWidth: number): RttGeometry | un
  * table below the entry the walk reached. Returns the number of tables created.
  */
 export function ensureTables(s: HostSession, rd: bigint, ipa: bigint, level = 3): number {
+  const g = s.m.core.platform.geometry;
   let created = 0;
   for (;;) {
     const w = rttWalk(s.m.core, granuleIndex(rd), Number(ipa), level);
@@ -55,16 +56,16 @@ export function ensureTables(s: HostSession, rd: bigint, ipa: bigint, level = 3)
     const [rtt] = s.alloc(1) as [bigint];
     s.rmi('RMI_GRANULE_DELEGATE', { addr: rtt });
     // The new table covers one entry of level l − 1 (DEN0137 B4.3.15: ipa aligned to that level).
-    s.rmi('RMI_RTT_CREATE', { rd, rtt, ipa: BigInt(alignDownToRttLevel(Number(ipa), l - 1)), level: BigInt(l) });
+    s.rmi('RMI_RTT_CREATE', { rd, rtt, ipa: BigInt(alignDownToRttLevel(g, Number(ipa), l - 1)), level: BigInt(l) });
     created++;
   }
 }
 
-/** The number of level 2 and 3 tables that cover [base, base + size) when the starting level is 1 or 0 (a Host's estimate for its memory budget). */
-export function tablesFor(base: bigint, size: bigint, levelStart: number): number {
+/** The number of level 2 and 3 tables of shape `g` that cover [base, base + size) when the starting level is 1 or 0 (a Host's estimate for its memory budget). */
+export function tablesFor(g: Geometry, base: bigint, size: bigint, levelStart: number): number {
   let n = 0;
   for (let l = Math.max(levelStart + 1, 1); l <= 3; l++) {
-    const span = BigInt(rttLevelSize(l - 1));
+    const span = BigInt(rttLevelSize(g, l - 1));
     n += Number((base + size - 1n) / span - base / span + 1n);
   }
   return n;

@@ -118,7 +118,8 @@ function reclaim(s: HostSession, realm: HostRealm, base: bigint, top: bigint, fx
       s.rmi('RMI_GRANULE_UNDELEGATE', { addr: data });
       fx.reclaimed.push(data);
     }
-    ipa = BigInt(alignDownToRttLevel(Number(ipa), level) + rttLevelSize(level));
+    const g = s.m.core.platform.geometry;
+    ipa = BigInt(alignDownToRttLevel(g, Number(ipa), level) + rttLevelSize(g, level));
   }
 }
 

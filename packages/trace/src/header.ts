@@ -8,7 +8,7 @@
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeFeatures0, formatValidationErrors, Gpt, makePlatform, type Platform, type PlatformConfig } from '@realmspec/core';
+import { decodeFeatures0, formatValidationErrors, geometryOf, Gpt, makePlatform, MAX_LEVEL_BITS, MIN_LEVEL_BITS, minIpaWidth, type Platform, type PlatformConfig } from '@realmspec/core';
 import { boundedArray, closed, U64 } from './codec.js';
 
 /** The most DRAM or GPT ranges a header may list. */
@@ -19,7 +19,7 @@ const Range = closed('DRAM range', { base: U64, size: U64 }, {});
 const GptName = t.keyof({ GPT_NS: null, GPT_SECURE: null, GPT_ROOT: null, GPT_AAP: null }, 'a GPT entry name (GPT_NS, GPT_SECURE, GPT_ROOT or GPT_AAP)');
 const GptRange = closed('GPT range', { base: U64, size: U64, gpi: GptName }, {});
 
-/** The `"platform"` object of a trace header: the contract's fields and realmspec's `gpt`; nothing else. */
+/** The `"platform"` object of a trace header: the contract's fields and realmspec's `gpt`, `levelBits` and `measurement`; nothing else. */
 export const PlatformHeaderCodec = closed(
   'platform',
   {},
@@ -30,6 +30,8 @@ export const PlatformHeaderCodec = closed(
     vmid16: t.boolean,
     hpmn0: t.boolean,
     gpt: boundedArray(GptRange, MAX_RANGES),
+    levelBits: t.refinement(t.number, (n) => Number.isInteger(n) && n >= MIN_LEVEL_BITS && n <= MAX_LEVEL_BITS, `an integer ${MIN_LEVEL_BITS}..${MAX_LEVEL_BITS}`),
+    measurement: t.keyof({ sha: null, symbolic: null }, 'sha or symbolic'),
   },
 );
 
@@ -58,15 +60,17 @@ function rangeProblems(field: string, ranges: ReadonlyArray<{ readonly base: big
  * Why `v` is not a legal RmiFeatureRegister0 (DEN0137 B4.4.6; data.md §3), or nothing. Bits 63:42
  * are reserved (zero); S2SZ, the widest IPA a Realm may have, lies in 32..52 (the narrowest and
  * widest physical address sizes of the architecture, ID_AA64MMFR0_EL1.PARange, and a Realm's s2sz
- * is at least 32); NUM_BPS and NUM_WPS count minus one, and their value 0 is reserved. The other
- * fields are legal for every value their bits can hold.
+ * is at least 32; on a platform with fewer than 9 IPA bits per RTT level, `levelBits`, the lower
+ * bound is that geometry's narrowest IPA, D-SMALL-SCOPE); NUM_BPS and NUM_WPS count minus one,
+ * and their value 0 is reserved. The other fields are legal for every value their bits can hold.
  */
-export function features0Problems(v: bigint): string[] {
+export function features0Problems(v: bigint, levelBits: number = MAX_LEVEL_BITS): string[] {
   const f = decodeFeatures0(v);
   const problems: string[] = [];
   const at = (what: string): string => `platform.features0: ${what} (features0 ${hex(v)})`;
+  const least = minIpaWidth(geometryOf(levelBits));
   if (v >> 42n !== 0n) problems.push(at(`reserved bits 63:42 must be zero, got ${hex(v >> 42n)}`));
-  if (f.s2sz < 32 || f.s2sz > 52) problems.push(at(`S2SZ (bits 7:0) must be 32..52, got ${f.s2sz}`));
+  if (f.s2sz < least || f.s2sz > 52) problems.push(at(`S2SZ (bits 7:0) must be ${least}..52, got ${f.s2sz}`));
   if (f.numBps === 0) problems.push(at('NUM_BPS (bits 19:14) must not be 0 (reserved: the field is the number of breakpoints minus one)'));
   if (f.numWps === 0) problems.push(at('NUM_WPS (bits 25:20) must not be 0 (reserved: the field is the number of watchpoints minus one)'));
   return problems;
@@ -80,7 +84,7 @@ export function decodePlatformHeader(u: unknown): E.Either<string[], Platform> {
   const problems = [
     ...rangeProblems('dram', p.dram ?? []),
     ...rangeProblems('gpt', p.gpt ?? []),
-    ...(p.features0 !== undefined ? features0Problems(p.features0) : []),
+    ...(p.features0 !== undefined ? features0Problems(p.features0, p.levelBits) : []),
   ];
   if (problems.length > 0) return E.left(problems);
   const config: PlatformConfig = {
@@ -89,6 +93,8 @@ export function decodePlatformHeader(u: unknown): E.Either<string[], Platform> {
     ...(p.recAuxCount !== undefined ? { recAuxCount: p.recAuxCount } : {}),
     ...(p.vmid16 !== undefined ? { vmid16: p.vmid16 } : {}),
     ...(p.hpmn0 !== undefined ? { hpmn0: p.hpmn0 } : {}),
+    ...(p.levelBits !== undefined ? { levelBits: p.levelBits } : {}),
+    ...(p.measurement !== undefined ? { measurement: p.measurement } : {}),
     ...(p.gpt !== undefined ? { gpt: p.gpt.map((g) => ({ base: g.base, size: g.size, gpt: Gpt[g.gpi.slice(4) as 'NS' | 'SECURE' | 'ROOT' | 'AAP'] })) } : {}),
   };
   return E.right(makePlatform(config));

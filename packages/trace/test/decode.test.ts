@@ -52,6 +52,16 @@ describe('the trace header', () => {
     expect(f(DEFAULT_FEATURES0 & ~(0x3fn << 14n))).toEqual([expect.stringMatching(/^1: platform\.features0: NUM_BPS \(bits 19:14\) must not be 0/)]);
     expect(f(DEFAULT_FEATURES0 & ~(0x3fn << 20n))).toEqual([expect.stringMatching(/^1: platform\.features0: NUM_WPS \(bits 25:20\) must not be 0/)]);
   });
+
+  it('decodes the realmspec fields levelBits and measurement (D-SMALL-SCOPE, D-SYMBOLIC-MEASURE); S2SZ may then go down to 12 + levelBits', () => {
+    const r = parseTrace(header({ levelBits: 2, measurement: 'symbolic' }));
+    expect(E.isRight(r) && [r.right.platform.levelBits, r.right.platform.measurement, r.right.platform.features.s2sz]).toEqual([2, 'symbolic', 24]);
+    for (const bad of [{ levelBits: 0 }, { levelBits: 10 }, { levelBits: 1.5 }, { measurement: 'md5' }]) expect(errorsOf(header(bad))).toEqual([expect.stringMatching(/^1: platform\.(levelBits|measurement): /)]);
+    const small = '0x' + ((DEFAULT_FEATURES0 & ~0xffn) | 14n).toString(16);
+    expect(errorsOf(header({ levelBits: 2, features0: small }))).toEqual([]);
+    expect(errorsOf(header({ levelBits: 2, features0: '0x' + ((DEFAULT_FEATURES0 & ~0xffn) | 13n).toString(16) }))).toEqual([expect.stringMatching(/S2SZ \(bits 7:0\) must be 14\.\.52, got 13/)]);
+    expect(errorsOf(header({ features0: small }))).toEqual([expect.stringMatching(/S2SZ \(bits 7:0\) must be 32\.\.52, got 14/)]);
+  });
 });
 
 describe('expectations are observations (any 64-bit value decodes; a narrow field mismatches at replay)', () => {

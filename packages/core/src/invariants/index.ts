@@ -12,7 +12,7 @@ import { InternalError } from '../internal/errors.js';
 import { GranuleState, type Granule } from '../model/granule.js';
 import { Gpt } from '../model/platform.js';
 import { RealmState } from '../model/realm.js';
-import { rttEntries, rttLevelSize, rttMeta, rttAddr, metaState, RttEntryState, type Rtt } from '../model/rtt.js';
+import { rttEntries, rttLevelSize, rttMeta, rttAddr, metaState, RttEntryState, type Geometry, type Rtt } from '../model/rtt.js';
 import type { RmmState } from '../model/state.js';
 
 // -------------------------------------------------------------------------------------
@@ -63,18 +63,20 @@ interface RttScan {
   readonly states: ReadonlyArray<readonly [number, RttEntryState, number]>;
 }
 
-// RTTs are immutable and shared between states: each is scanned once.
+// RTTs are immutable and shared between states: each is scanned once (a table belongs to the
+// states of one platform, so to one geometry).
 const scans = new WeakMap<Rtt, RttScan>();
 
-function scan(t: Rtt): RttScan {
+function scan(g: Geometry, t: Rtt): RttScan {
   let r = scans.get(t);
   if (r !== undefined) return r;
-  const size = rttLevelSize(t.level);
+  const size = rttLevelSize(g, t.level);
+  const n = rttEntries(g, t.level);
   const tables: Array<readonly [number, number, number]> = [];
   const assigned: Array<readonly [number, number]> = [];
   const states: Array<readonly [number, RttEntryState, number]> = [];
   let live = 0;
-  for (let i = 0; i < rttEntries(t.level); i++) {
+  for (let i = 0; i < n; i++) {
     const st = metaState(rttMeta(t, i));
     if (st === RttEntryState.TABLE) {
       live++;
@@ -87,7 +89,7 @@ function scan(t: Rtt): RttScan {
     }
     // Runs of one state are recorded once, at their first entry and last entry.
     const prev = states[states.length - 1];
-    if (prev === undefined || prev[1] !== st || i === rttEntries(t.level) - 1 || metaState(rttMeta(t, i + 1)) !== st) states.push([i, st, t.baseIpa + i * size]);
+    if (prev === undefined || prev[1] !== st || i === n - 1 || metaState(rttMeta(t, i + 1)) !== st) states.push([i, st, t.baseIpa + i * size]);
   }
   r = { live, tables, assigned, states };
   scans.set(t, r);
@@ -143,7 +145,7 @@ const stateChecks: Readonly<Record<string, StateCheck>> = {
     const refs = new Map<number, number>();
     const starting = new Set<number>();
     for (const [rd, realm] of s.realms.entries()) {
-      const span = rttLevelSize(realm.rttLevelStart) * rttEntries(realm.rttLevelStart);
+      const span = rttLevelSize(s.platform.geometry, realm.rttLevelStart) * rttEntries(s.platform.geometry, realm.rttLevelStart);
       for (let k = 0; k < realm.rttNumStart; k++) {
         const gi = realm.rttBase + k;
         starting.add(gi);
@@ -152,7 +154,7 @@ const stateChecks: Readonly<Record<string, StateCheck>> = {
       }
     }
     for (const [gi, t] of s.rtts.entries()) {
-      for (const [i, out, ipa] of scan(t).tables) {
+      for (const [i, out, ipa] of scan(s.platform.geometry, t).tables) {
         const child = s.rtts.get(out);
         if (child === undefined || child.realm !== t.realm || child.level !== t.level + 1 || child.baseIpa !== ipa) bad(`RTT ${gi} entry ${i}: TABLE entry to granule ${out}, which is not the next-level RTT of its Realm at IPA ${ipa}`);
         refs.set(out, (refs.get(out) ?? 0) + 1);
@@ -165,7 +167,7 @@ const stateChecks: Readonly<Record<string, StateCheck>> = {
   },
   rtt_live_count: (s, bad) => {
     for (const [gi, t] of s.rtts.entries()) {
-      const live = scan(t).live;
+      const live = scan(s.platform.geometry, t).live;
       if (live !== t.live) bad(`RTT ${gi}: ${live} ASSIGNED or TABLE entries, liveness count ${t.live}`);
     }
   },
@@ -174,7 +176,7 @@ const stateChecks: Readonly<Record<string, StateCheck>> = {
       const realm = s.realms.get(t.realm);
       if (realm === undefined) continue;
       const top = 2 ** (realm.ipaWidth - 1);
-      for (const [i, state, ipa] of scan(t).states) {
+      for (const [i, state, ipa] of scan(s.platform.geometry, t).states) {
         const okP = state === RttEntryState.UNASSIGNED || state === RttEntryState.ASSIGNED;
         if (ipa < top !== okP) bad(`RTT ${gi} entry ${i}: state ${state} at ${ipa < top ? 'a Protected' : 'an Unprotected'} IPA`);
       }
@@ -183,8 +185,8 @@ const stateChecks: Readonly<Record<string, StateCheck>> = {
   data_mapped_once: (s, bad) => {
     const refs = new Map<number, number>();
     for (const [gi, t] of s.rtts.entries()) {
-      const n = rttLevelSize(t.level) / 4096;
-      for (const [i, out] of scan(t).assigned) {
+      const n = rttLevelSize(s.platform.geometry, t.level) / 4096;
+      for (const [i, out] of scan(s.platform.geometry, t).assigned) {
         for (let k = 0; k < n; k++) {
           if (stateOf(s, out + k) !== GranuleState.DATA) bad(`RTT ${gi} entry ${i}: maps granule ${out + k}, which is not DATA`);
           refs.set(out + k, (refs.get(out + k) ?? 0) + 1);

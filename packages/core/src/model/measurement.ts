@@ -4,8 +4,8 @@
  *
  * @packageDocumentation
  */
-import { createHash } from 'node:crypto';
-import { HashAlgorithm, MEASUREMENT_BYTES, hashSize } from './realm.js';
+import { MEASUREMENT_BYTES, hashSize, type HashAlgorithm } from './realm.js';
+import type { MeasurementDigest } from './platform.js';
 import { encodeStruct, type Layout } from './layout.js';
 import { RmiRealmParams, RmiRecParams, realmParamsMeasured, recParamsMeasured } from './structs.js';
 import type { StructValue } from './layout.js';
@@ -23,12 +23,13 @@ export const MeasurementDescriptorType = {
 /** Size of every measurement descriptor in bytes. */
 export const DESCRIPTOR_SIZE = 0x100;
 
-/** The RHA of `algo` over `data`, zero-filled to a 64-byte measurement (DEN0137 A7.1). */
-export function measure(algo: HashAlgorithm, ...data: Uint8Array[]): Uint8Array {
-  const h = createHash(algo === HashAlgorithm.SHA_256 ? 'sha256' : 'sha512');
-  for (const d of data) h.update(d);
+/**
+ * The RHA of `algo` over `data`, zero-filled to a 64-byte measurement (DEN0137 A7.1), computed
+ * with the platform's digest primitive `digest` (SHA, or symbolic: D-SYMBOLIC-MEASURE).
+ */
+export function measure(digest: MeasurementDigest, algo: HashAlgorithm, ...data: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(MEASUREMENT_BYTES);
-  out.set(h.digest());
+  out.set(digest(algo, data));
   return out;
 }
 
@@ -44,9 +45,9 @@ function measuredImage(layout: Layout, params: StructValue, fields: readonly str
   return encodeStruct(layout, picked);
 }
 
-/** DEN0137 B4.3.9.4 RimInit: hash of a zeroed RmiRealmParams holding only the measured fields. */
-export function rimInit(algo: HashAlgorithm, params: StructValue): Uint8Array {
-  return measure(algo, measuredImage(RmiRealmParams, params, realmParamsMeasured));
+/** DEN0137 B4.3.9.4 RimInit: hash (with `digest`) of a zeroed RmiRealmParams holding only the measured fields. */
+export function rimInit(digest: MeasurementDigest, algo: HashAlgorithm, params: StructValue): Uint8Array {
+  return measure(digest, algo, measuredImage(RmiRealmParams, params, realmParamsMeasured));
 }
 
 function descriptor(type: number, rim: Uint8Array): Uint8Array {
@@ -58,41 +59,41 @@ function descriptor(type: number, rim: Uint8Array): Uint8Array {
   return d;
 }
 
-/** DEN0137 B4.3.12.4 RimExtendRec: extends `rim` with the measured fields of a runnable REC's params. */
-export function rimExtendRec(algo: HashAlgorithm, rim: Uint8Array, params: StructValue): Uint8Array {
+/** DEN0137 B4.3.12.4 RimExtendRec: extends `rim` (hashing with `digest`) with the measured fields of a runnable REC's params. */
+export function rimExtendRec(digest: MeasurementDigest, algo: HashAlgorithm, rim: Uint8Array, params: StructValue): Uint8Array {
   const d = descriptor(MeasurementDescriptorType.REC, rim);
-  d.set(measure(algo, measuredImage(RmiRecParams, params, recParamsMeasured)), 0x50);
-  return measure(algo, d);
+  d.set(measure(digest, algo, measuredImage(RmiRecParams, params, recParamsMeasured)), 0x50);
+  return measure(digest, algo, d);
 }
 
 /**
- * DEN0137 B4.3.1.4 RimExtendData: extends `rim` with a DATA descriptor for `ipa`; `content` is
- * the granule's bytes when `flags` asks for content measurement.
+ * DEN0137 B4.3.1.4 RimExtendData: extends `rim` (hashing with `digest`) with a DATA descriptor
+ * for `ipa`; `content` is the granule's bytes when `flags` asks for content measurement.
  */
-export function rimExtendData(algo: HashAlgorithm, rim: Uint8Array, ipa: bigint, flags: bigint, content: Uint8Array | undefined): Uint8Array {
+export function rimExtendData(digest: MeasurementDigest, algo: HashAlgorithm, rim: Uint8Array, ipa: bigint, flags: bigint, content: Uint8Array | undefined): Uint8Array {
   const d = descriptor(MeasurementDescriptorType.DATA, rim);
   const v = new DataView(d.buffer);
   v.setBigUint64(0x50, ipa, true);
   v.setBigUint64(0x58, flags, true);
-  if (content !== undefined) d.set(measure(algo, content), 0x60);
-  return measure(algo, d);
+  if (content !== undefined) d.set(measure(digest, algo, content), 0x60);
+  return measure(digest, algo, d);
 }
 
-/** DEN0137 B4.3.18.4 RimExtendRipasForEntry: extends `rim` with a RIPAS descriptor for `[base, top)`. */
-export function rimExtendRipas(algo: HashAlgorithm, rim: Uint8Array, base: bigint, top: bigint): Uint8Array {
+/** DEN0137 B4.3.18.4 RimExtendRipasForEntry: extends `rim` (hashing with `digest`) with a RIPAS descriptor for `[base, top)`. */
+export function rimExtendRipas(digest: MeasurementDigest, algo: HashAlgorithm, rim: Uint8Array, base: bigint, top: bigint): Uint8Array {
   const d = descriptor(MeasurementDescriptorType.RIPAS, rim);
   const v = new DataView(d.buffer);
   v.setBigUint64(0x50, base, true);
   v.setBigUint64(0x58, top, true);
-  return measure(algo, d);
+  return measure(digest, algo, d);
 }
 
 /**
- * DEN0137 B3.42 RemExtend: hash of the old REM (hash-size bytes) followed by `size` bytes of
+ * DEN0137 B3.42 RemExtend: hash (with `digest`) of the old REM (hash-size bytes) followed by `size` bytes of
  * `value`. UNSURE in the digest (data.md §6.5): the spec wording allows hashing a zero-padded
  * 64-byte value; TF-RMM and ISLET hash exactly `size` bytes, and so does the model (DECISIONS D-REM).
  */
-export function remExtend(algo: HashAlgorithm, rem: Uint8Array, value: Uint8Array, size: number): Uint8Array {
+export function remExtend(digest: MeasurementDigest, algo: HashAlgorithm, rem: Uint8Array, value: Uint8Array, size: number): Uint8Array {
   // DECISION D-REM: exactly `size` bytes of the value are hashed.
-  return measure(algo, rem.subarray(0, hashSize(algo)), value.subarray(0, size));
+  return measure(digest, algo, rem.subarray(0, hashSize(algo)), value.subarray(0, size));
 }

@@ -4,10 +4,13 @@
  *
  * @packageDocumentation
  */
+import { createHash } from 'node:crypto';
 import * as t from 'io-ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { bits, type GranuleIndex } from './bits.js';
+import { HashAlgorithm } from './realm.js';
+import { MAX_LEVEL_BITS, MIN_LEVEL_BITS, maxIpaWidth, geometryOf, type Geometry } from './rtt.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -107,6 +110,130 @@ export interface AttestationPort {
   readonly platformToken: Uint8Array;
 }
 
+/**
+ * How a platform computes Realm measurements (DECISIONS D-SYMBOLIC-MEASURE): `'sha'` with the
+ * Realm's hash algorithm, SHA-256 or SHA-512 (DEN0137 A7.1); `'symbolic'` with a cheap 128-bit
+ * non-cryptographic digest of the same bytes, for exhaustive exploration.
+ */
+export type MeasurementMode = 'sha' | 'symbolic';
+
+/**
+ * A platform's digest primitive for Realm measurements: the digest of the concatenation of
+ * `parts` under the Realm hash algorithm `algo` (DEN0137 A7.1.1), which callers zero-fill to a
+ * 64-byte RmmRealmMeasurement. 32 or 64 bytes (SHA-256, SHA-512) in `'sha'` mode, 16 in
+ * `'symbolic'` mode ({@link symbolicDigest}). The parts are read, never kept or changed.
+ */
+export type MeasurementDigest = (algo: HashAlgorithm, parts: readonly Uint8Array[]) => Uint8Array;
+
+/** DEN0137 A7.1: the RHA itself, SHA-256 or SHA-512 of the concatenated parts (node:crypto). */
+export const shaDigest: MeasurementDigest = (algo, parts) => {
+  const h = createHash(algo === HashAlgorithm.SHA_512 ? 'sha512' : 'sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** 32-bit finaliser of MurmurHash3. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+const rotl = (x: number, r: number): number => (x << r) | (x >>> (32 - r));
+
+/** Little-endian 32-bit word `i` of `b` (bytes beyond the end read as zero). */
+function wordAt(b: Uint8Array, i: number): number {
+  const k = 4 * i;
+  return (b[k] ?? 0) | ((b[k + 1] ?? 0) << 8) | ((b[k + 2] ?? 0) << 16) | ((b[k + 3] ?? 0) << 24);
+}
+
+/**
+ * MurmurHash3 x86_128 (A. Appleby, public domain) of `b` with `seed`: a fast 128-bit
+ * non-cryptographic hash whose outputs collide with probability about 2^-128 per pair of
+ * distinct inputs that no adversary chose, which is what exploration needs. 16 bytes, little-endian.
+ */
+function murmur128(b: Uint8Array, seed: number): Uint8Array {
+  const c1 = 0x239b961b, c2 = 0xab0e9789, c3 = 0x38b34ae5, c4 = 0xa1e38b93;
+  let h1 = seed | 0, h2 = seed | 0, h3 = seed | 0, h4 = seed | 0;
+  const len = b.length;
+  const blocks = len >>> 4;
+  // Whole 4-byte words are read through an aligned view when the host is little-endian (4 KB granules always are).
+  const w = LITTLE_ENDIAN && (b.byteOffset & 3) === 0 ? new Int32Array(b.buffer, b.byteOffset, len >>> 2) : undefined;
+  for (let i = 0; i < blocks; i++) {
+    const j = 4 * i;
+    let k1 = w !== undefined ? (w[j] as number) : wordAt(b, j);
+    let k2 = w !== undefined ? (w[j + 1] as number) : wordAt(b, j + 1);
+    let k3 = w !== undefined ? (w[j + 2] as number) : wordAt(b, j + 2);
+    let k4 = w !== undefined ? (w[j + 3] as number) : wordAt(b, j + 3);
+    k1 = Math.imul(rotl(Math.imul(k1, c1), 15), c2);
+    h1 ^= k1;
+    h1 = (Math.imul(rotl(h1, 19) + h2, 5) + 0x561ccd1b) | 0;
+    k2 = Math.imul(rotl(Math.imul(k2, c2), 16), c3);
+    h2 ^= k2;
+    h2 = (Math.imul(rotl(h2, 17) + h3, 5) + 0x0bcaa747) | 0;
+    k3 = Math.imul(rotl(Math.imul(k3, c3), 17), c4);
+    h3 ^= k3;
+    h3 = (Math.imul(rotl(h3, 15) + h4, 5) + 0x96cd1c35) | 0;
+    k4 = Math.imul(rotl(Math.imul(k4, c4), 18), c1);
+    h4 ^= k4;
+    h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
+  }
+  // The tail: up to 15 bytes, as four zero-extended words.
+  const rest = len & 15;
+  if (rest > 0) {
+    const tail = b.subarray(blocks * 16);
+    const t0 = wordAt(tail, 0), t1 = wordAt(tail, 1), t2 = wordAt(tail, 2), t3 = wordAt(tail, 3);
+    if (rest > 12) h4 ^= Math.imul(rotl(Math.imul(t3, c4), 18), c1);
+    if (rest > 8) h3 ^= Math.imul(rotl(Math.imul(t2, c3), 17), c4);
+    if (rest > 4) h2 ^= Math.imul(rotl(Math.imul(t1, c2), 16), c3);
+    h1 ^= Math.imul(rotl(Math.imul(t0, c1), 15), c2);
+  }
+  h1 ^= len; h2 ^= len; h3 ^= len; h4 ^= len;
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0; h3 = (h3 + h1) | 0; h4 = (h4 + h1) | 0;
+  h1 = fmix(h1); h2 = fmix(h2); h3 = fmix(h3); h4 = fmix(h4);
+  h1 = (h1 + h2 + h3 + h4) | 0;
+  h2 = (h2 + h1) | 0; h3 = (h3 + h1) | 0; h4 = (h4 + h1) | 0;
+  const out = new Uint8Array(16);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, h1, true);
+  v.setUint32(4, h2, true);
+  v.setUint32(8, h3, true);
+  v.setUint32(12, h4, true);
+  return out;
+}
+
+/**
+ * The symbolic digest (DECISIONS D-SYMBOLIC-MEASURE): MurmurHash3 x86_128 of the concatenated
+ * parts, seeded with the hash algorithm so that SHA-256 and SHA-512 Realms differ. 16 bytes, so
+ * a measurement still identifies the sequence of measured descriptors (and contents) but costs a
+ * fraction of SHA. Not a cryptographic hash: for exploring the model only.
+ */
+export const symbolicDigest: MeasurementDigest = (algo, parts) => {
+  let b: Uint8Array;
+  if (parts.length === 1) b = parts[0] as Uint8Array;
+  else {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    b = new Uint8Array(n);
+    n = 0;
+    for (const p of parts) {
+      b.set(p, n);
+      n += p.length;
+    }
+  }
+  return murmur128(b, 0x524d4d00 + algo);
+};
+
+/** The digest primitive of a {@link MeasurementMode}. */
+export function measurementDigest(mode: MeasurementMode): MeasurementDigest {
+  return mode === 'symbolic' ? symbolicDigest : shaDigest;
+}
+
 /** The platform description a model state is built on (trace contract "platform"). */
 export interface Platform {
   /** Physical ranges whose granules are delegable (DEN0137 B3 PaIsDelegable). */
@@ -128,6 +255,23 @@ export interface Platform {
   readonly attestation: AttestationPort | undefined;
   /** {@link features0} decoded. */
   readonly features: Features0;
+  /**
+   * IPA bits each RTT level resolves (DECISIONS D-SMALL-SCOPE): 9, the architecture's 4 KB
+   * granule (512 entries per RTT, 16 at level −1), or 1..8 for a small-scope configuration
+   * (2^levelBits entries per RTT, no level −1). A level-3 entry maps one 4 KB granule whatever
+   * the value. Not a spec parameter: small values exist for exhaustive exploration.
+   */
+  readonly levelBits: number;
+  /** The RTT geometry {@link levelBits} gives (entries per level, bytes per entry). */
+  readonly geometry: Geometry;
+  /**
+   * How Realm measurements are computed (DECISIONS D-SYMBOLIC-MEASURE): `'sha'` (the default)
+   * with the Realm's RHA as DEN0137 A7.1 says, `'symbolic'` with {@link symbolicDigest} for
+   * exhaustive exploration. Not a spec parameter.
+   */
+  readonly measurement: MeasurementMode;
+  /** The digest primitive of {@link measurement}: the one RIM and REM extension, and their post-conditions, use. */
+  readonly digest: MeasurementDigest;
   /** @internal The delegable ranges as granule-index intervals `[start, end)`. */
   readonly dramGranules: ReadonlyArray<readonly [GranuleIndex, GranuleIndex]>;
 }
@@ -148,16 +292,35 @@ export interface PlatformConfig {
   readonly hpmn0?: boolean;
   readonly gpt?: readonly GptRange[];
   readonly attestation?: AttestationPort;
+  /** IPA bits per RTT level, 1..9 ({@link Platform.levelBits}; D-SMALL-SCOPE). */
+  readonly levelBits?: number;
+  /** How measurements are computed ({@link Platform.measurement}; D-SYMBOLIC-MEASURE). */
+  readonly measurement?: MeasurementMode;
+}
+
+/**
+ * The RmiFeatureRegister0 a platform has when its config gives none: {@link DEFAULT_FEATURES0},
+ * whose S2SZ (48) is what the default geometry maps without LPA2; in a small geometry S2SZ is
+ * the widest IPA that geometry maps with LPA2, 12 + 4·levelBits + 4 (D-SMALL-SCOPE).
+ */
+export function defaultFeatures0(g: Geometry): bigint {
+  if (g.levelBits === MAX_LEVEL_BITS) return DEFAULT_FEATURES0;
+  // DECISION D-SMALL-SCOPE: RMI_FEATURES tells the truth about the widest IPA a Realm can have.
+  return (DEFAULT_FEATURES0 & ~0xffn) | BigInt(maxIpaWidth(g, true));
 }
 
 /**
  * Builds a platform; absent settings take the defaults documented in the README: one DRAM range
- * 0x8000_0000..0xBFE0_0000 (1 GB − 2 MB), features0 {@link DEFAULT_FEATURES0}, recAuxCount 16,
- * VMID16, no FEAT_HPMN0, every granule initially GPT_NS.
+ * 0x8000_0000..0xBFE0_0000 (1 GB − 2 MB), features0 {@link DEFAULT_FEATURES0} (with S2SZ
+ * narrowed in a small geometry: {@link defaultFeatures0}), recAuxCount 16, VMID16, no
+ * FEAT_HPMN0, every granule initially GPT_NS, 9 IPA bits per RTT level, SHA measurements.
  */
 export function makePlatform(config: PlatformConfig = {}): Platform {
   const dram = config.dram ?? [{ base: 0x8000_0000n, size: 0x3fe0_0000n }];
-  const features0 = config.features0 ?? DEFAULT_FEATURES0;
+  const levelBits = config.levelBits ?? MAX_LEVEL_BITS;
+  const geometry = geometryOf(levelBits);
+  const features0 = config.features0 ?? defaultFeatures0(geometry);
+  const measurement = config.measurement ?? 'sha';
   return {
     dram,
     features0,
@@ -167,6 +330,10 @@ export function makePlatform(config: PlatformConfig = {}): Platform {
     gpt: config.gpt ?? [],
     attestation: config.attestation,
     features: decodeFeatures0(features0),
+    levelBits,
+    geometry,
+    measurement,
+    digest: measurementDigest(measurement),
     dramGranules: dram.map((r) => {
       const start = (r.base + 0xfffn) >> 12n;
       const end = (r.base + r.size) >> 12n;
@@ -189,6 +356,29 @@ export function withAttestation(p: Platform, port: AttestationPort | undefined):
     gpt: p.gpt,
     attestation: port,
     features: p.features,
+    levelBits: p.levelBits,
+    geometry: p.geometry,
+    measurement: p.measurement,
+    digest: p.digest,
+    dramGranules: p.dramGranules,
+  };
+}
+
+/** `p` computing measurements in mode `mode` (D-SYMBOLIC-MEASURE); everything else as in `p`. */
+export function withMeasurementMode(p: Platform, mode: MeasurementMode): Platform {
+  return {
+    dram: p.dram,
+    features0: p.features0,
+    recAuxCount: p.recAuxCount,
+    vmid16: p.vmid16,
+    hpmn0: p.hpmn0,
+    gpt: p.gpt,
+    attestation: p.attestation,
+    features: p.features,
+    levelBits: p.levelBits,
+    geometry: p.geometry,
+    measurement: mode,
+    digest: measurementDigest(mode),
     dramGranules: p.dramGranules,
   };
 }
@@ -268,6 +458,8 @@ export const PlatformCodec = t.exact(
     vmid16: t.boolean,
     hpmn0: t.boolean,
     gpt: t.array(t.exact(t.type({ base: U64, size: U64, gpi: GptName }))),
+    levelBits: t.refinement(t.number, (n) => Number.isInteger(n) && n >= MIN_LEVEL_BITS && n <= MAX_LEVEL_BITS, `LevelBits(${MIN_LEVEL_BITS}..${MAX_LEVEL_BITS})`),
+    measurement: t.keyof({ sha: null, symbolic: null }, 'MeasurementMode'),
   }),
   'Platform',
 );
@@ -283,6 +475,8 @@ export function decodePlatform(u: unknown): t.Validation<Platform> {
         ...(c.recAuxCount !== undefined ? { recAuxCount: c.recAuxCount } : {}),
         ...(c.vmid16 !== undefined ? { vmid16: c.vmid16 } : {}),
         ...(c.hpmn0 !== undefined ? { hpmn0: c.hpmn0 } : {}),
+        ...(c.levelBits !== undefined ? { levelBits: c.levelBits } : {}),
+        ...(c.measurement !== undefined ? { measurement: c.measurement } : {}),
         ...(c.gpt !== undefined ? { gpt: c.gpt.map((g) => ({ base: g.base, size: g.size, gpt: Gpt[g.gpi.slice(4) as 'NS' | 'SECURE' | 'ROOT' | 'AAP'] })) } : {}),
       }),
     ),

@@ -8,6 +8,7 @@ import { bits } from './bits.js';
 import { decodeStruct, hasZeroReservedBits } from './layout.js';
 import { RmiRealmParams } from './structs.js';
 import type { Platform } from './platform.js';
+import { DEFAULT_GEOMETRY, maxIpaWidth, minIpaWidth, type Geometry } from './rtt.js';
 import type { StructValue } from './layout.js';
 
 /** RmiRealmParams decoded into typed fields (DEN0137 B4.4.12). */
@@ -44,8 +45,8 @@ export interface RealmParams {
   readonly rttNumStart: bigint;
 }
 
-/** Smallest IPA width the model supports (TF-RMM RMI_FEATURE_MIN_IPA_SIZE; DECISIONS D-PARAMS). */
-export const MIN_IPA_WIDTH = 32;
+/** Smallest IPA width the model supports in the default geometry (TF-RMM RMI_FEATURE_MIN_IPA_SIZE; DECISIONS D-PARAMS); {@link minIpaWidth} in any geometry. */
+export const MIN_IPA_WIDTH = minIpaWidth(DEFAULT_GEOMETRY);
 
 function num(v: bigint | readonly bigint[] | undefined): bigint {
   return typeof v === 'bigint' ? v : 0n;
@@ -95,13 +96,18 @@ export function realmParamsAreValid(g: Uint8Array, p: RealmParams): boolean {
 
 /**
  * DEN0137 B3 RealmParamsSupported (no body in 1.0-rel0; TF-RMM's rules, data.md §1): every
- * feature the Realm asks for is one the platform has (RmiFeatureRegister0).
+ * feature the Realm asks for is one the platform has (RmiFeatureRegister0), and the IPA width
+ * lies between the geometry's narrowest and widest (D-SMALL-SCOPE: 32..48, or 52 with LPA2, by
+ * default).
  */
 export function realmParamsSupported(platform: Platform, p: RealmParams): boolean {
   // DECISION D-PARAMS: TF-RMM's limits; ranges here, encodings in realmParamsAreValid.
   const f = platform.features;
+  const g = platform.geometry;
   if (p.lpa2 && !f.lpa2) return false;
-  if (p.s2sz < MIN_IPA_WIDTH || p.s2sz > f.s2sz || (p.s2sz > 48 && !p.lpa2)) return false;
+  // DECISION D-SMALL-SCOPE: S2SZ bounds the width as before; the geometry adds its own bounds
+  // (by default 32 and 48 without LPA2, the limits of D-PARAMS).
+  if (p.s2sz < minIpaWidth(g) || p.s2sz > f.s2sz || p.s2sz > maxIpaWidth(g, p.lpa2)) return false;
   if (p.sve && (!f.sveEn || p.sveVl > f.sveVl)) return false;
   if (p.pmu && (!f.pmuEn || p.pmuNumCtrs > f.pmuNumCtrs || (p.pmuNumCtrs === 0 && !platform.hpmn0))) return false;
   if (p.numBps > f.numBps || p.numWps > f.numWps) return false;
@@ -111,19 +117,24 @@ export function realmParamsSupported(platform: Platform, p: RealmParams): boolea
 
 /**
  * The number of concatenated starting-level RTTs an IPA width of `s2sz` bits needs when the
- * walk starts at `level` (4 KB granule), or undefined when that start level cannot map that
- * width on a platform whose PA width is `paWidth` (DEN0137 A5.5.3; states.md §6.2, after the
- * Arm ARM's S2InconsistentSL and S2InvalidSL).
+ * walk starts at `level` in geometry `g` (4 KB granule by default), or undefined when that start
+ * level cannot map that width on a platform whose PA width is `paWidth` (DEN0137 A5.5.3;
+ * states.md §6.2, after the Arm ARM's S2InconsistentSL and S2InvalidSL; D-SMALL-SCOPE).
  */
-export function rttStartTables(s2sz: number, level: number, lpa2: boolean, paWidth: number): number | undefined {
+export function rttStartTables(g: Geometry, s2sz: number, level: number, lpa2: boolean, paWidth: number): number | undefined {
   // DECISION D-RTTCFG: the Arm ARM's S2InconsistentSL rule for 4 KB granules (no body in 1.0-rel0).
-  if (!Number.isInteger(level) || level < -1 || level > 3) return undefined;
+  // DECISION D-SMALL-SCOPE: with b = levelBits bits per level in place of 9, the same rule; no
+  // level −1 below 9 bits, and no PA-width rule for level 0 (the model's PAs are not scaled).
+  if (!Number.isInteger(level) || level < g.minLevel || level > 3) return undefined;
   if (level === -1 && !lpa2) return undefined;
   // Level 0 needs a platform PA range of at least 44 bits (Arm ARM S2InvalidSL).
-  if (level === 0 && paWidth < 44) return undefined;
+  if (level === 0 && paWidth < 44 && g.minLevel === -1) return undefined;
+  const b = g.levelBits;
   const n = 3 - level;
-  const minBits = 9 * n + 13;
-  const direct = 9 * n + 21;
+  // One table at `level` resolves b bits more than one at level + 1 (12 + b·n bits): the start
+  // level must be needed, so s2sz is at least one bit wider than a level + 1 table.
+  const minBits = b * n + 13;
+  const direct = b * n + 12 + b;
   // Up to 16 concatenated tables add 4 bits, except at level 0 without LPA2; level −1 tops out at 52.
   const maxBits = level === -1 ? minBits + 3 : level > 0 || (level === 0 && lpa2) ? direct + 4 : direct;
   if (s2sz < minBits || s2sz > maxBits) return undefined;
@@ -136,6 +147,6 @@ export function rttStartTables(s2sz: number, level: number, lpa2: boolean, paWid
  */
 export function rttConfigIsValid(platform: Platform, p: RealmParams): boolean {
   if (p.rttLevelStart < -1n || p.rttLevelStart > 3n) return false;
-  const tables = rttStartTables(p.s2sz, Number(p.rttLevelStart), p.lpa2, platform.features.s2sz);
+  const tables = rttStartTables(platform.geometry, p.s2sz, Number(p.rttLevelStart), p.lpa2, platform.features.s2sz);
   return tables !== undefined && p.rttNumStart === BigInt(tables);
 }

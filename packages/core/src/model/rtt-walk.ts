@@ -19,11 +19,11 @@ import {
   rttAddr,
   rttEntries,
   rttEntry,
-  rttLevelShift,
   rttLevelSize,
   rttMeta,
   RttEntryState,
   uniformRtt,
+  type Geometry,
   type Rtt,
   type RttEntry,
 } from './rtt.js';
@@ -62,24 +62,25 @@ export function addrInIpaSpace(realm: Realm, ipa: bigint | number): boolean {
 // levels and alignment
 // -------------------------------------------------------------------------------------
 
-/** The lowest RTT level of the architecture: −1, with LPA2 (DEN0137 A5.5.2). */
+/** The lowest RTT level of the architecture: −1, with LPA2 (DEN0137 A5.5.2); only the default geometry has it ({@link Geometry.minLevel}, D-SMALL-SCOPE). */
 export const RTT_MIN_LEVEL = -1;
 /** RMM_RTT_PAGE_LEVEL: the level of 4 KB pages (DEN0137 A5.5.2). */
 export const RTT_PAGE_LEVEL = 3;
 
 const isLevel = (level: number): boolean => Number.isInteger(level) && level >= RTT_MIN_LEVEL && level <= RTT_PAGE_LEVEL;
 
-/** Masks of the offset bits below each level's entry size, indexed by level + 1. */
-const LEVEL_MASKS: readonly bigint[] = [-1, 0, 1, 2, 3].map((l) => (1n << BigInt(rttLevelShift(l))) - 1n);
-
-/** DEN0137 B3.5 AddrIsRttLevelAligned: `addr` is aligned to the size of a level-`level` entry; false for an invalid level. */
-export function addrIsRttLevelAligned(addr: bigint, level: number): boolean {
-  return isLevel(level) && (addr & (LEVEL_MASKS[level + 1] as bigint)) === 0n;
+/**
+ * DEN0137 B3.5 AddrIsRttLevelAligned: `addr` is aligned to the size of a level-`level` entry of
+ * geometry `g`; false for a level outside −1..3 (level −1 has an entry size in every geometry,
+ * though only the default one has level −1 tables: the alignment is arithmetic, D-SMALL-SCOPE).
+ */
+export function addrIsRttLevelAligned(g: Geometry, addr: bigint, level: number): boolean {
+  return isLevel(level) && (addr & (g.masks[level + 1] as bigint)) === 0n;
 }
 
-/** DEN0137 B3.7 AlignDownToRttLevel. */
-export function alignDownToRttLevel(ipa: number, level: number): number {
-  return ipa - (ipa % rttLevelSize(level));
+/** DEN0137 B3.7 AlignDownToRttLevel, for an entry of geometry `g`. */
+export function alignDownToRttLevel(g: Geometry, ipa: number, level: number): number {
+  return ipa - (ipa % rttLevelSize(g, level));
 }
 
 /** DEN0137 B3.67 RttLevelIsValid: rtt_level_start ≤ level ≤ 3. */
@@ -112,19 +113,19 @@ export function rttEntryIsLive(state: RttEntryState): boolean {
   return state === RttEntryState.ASSIGNED || state === RttEntryState.ASSIGNED_NS || state === RttEntryState.TABLE;
 }
 
-/** The IPA that entry `index` of `rtt` maps (DEN0137 A5.5.4). */
-export function rttEntryIpa(rtt: Rtt, index: number): number {
-  return rtt.baseIpa + index * rttLevelSize(rtt.level);
+/** The IPA that entry `index` of `rtt` (geometry `g`) maps (DEN0137 A5.5.4). */
+export function rttEntryIpa(g: Geometry, rtt: Rtt, index: number): number {
+  return rtt.baseIpa + index * rttLevelSize(g, rtt.level);
 }
 
-/** DEN0137 B3.60 RttEntryIndex: the entry of `rtt` that maps `ipa` (which must lie in the table's range). */
-export function rttEntryIndex(rtt: Rtt, ipa: number): number {
-  return Math.floor((ipa - rtt.baseIpa) / rttLevelSize(rtt.level));
+/** DEN0137 B3.60 RttEntryIndex: the entry of `rtt` (geometry `g`) that maps `ipa` (which must lie in the table's range). */
+export function rttEntryIndex(g: Geometry, rtt: Rtt, ipa: number): number {
+  return Math.floor((ipa - rtt.baseIpa) / rttLevelSize(g, rtt.level));
 }
 
-/** The IPA just past the last entry of `rtt`: the end of its range (DEN0137 B3.73 "next IPA after the last entry"). */
-export function rttTopIpa(rtt: Rtt): number {
-  return rtt.baseIpa + rttEntries(rtt.level) * rttLevelSize(rtt.level);
+/** The IPA just past the last entry of `rtt` (geometry `g`): the end of its range (DEN0137 B3.73 "next IPA after the last entry"). */
+export function rttTopIpa(g: Geometry, rtt: Rtt): number {
+  return rtt.baseIpa + rttEntries(g, rtt.level) * rttLevelSize(g, rtt.level);
 }
 
 // -------------------------------------------------------------------------------------
@@ -194,6 +195,8 @@ export interface RttWalkResult {
   readonly index: number;
   /** rtte: the entry the walk reached. */
   readonly entry: RttEntry;
+  /** Bytes that entry maps: RttLevelSize(level) in the platform's geometry (DEN0137 A5.5.2). */
+  readonly size: number;
 }
 
 /**
@@ -205,9 +208,10 @@ export interface RttWalkResult {
 export function rttWalk(s: RmmState, realm: Realm | GranuleIndex, ipa: number, level: number): RttWalkResult | undefined {
   const r = typeof realm === 'number' ? s.realms.get(realm) : realm;
   if (r === undefined) return undefined;
+  const g = s.platform.geometry;
   let l = r.rttLevelStart;
-  const n = rttEntries(l);
-  let size = rttLevelSize(l);
+  const n = rttEntries(g, l);
+  let size = rttLevelSize(g, l);
   if (!(ipa >= 0 && ipa < r.rttNumStart * n * size)) return undefined;
   // DECISION D-CONCAT: the starting RTTs are indexed as one table (ipa >> log2(size)), but the walk
   // reaches the granule that holds the entry, as TF-RMM's walk does: Rtt(walk.rtt_addr) in the
@@ -223,17 +227,18 @@ export function rttWalk(s: RmmState, realm: Realm | GranuleIndex, ipa: number, l
     if (next === undefined) return undefined;
     t = next;
     l++;
-    size = rttLevelSize(l);
-    index = Math.floor(ipa / size) % 512;
+    size = rttLevelSize(g, l);
+    index = Math.floor(ipa / size) % rttEntries(g, l);
   }
-  return { level: l, rtt: gi, table: t, index, entry: rttEntry(t, index) };
+  return { level: l, rtt: gi, table: t, index, entry: rttEntry(t, index), size };
 }
 
 /** DEN0137 A5.5.10: the output address `ipa` translates to through the ASSIGNED or ASSIGNED_NS entry `w` reached; undefined otherwise. */
 export function rttOutputAddress(w: RttWalkResult, ipa: number): number | undefined {
   const st = w.entry.state;
   if (st !== RttEntryState.ASSIGNED && st !== RttEntryState.ASSIGNED_NS) return undefined;
-  return w.entry.addr + (ipa - rttEntryIpa(w.table, w.index));
+  // The entry's IPA is aligned to the size it maps, so the offset into it is ipa modulo that size.
+  return w.entry.addr + (ipa % w.size);
 }
 
 // -------------------------------------------------------------------------------------
@@ -241,12 +246,12 @@ export function rttOutputAddress(w: RttWalkResult, ipa: number): number | undefi
 // -------------------------------------------------------------------------------------
 
 /**
- * The IPA of the first entry of `rtt`, scanning from the entry that maps `ipa`, whose packed
- * attributes satisfy `stop`; the IPA just past the table when none does (DEN0137 B3.73, B3.74).
- * The result is level-aligned.
+ * The IPA of the first entry of `rtt` (geometry `g`), scanning from the entry that maps `ipa`,
+ * whose packed attributes satisfy `stop`; the IPA just past the table when none does (DEN0137
+ * B3.73, B3.74). The result is level-aligned.
  */
-export function rttSkipEntriesUnless(rtt: Rtt, ipa: number, stop: (meta: number) => boolean): number {
-  const from = rttEntryIndex(rtt, ipa);
+export function rttSkipEntriesUnless(g: Geometry, rtt: Rtt, ipa: number, stop: (meta: number) => boolean): number {
+  const from = rttEntryIndex(g, rtt, ipa);
   const chunks = rtt.chunks;
   // Scan chunk by chunk; a chunk already known to hold no stopping entry is skipped whole
   // (chunks are immutable and shared between versions, so the answer can be remembered).
@@ -254,10 +259,10 @@ export function rttSkipEntriesUnless(rtt: Rtt, ipa: number, stop: (meta: number)
     const c = chunks[k] as readonly number[];
     const start = k === from >> 5 ? from & 31 : 0;
     if (start === 0 && chunkHasNo(c, stop)) continue;
-    for (let j = start; j < c.length; j++) if (stop(packedMeta(c[j] as number))) return rttEntryIpa(rtt, k * RTT_CHUNK + j);
+    for (let j = start; j < c.length; j++) if (stop(packedMeta(c[j] as number))) return rttEntryIpa(g, rtt, k * RTT_CHUNK + j);
     if (start === 0) rememberHasNo(c, stop);
   }
-  return rttTopIpa(rtt);
+  return rttTopIpa(g, rtt);
 }
 
 const noStop = new WeakMap<readonly number[], Set<(meta: number) => boolean>>();
@@ -282,27 +287,28 @@ const isTableOrDestroyedMeta = (m: number): boolean => metaState(m) === RttEntry
 
 /**
  * DEN0137 B3.76 RttSkipNonLiveEntries(rtt, level, ipa): the IPA of the first live entry of `rtt`
- * from the entry that maps `ipa`, or the IPA just past the table. The `top` output of
- * DATA_DESTROY, RTT_DESTROY and RTT_UNMAP_UNPROTECTED.
+ * (geometry `g`) from the entry that maps `ipa`, or the IPA just past the table. The `top` output
+ * of DATA_DESTROY, RTT_DESTROY and RTT_UNMAP_UNPROTECTED.
  */
-export function rttSkipNonLiveEntries(rtt: Rtt, ipa: number): number {
+export function rttSkipNonLiveEntries(g: Geometry, rtt: Rtt, ipa: number): number {
   // ERRATUM E-SKIP-LIVE: when the entry that maps `ipa` is itself live the result is `ipa`, not
   // ipa aligned down to the level as B3.76 says: the outcome tables of DATA_DESTROY, RTT_DESTROY
   // and RTT_UNMAP_UNPROTECTED (B4.3.3.1.3, B4.3.16.1.3, B4.3.22.1.3) give top == ipa there, and
   // TF-RMM's s2tt_skip_non_live_entries returns ipa. The two differ whenever the walk ends at a
   // live block that ipa is not aligned to, which all three commands can reach.
-  if (isLiveMeta(rttMeta(rtt, rttEntryIndex(rtt, ipa)))) return ipa;
-  return rttSkipEntriesUnless(rtt, ipa, isLiveMeta);
+  if (isLiveMeta(rttMeta(rtt, rttEntryIndex(g, rtt, ipa)))) return ipa;
+  return rttSkipEntriesUnless(g, rtt, ipa, isLiveMeta);
 }
 
 /**
  * DEN0137 B3.75 RttSkipEntriesWithRipas(rtt, level, base, top, stop_at_destroyed): the first
- * TABLE entry (or, with `stopAtDestroyed`, the first entry whose RIPAS is DESTROYED) from the
- * entry that maps `base`, at most `top` and the end of the table, aligned down to the level.
+ * TABLE entry (or, with `stopAtDestroyed`, the first entry whose RIPAS is DESTROYED) of `rtt`
+ * (geometry `g`) from the entry that maps `base`, at most `top` and the end of the table,
+ * aligned down to the level.
  */
-export function rttSkipEntriesWithRipas(rtt: Rtt, base: number, top: number, stopAtDestroyed: boolean): number {
-  const first = rttSkipEntriesUnless(rtt, base, stopAtDestroyed ? isTableOrDestroyedMeta : isTableMeta);
-  return alignDownToRttLevel(Math.min(first, top), rtt.level);
+export function rttSkipEntriesWithRipas(g: Geometry, rtt: Rtt, base: number, top: number, stopAtDestroyed: boolean): number {
+  const first = rttSkipEntriesUnless(g, rtt, base, stopAtDestroyed ? isTableOrDestroyedMeta : isTableMeta);
+  return alignDownToRttLevel(g, Math.min(first, top), rtt.level);
 }
 
 // -------------------------------------------------------------------------------------
@@ -311,15 +317,15 @@ export function rttSkipEntriesWithRipas(rtt: Rtt, base: number, top: number, sto
 
 /**
  * DEN0137 A5.5.6, B3.62 RttFold and B3.63 RttIsHomogeneous: the entry a parent takes when the
- * child `rtt` is folded, or undefined when `rtt` is not homogeneous. Homogeneous: all
+ * child `rtt` (geometry `g`) is folded, or undefined when `rtt` is not homogeneous. Homogeneous: all
  * UNASSIGNED with one RIPAS; all UNASSIGNED_NS; or, at level 2 or 3, all ASSIGNED with one
  * RIPAS (or all ASSIGNED_NS with one MemAttr and S2AP) mapping contiguous output addresses
  * from one aligned to the parent entry's size.
  */
-export function rttFold(rtt: Rtt): RttEntry | undefined {
+export function rttFold(g: Geometry, rtt: Rtt): RttEntry | undefined {
   const m0 = rttMeta(rtt, 0);
   const st = metaState(m0);
-  const n = rttEntries(rtt.level);
+  const n = rttEntries(g, rtt.level);
   switch (st) {
     case RttEntryState.UNASSIGNED:
     case RttEntryState.ASSIGNED: {
@@ -341,32 +347,32 @@ export function rttFold(rtt: Rtt): RttEntry | undefined {
   // A block can only be made at level 1 or 2: the child is a level 2 or 3 RTT.
   if (rtt.level !== 2 && rtt.level !== 3) return undefined;
   const first = rttAddr(rtt, 0);
-  const size = rttLevelSize(rtt.level);
+  const size = rttLevelSize(g, rtt.level);
   // The first output address is aligned to the parent entry's size; the rest are contiguous.
-  if (first % rttLevelSize(rtt.level - 1) !== 0) return undefined;
+  if (first % rttLevelSize(g, rtt.level - 1) !== 0) return undefined;
   for (let i = 1; i < n; i++) if (rttAddr(rtt, i) !== first + i * size) return undefined;
   const e = rttEntry(rtt, 0);
   return st === RttEntryState.ASSIGNED ? { ...e, memAttr: 0, s2ap: 0 } : { ...e, ripas: 0 };
 }
 
-/** DEN0137 B3.63 RttIsHomogeneous. */
-export function rttIsHomogeneous(rtt: Rtt): boolean {
-  return rttFold(rtt) !== undefined;
+/** DEN0137 B3.63 RttIsHomogeneous, for `rtt` in geometry `g`. */
+export function rttIsHomogeneous(g: Geometry, rtt: Rtt): boolean {
+  return rttFold(g, rtt) !== undefined;
 }
 
 /**
- * DEN0137 A5.5.7 RTT unfolding: a level-`level` RTT of Realm `realm` covering IPAs from
- * `baseIpa`, every entry taking the state, RIPAS and attributes of `parent`; below an ASSIGNED
- * or ASSIGNED_NS block the entries map contiguous addresses from the block's address.
+ * DEN0137 A5.5.7 RTT unfolding: a level-`level` RTT (geometry `g`) of Realm `realm` covering IPAs
+ * from `baseIpa`, every entry taking the state, RIPAS and attributes of `parent`; below an
+ * ASSIGNED or ASSIGNED_NS block the entries map contiguous addresses from the block's address.
  */
-export function rttUnfold(realm: GranuleIndex, level: number, baseIpa: number, parent: RttEntry): Rtt {
+export function rttUnfold(g: Geometry, realm: GranuleIndex, level: number, baseIpa: number, parent: RttEntry): Rtt {
   const m = packMeta(parent.state, parent.ripas, parent.memAttr, parent.s2ap);
   if (parent.state !== RttEntryState.ASSIGNED && parent.state !== RttEntryState.ASSIGNED_NS) {
     // No output addresses: every entry is the same, and the arrays can be shared.
-    return uniformRtt(realm, level, baseIpa, m, m, baseIpa);
+    return uniformRtt(g, realm, level, baseIpa, m, m, baseIpa);
   }
-  const n = rttEntries(level);
-  const size = rttLevelSize(level);
+  const n = rttEntries(g, level);
+  const size = rttLevelSize(g, level);
   const addr = Array.from({ length: n }, (_, i) => parent.addr + i * size);
   return makeRtt(realm, level, baseIpa, new Array<number>(n).fill(m), addr);
 }

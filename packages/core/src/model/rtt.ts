@@ -113,19 +113,100 @@ export function rttAddr(rtt: Rtt, i: number): number {
 // geometry
 // -------------------------------------------------------------------------------------
 
-/** DEN0137 A5.5.2 RttLevelSize: bytes one entry of a level-`level` RTT maps (4 KB granule). */
-export function rttLevelSize(level: number): number {
-  return 2 ** rttLevelShift(level);
+/**
+ * The shape of a platform's RTTs (DEN0137 A5.5.2; DECISIONS D-SMALL-SCOPE): each of levels 0..3
+ * resolves `levelBits` IPA bits, so an RTT at those levels has 2^levelBits entries, a level-3
+ * entry maps one 4 KB granule and a level-`l` entry 2^(12 + levelBits·(3 − l)) bytes. The
+ * architecture's 4 KB granule is `levelBits` 9 (512 entries), where level −1 (FEAT_LPA2) has 16
+ * entries; smaller values give the small-scope configurations of exhaustive exploration, which
+ * have no level −1. Obtain one with {@link geometryOf}; the platform carries it.
+ */
+export interface Geometry {
+  /** IPA bits resolved per level: 9 for the architecture's 4 KB granule, 1..8 for small scope. */
+  readonly levelBits: number;
+  /** The lowest RTT level that exists: −1 (FEAT_LPA2) with 9 level bits, 0 otherwise. */
+  readonly minLevel: number;
+  /** @internal Bytes one entry maps, by level + 1 (levels −1..3). */
+  readonly sizes: readonly number[];
+  /** @internal Entries per RTT, by level + 1 (levels −1..3; 0 for a level that does not exist). */
+  readonly entries: readonly number[];
+  /** @internal Offset masks below one entry's size, by level + 1 (levels −1..3). */
+  readonly masks: readonly bigint[];
 }
 
-/** log2 of {@link rttLevelSize}: 12 at level 3, +9 per level up. */
-export function rttLevelShift(level: number): number {
-  return 12 + 9 * (3 - level);
+/** The fewest IPA bits per level a geometry may resolve (2 entries per RTT; D-SMALL-SCOPE). */
+export const MIN_LEVEL_BITS = 1;
+/** The most IPA bits per level: 9, the architecture's 4 KB granule (512 entries per RTT). */
+export const MAX_LEVEL_BITS = 9;
+
+function makeGeometry(levelBits: number): Geometry {
+  const levels = [-1, 0, 1, 2, 3];
+  const shift = (l: number): number => 12 + levelBits * (3 - l);
+  return {
+    levelBits,
+    // DECISION D-SMALL-SCOPE: level −1 exists only in the architecture's geometry (16 entries,
+    // 52-bit IPA with FEAT_LPA2); a small geometry reaches its widest IPA by concatenation at level 0.
+    minLevel: levelBits === MAX_LEVEL_BITS ? -1 : 0,
+    sizes: levels.map((l) => 2 ** shift(l)),
+    entries: levels.map((l) => (l >= 0 ? 2 ** levelBits : levelBits === MAX_LEVEL_BITS ? 16 : 0)),
+    masks: levels.map((l) => (1n << BigInt(shift(l))) - 1n),
+  };
 }
 
-/** Entries in one RTT granule at `level`: 16 at level −1 (52-bit IPA), 512 otherwise. */
-export function rttEntries(level: number): number {
-  return level === -1 ? 16 : 512;
+/** Every geometry, by level bits; built once, immutable, so a geometry is compared by identity. */
+const GEOMETRIES: ReadonlyArray<Geometry | undefined> = Array.from({ length: MAX_LEVEL_BITS + 1 }, (_, b) => (b >= MIN_LEVEL_BITS ? makeGeometry(b) : undefined));
+
+/**
+ * The geometry whose RTTs resolve `levelBits` IPA bits per level (an integer in
+ * [{@link MIN_LEVEL_BITS}, {@link MAX_LEVEL_BITS}]; D-SMALL-SCOPE). The same object for the same value.
+ */
+export function geometryOf(levelBits: number): Geometry {
+  if (!Number.isInteger(levelBits) || levelBits < MIN_LEVEL_BITS || levelBits > MAX_LEVEL_BITS) throw new RangeError(`levelBits ${levelBits} is outside ${MIN_LEVEL_BITS}..${MAX_LEVEL_BITS}`);
+  return GEOMETRIES[levelBits] as Geometry;
+}
+
+/** The architecture's geometry for a 4 KB granule: 9 bits per level, 512 entries per RTT, 16 at level −1. */
+export const DEFAULT_GEOMETRY: Geometry = geometryOf(MAX_LEVEL_BITS);
+
+/** DEN0137 A5.5.2 RttLevelSize: bytes one entry of a level-`level` RTT maps in geometry `g` (4 KB at level 3). */
+export function rttLevelSize(g: Geometry, level: number): number {
+  return g.sizes[level + 1] ?? 2 ** rttLevelShift(g, level);
+}
+
+/** log2 of {@link rttLevelSize}: 12 at level 3, + `g.levelBits` per level up. */
+export function rttLevelShift(g: Geometry, level: number): number {
+  return 12 + g.levelBits * (3 - level);
+}
+
+/** Entries in one RTT granule at `level` in geometry `g`: 2^levelBits at levels 0..3 (512 by default); 16 at level −1, which only the default geometry has. */
+export function rttEntries(g: Geometry, level: number): number {
+  return g.entries[level + 1] ?? 0;
+}
+
+/**
+ * The widest IPA space (s2sz) geometry `g` maps: one level-0 table resolves 12 + 4·levelBits
+ * bits (48 by default), and FEAT_LPA2 adds 4 (52: level −1 in the default geometry, 16
+ * concatenated level-0 tables in a small one). DEN0137 A5.5.3; DECISIONS D-RTTCFG, D-SMALL-SCOPE.
+ */
+export function maxIpaWidth(g: Geometry, lpa2: boolean): number {
+  return 12 + 4 * g.levelBits + (lpa2 ? 4 : 0);
+}
+
+/**
+ * The narrowest IPA space (s2sz) a Realm may have in geometry `g`: 32 in the default geometry
+ * (TF-RMM's RMI_FEATURE_MIN_IPA_SIZE, D-PARAMS); in a small geometry what one level-3 starting
+ * table maps, 12 + levelBits bits (one Protected and one Unprotected granule with 1 level bit).
+ * DECISIONS D-SMALL-SCOPE.
+ */
+export function minIpaWidth(g: Geometry): number {
+  // DECISION D-SMALL-SCOPE: TF-RMM's 32 does not scale; one level-3 table is the least a Realm can have.
+  return g.levelBits === MAX_LEVEL_BITS ? 32 : 12 + g.levelBits;
+}
+
+/** The number of entries `rtt` holds (2^levelBits, or 16 at level −1), read from the table itself. @internal */
+export function rttLength(rtt: Rtt): number {
+  const c = rtt.chunks;
+  return (c.length - 1) * RTT_CHUNK + (c[c.length - 1] as readonly number[]).length;
 }
 
 // -------------------------------------------------------------------------------------
@@ -189,22 +270,23 @@ export function makeRtt(realm: GranuleIndex, level: number, baseIpa: number, met
 
 /** The packed attributes of every entry, in order (a fresh array). @internal */
 export function rttMetas(rtt: Rtt): number[] {
-  return Array.from({ length: rttEntries(rtt.level) }, (_, i) => rttMeta(rtt, i));
+  return Array.from({ length: rttLength(rtt) }, (_, i) => rttMeta(rtt, i));
 }
 
 /** The output address of every entry, in order (a fresh array). @internal */
 export function rttAddrs(rtt: Rtt): number[] {
-  return Array.from({ length: rttEntries(rtt.level) }, (_, i) => rttAddr(rtt, i));
+  return Array.from({ length: rttLength(rtt) }, (_, i) => rttAddr(rtt, i));
 }
 
 /**
  * A table whose every entry is the same: used for starting-level tables at Realm creation and
- * for unfolding. Entries at or above `protectedTop` get `upper` instead of `lower`.
+ * for unfolding. Entries at or above `protectedTop` get `upper` instead of `lower`; `g` gives
+ * the number of entries and the size each maps.
  * @internal
  */
-export function uniformRtt(realm: GranuleIndex, level: number, baseIpa: number, lower: number, upper: number, protectedTop: number): Rtt {
-  const n = rttEntries(level);
-  const size = rttLevelSize(level);
+export function uniformRtt(g: Geometry, realm: GranuleIndex, level: number, baseIpa: number, lower: number, upper: number, protectedTop: number): Rtt {
+  const n = rttEntries(g, level);
+  const size = rttLevelSize(g, level);
   // Entries [0, split) get `lower`, the rest `upper`.
   const split = Math.max(0, Math.min(n, Math.ceil((protectedTop - baseIpa) / size)));
   const u = split >= n ? uniformParts(n, lower, lower, n) : split <= 0 ? uniformParts(n, upper, upper, n) : uniformParts(n, lower, upper, split);

@@ -11,7 +11,7 @@ import { defaultPlatform, type Platform } from './platform.js';
 import { initialGranule, type Granule } from './granule.js';
 import type { Realm } from './realm.js';
 import type { Rec } from './rec.js';
-import type { Rtt } from './rtt.js';
+import { DEFAULT_GEOMETRY, type Rtt } from './rtt.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -109,7 +109,11 @@ function platformKey(p: Platform): string {
   let k = platformKeys.get(p);
   if (k === undefined) {
     // The attestation port is identified by its RAK public key (the platform token is bound to it).
-    k = canonical({ dram: p.dram, features0: p.features0, recAuxCount: p.recAuxCount, vmid16: p.vmid16, hpmn0: p.hpmn0, gpt: p.gpt, rak: p.attestation?.rakPublicKey });
+    // The geometry and the measurement mode enter only when they are not the defaults
+    // (D-SMALL-SCOPE, D-SYMBOLIC-MEASURE), so default keys are as before.
+    const small = p.levelBits === DEFAULT_GEOMETRY.levelBits ? {} : { levelBits: p.levelBits };
+    const symbolic = p.measurement === 'sha' ? {} : { measurement: p.measurement };
+    k = canonical({ dram: p.dram, features0: p.features0, recAuxCount: p.recAuxCount, vmid16: p.vmid16, hpmn0: p.hpmn0, gpt: p.gpt, rak: p.attestation?.rakPublicKey, ...small, ...symbolic });
     platformKeys.set(p, k);
   }
   return k;

@@ -69,7 +69,7 @@ export const dataCreatePost: PostDefinition<DataInput, NoOutputs> = {
       const pre = Realm(t.pre, t.input.rd);
       const rim = pre?.measurements[0];
       const after = Realm(t.post, t.input.rd)?.measurements[0];
-      return pre !== undefined && rim !== undefined && after !== undefined && bytesEqual(after, RimExtendData(pre.hashAlgo, rim, t.input.ipa, t.input.flags, Contents(t.post, t.input.data)));
+      return pre !== undefined && rim !== undefined && after !== undefined && bytesEqual(after, RimExtendData(t.pre.platform.digest, pre.hashAlgo, rim, t.input.ipa, t.input.flags, Contents(t.post, t.input.data)));
     },
     // Derived (B4.3.1): the DATA granule is a copy of the Non-secure granule src.
     data_content: (t) => bytesEqual(Contents(t.post, t.input.data), Contents(t.pre, t.input.src)),

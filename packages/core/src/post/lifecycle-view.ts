@@ -86,8 +86,8 @@ export function RttsStateEqual(s: RmmState, base: bigint, n: number, state: Gran
  */
 function everyStartingEntry(s: RmmState, realm: RealmRecord, p: (prot: boolean, e: RttEntryRecord) => boolean): boolean {
   const level = realm.rttLevelStart;
-  const size = RttLevelSize(level);
-  const entries = RttEntries(level);
+  const size = RttLevelSize(s, level);
+  const entries = RttEntries(s, level);
   const span = size * BigInt(entries);
   for (let k = 0; k < realm.rttNumStart; k++) {
     const table = Rtt(s, pa(realm.rttBase) + BigInt(k) * GRANULE);
@@ -158,5 +158,5 @@ export function RttEntryIsLive(e: RttEntryRecord): boolean {
  */
 export function RttSkipNonLiveEntries(s: RmmState, rtt: bigint, level: number, ipa: bigint): bigint | undefined {
   if (!s.rtts.has(gi(rtt))) return undefined;
-  return AlignDownToRttLevel(RttSkipEntriesUnless(s, rtt, level, ipa, RttEntryIsLive), level);
+  return AlignDownToRttLevel(s, RttSkipEntriesUnless(s, rtt, level, ipa, RttEntryIsLive), level);
 }

@@ -2,16 +2,17 @@
  * The Realm Initial Measurement functions as the spec defines them (DEN0137 A7.1.1, B3.44, B3.45,
  * B3.47, B3.48; the procedures of B4.3.1.4, B4.3.9.4, B4.3.12.4, B4.3.18.4; the descriptor
  * layouts C1.11–C1.13), for post-conditions. Written from the spec text and independent of the
- * model's `model/measurement.ts`: the byte images are built here from the spec's offsets, with
- * `node:crypto` for the Realm hash algorithm (RHA), so a mistake in one is caught by the other.
+ * model's `model/measurement.ts`: the byte images are built here from the spec's offsets, so a
+ * mistake in one is caught by the other. Only the digest primitive is shared: the platform's
+ * (`Platform.digest`: the Realm hash algorithm, RHA, or its symbolic stand-in, D-SYMBOLIC-MEASURE).
  *
  * Every result is an RmmRealmMeasurement: 64 bytes, the RHA output zero-filled in its upper bytes
  * when the RHA gives fewer (SHA-256).
  *
  * @packageDocumentation
  */
-import { createHash } from 'node:crypto';
-import { HashAlgorithm } from '../model/realm.js';
+import type { MeasurementDigest } from '../model/platform.js';
+import type { HashAlgorithm } from '../model/realm.js';
 
 /** DEN0137 C1.17: an RmmRealmMeasurement is 512 bits (64 bytes). */
 export const MEASUREMENT_SIZE = 64;
@@ -57,15 +58,14 @@ const REC_PARAMS_MEASURED: readonly Span[] = [
 // the RHA
 // -------------------------------------------------------------------------------------
 
-/** DEN0137 A7.1, A3.1.1: the node:crypto name of a Realm's RHA, RMI_HASH_SHA_256 or RMI_HASH_SHA_512 (B4.4.7). */
-export function rhaName(algo: HashAlgorithm): 'sha256' | 'sha512' {
-  return algo === HashAlgorithm.SHA_512 ? 'sha512' : 'sha256';
-}
-
-/** DEN0137 A7.1.1: the RHA of `bytes`, zero-filled in its upper bytes to an RmmRealmMeasurement. */
-export function Rha(algo: HashAlgorithm, bytes: Uint8Array): Uint8Array {
+/**
+ * DEN0137 A7.1.1: the RHA `algo` (RMI_HASH_SHA_256 or RMI_HASH_SHA_512, B4.4.7) of `bytes`,
+ * computed by the platform's digest primitive `digest`, zero-filled in its upper bytes to an
+ * RmmRealmMeasurement.
+ */
+export function Rha(digest: MeasurementDigest, algo: HashAlgorithm, bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(MEASUREMENT_SIZE);
-  out.set(createHash(rhaName(algo)).update(bytes).digest());
+  out.set(digest(algo, [bytes]));
   return out;
 }
 
@@ -103,8 +103,8 @@ function descriptor(type: number, rim: Uint8Array): Uint8Array {
  * only flags, s2sz, sve_vl, num_bps, num_wps, pmu_num_ctrs and hash_algo of the Host's `params`
  * (the 4096 bytes at params_ptr).
  */
-export function RimInit(algo: HashAlgorithm, params: Uint8Array): Uint8Array {
-  return Rha(algo, measuredImage(params, REALM_PARAMS_MEASURED, PARAMS_SIZE));
+export function RimInit(digest: MeasurementDigest, algo: HashAlgorithm, params: Uint8Array): Uint8Array {
+  return Rha(digest, algo, measuredImage(params, REALM_PARAMS_MEASURED, PARAMS_SIZE));
 }
 
 /**
@@ -112,10 +112,10 @@ export function RimInit(algo: HashAlgorithm, params: Uint8Array): Uint8Array {
  * (C1.12) whose rim is `rim` and whose content is the RHA of a zero-filled RmiRecParams holding
  * only flags, pc and gprs of the Host's `params` (the 4096 bytes at params_ptr).
  */
-export function RimExtendRec(algo: HashAlgorithm, rim: Uint8Array, params: Uint8Array): Uint8Array {
+export function RimExtendRec(digest: MeasurementDigest, algo: HashAlgorithm, rim: Uint8Array, params: Uint8Array): Uint8Array {
   const d = descriptor(DescriptorType.REC, rim);
-  d.set(Rha(algo, measuredImage(params, REC_PARAMS_MEASURED, PARAMS_SIZE)), 0x50);
-  return Rha(algo, d);
+  d.set(Rha(digest, algo, measuredImage(params, REC_PARAMS_MEASURED, PARAMS_SIZE)), 0x50);
+  return Rha(digest, algo, d);
 }
 
 /**
@@ -124,12 +124,12 @@ export function RimExtendRec(algo: HashAlgorithm, rim: Uint8Array, params: Uint8
  * RHA of the DATA granule's 4096 bytes `contents` when flags.measure is RMI_MEASURE_CONTENT
  * (B4.4.3, bit 0), zero otherwise.
  */
-export function RimExtendData(algo: HashAlgorithm, rim: Uint8Array, ipa: bigint, flags: bigint, contents: Uint8Array): Uint8Array {
+export function RimExtendData(digest: MeasurementDigest, algo: HashAlgorithm, rim: Uint8Array, ipa: bigint, flags: bigint, contents: Uint8Array): Uint8Array {
   const d = descriptor(DescriptorType.DATA, rim);
   putU64(d, 0x50, ipa);
   putU64(d, 0x58, flags);
-  if ((flags & 1n) === 1n) d.set(Rha(algo, contents), 0x60);
-  return Rha(algo, d);
+  if ((flags & 1n) === 1n) d.set(Rha(digest, algo, contents), 0x60);
+  return Rha(digest, algo, d);
 }
 
 /**
@@ -137,11 +137,11 @@ export function RimExtendData(algo: HashAlgorithm, rim: Uint8Array, ipa: bigint,
  * RHA of an RmmMeasurementDescriptorRipas (C1.13) with rim `rim`, base `base` (the entry's IPA)
  * and top `top` (Min(base + size, the command's top)).
  */
-export function RimExtendRipasForEntry(algo: HashAlgorithm, rim: Uint8Array, base: bigint, top: bigint): Uint8Array {
+export function RimExtendRipasForEntry(digest: MeasurementDigest, algo: HashAlgorithm, rim: Uint8Array, base: bigint, top: bigint): Uint8Array {
   const d = descriptor(DescriptorType.RIPAS, rim);
   putU64(d, 0x50, base);
   putU64(d, 0x58, top);
-  return Rha(algo, d);
+  return Rha(digest, algo, d);
 }
 
 /** DEN0137 C1.17, A7.1.2: whether `m` is the zero measurement (a REM's initial value, Zeros()). */

@@ -8,7 +8,7 @@
  * @internal
  * @packageDocumentation
  */
-import { createHash } from 'node:crypto';
+import type { MeasurementDigest } from '../model/platform.js';
 import { decodeStruct, type StructValue } from '../model/layout.js';
 import { HashAlgorithm, type Realm as RealmRecord } from '../model/realm.js';
 import type { Rec as RecRecord } from '../model/rec.js';
@@ -130,7 +130,7 @@ export function ProtectedIpa(s: RmmState, rd: bigint, ipa: bigint): { readonly k
   if (w === undefined) return undefined;
   const e = w.rtte;
   if (e.ripas === Ripas.EMPTY) return { kind: 'empty' };
-  if (e.state === RttEntryState.ASSIGNED && e.ripas === Ripas.RAM) return { kind: 'page', pa: BigInt(e.addr) + (ipa % RttLevelSize(w.level)) };
+  if (e.state === RttEntryState.ASSIGNED && e.ripas === Ripas.RAM) return { kind: 'page', pa: BigInt(e.addr) + (ipa % RttLevelSize(s, w.level)) };
   return { kind: 'unmapped', level: w.level };
 }
 
@@ -138,7 +138,7 @@ export function ProtectedIpa(s: RmmState, rd: bigint, ipa: bigint): { readonly k
 export function IpaRipas(s: RmmState, rd: bigint, ipa: bigint): { readonly ripas: number; readonly top: bigint } | undefined {
   const w = RttWalk(s, rd, ipa, 3);
   if (w === undefined) return undefined;
-  const size = RttLevelSize(w.level);
+  const size = RttLevelSize(s, w.level);
   return { ripas: w.rtte.ripas, top: ipa - (ipa % size) + size };
 }
 
@@ -238,16 +238,13 @@ export function RecRipasChangeResponse(rec: Pick<RecRecord, 'ripasValue' | 'ripa
 /**
  * B3.42 RemExtend(hash_algo, old, value, size), A7.1.2: the RHA over the old measurement (its
  * hash-size prefix) followed by the first `size` bytes of the 64-byte value, zero-filled to 64
- * bytes (D-REM: `size` bytes are hashed, not a zero-padded 64-byte value).
+ * bytes (D-REM: `size` bytes are hashed, not a zero-padded 64-byte value). The RHA is the
+ * platform's digest primitive `digest` (SHA, or symbolic: D-SYMBOLIC-MEASURE).
  */
-export function RemExtend(hashAlgo: number, old: Uint8Array, value: Uint8Array, size: number): Uint8Array {
-  const sha512 = hashAlgo === HashAlgorithm.SHA_512;
-  const len = sha512 ? 64 : 32;
-  const h = createHash(sha512 ? 'sha512' : 'sha256');
-  h.update(old.subarray(0, len));
-  h.update(value.subarray(0, size));
+export function RemExtend(digest: MeasurementDigest, hashAlgo: HashAlgorithm, old: Uint8Array, value: Uint8Array, size: number): Uint8Array {
+  const len = hashAlgo === HashAlgorithm.SHA_512 ? 64 : 32;
   const out = new Uint8Array(64);
-  out.set(h.digest());
+  out.set(digest(hashAlgo, [old.subarray(0, len), value.subarray(0, size)]));
   return out;
 }
 

@@ -55,7 +55,7 @@ export const realmCreatePost: PostDefinition<RealmCreateInput, NoOutputs> = {
     // B4.3.9.4: RimInit over the Host's params granule, with the Realm's RHA.
     rim: onCreated((r, _p, t) => {
       const rim = r.measurements[0];
-      return rim !== undefined && bytesEqual(rim, RimInit(r.hashAlgo, Contents(t.pre, t.input.params_ptr)));
+      return rim !== undefined && bytesEqual(rim, RimInit(t.pre.platform.digest, r.hashAlgo, Contents(t.pre, t.input.params_ptr)));
     }),
     rem: onCreated((r) => [1, 2, 3, 4].every((k) => isZeroMeasurement(r.measurements[k]))),
     // B4.4.12: rtt_level_start is an Int64.

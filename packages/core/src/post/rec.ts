@@ -85,7 +85,7 @@ export const recCreatePost: PostDefinition<RecCreateInput, NoOutputs> = {
         const before = Realm(t.pre, t.input.rd)?.measurements[0];
         const realm = Realm(t.post, t.input.rd);
         const after = realm?.measurements[0];
-        return realm !== undefined && before !== undefined && after !== undefined && bytesEqual(after, RimExtendRec(realm.hashAlgo, before, Contents(t.pre, t.input.params_ptr)));
+        return realm !== undefined && before !== undefined && after !== undefined && bytesEqual(after, RimExtendRec(t.pre.platform.digest, realm.hashAlgo, before, Contents(t.pre, t.input.params_ptr)));
       },
     },
     // Derived (B4.3.12.4, A7.1.1): a REC that is not runnable is not measured.

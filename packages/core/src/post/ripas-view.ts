@@ -22,7 +22,7 @@ export function MaxAddress(a: bigint, b: bigint): bigint {
  * after its last entry; aligned down to the level.
  */
 export function RttSkipEntriesUnlessState(s: RmmState, rtt: bigint, level: number, ipa: bigint, state: RttEntryState): bigint {
-  return AlignDownToRttLevel(RttSkipEntriesUnless(s, rtt, level, ipa, (e) => e.state === state), level);
+  return AlignDownToRttLevel(s, RttSkipEntriesUnless(s, rtt, level, ipa, (e) => e.state === state), level);
 }
 
 /**
@@ -31,7 +31,7 @@ export function RttSkipEntriesUnlessState(s: RmmState, rtt: bigint, level: numbe
  * after its last entry; aligned down to the level.
  */
 export function RttSkipEntriesUnlessRipas(s: RmmState, rtt: bigint, level: number, ipa: bigint, ripas: Ripas): bigint {
-  return AlignDownToRttLevel(RttSkipEntriesUnless(s, rtt, level, ipa, (e) => e.ripas === ripas), level);
+  return AlignDownToRttLevel(s, RttSkipEntriesUnless(s, rtt, level, ipa, (e) => e.ripas === ripas), level);
 }
 
 /**
@@ -44,7 +44,7 @@ export function RttSkipEntriesWithRipas(s: RmmState, rtt: bigint, level: number,
   let result = RttSkipEntriesUnlessState(s, rtt, level, base, RttEntryState.TABLE);
   if (stopAtDestroyed) result = MinAddress(result, RttSkipEntriesUnlessRipas(s, rtt, level, base, Ripas.DESTROYED));
   result = MinAddress(result, top);
-  return AlignDownToRttLevel(result, level);
+  return AlignDownToRttLevel(s, result, level);
 }
 
 /**

@@ -53,7 +53,7 @@ function rangeRows<I extends InitInput>(walkTop: (t: T<I>) => bigint | undefined
       const top = walkTop(t);
       if (w === undefined || top === undefined) return false;
       const [from, to] = RttEntryRange(t.pre, w.rtt_addr, w.level, t.input.base, top);
-      return RttOnlyRipasChanged(t.pre, t.post, w.rtt_addr, RttEntries(w.level), from, to);
+      return RttOnlyRipasChanged(t.pre, t.post, w.rtt_addr, RttEntries(t.pre, w.level), from, to);
     },
   };
 }
@@ -72,7 +72,7 @@ function initWalkTop(s: RmmState, i: InitInput): bigint | undefined {
   const w = walkIn(s, i);
   if (w === undefined) return undefined;
   const spec = RttSkipEntriesWithRipas(s, w.rtt_addr, w.level, i.base, i.top, false);
-  const assigned = AlignDownToRttLevel(RttSkipEntriesUnless(s, w.rtt_addr, w.level, i.base, (e: RttEntryRecord) => e.state !== RttEntryState.UNASSIGNED), w.level);
+  const assigned = AlignDownToRttLevel(s, RttSkipEntriesUnless(s, w.rtt_addr, w.level, i.base, (e: RttEntryRecord) => e.state !== RttEntryState.UNASSIGNED), w.level);
   return MinAddress(spec, assigned);
 }
 
@@ -91,9 +91,9 @@ function initRim(t: T<InitInput>): Uint8Array | undefined {
   const w = walkIn(t.pre, t.input);
   const top = initTop(t);
   if (realm === undefined || w === undefined || top === undefined) return undefined;
-  const size = RttLevelSize(w.level);
+  const size = RttLevelSize(t.pre, w.level);
   let rim = realm.measurements[0] as Uint8Array;
-  for (let ipa = t.input.base; ipa < top; ipa += size) rim = RimExtendRipasForEntry(realm.hashAlgo, rim, ipa, ipa + size);
+  for (let ipa = t.input.base; ipa < top; ipa += size) rim = RimExtendRipasForEntry(t.pre.platform.digest, realm.hashAlgo, rim, ipa, ipa + size);
   return rim;
 }
 
@@ -135,7 +135,7 @@ function setTop(t: T<SetInput>): bigint | undefined {
   if (w === undefined || rec === undefined) return undefined;
   const spec = RttSkipEntriesWithRipas(t.pre, w.rtt_addr, w.level, t.input.base, t.input.top, !rec.ripasDestroyed);
   if (w.rtte.ripas !== rec.ripasValue) return spec;
-  return MaxAddress(spec, AlignDownToRttLevel(t.input.base, w.level) + RttLevelSize(w.level));
+  return MaxAddress(spec, AlignDownToRttLevel(t.pre, t.input.base, w.level) + RttLevelSize(t.pre, w.level));
 }
 
 /** MinAddress(top, walk_top). */

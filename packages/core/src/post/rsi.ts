@@ -100,7 +100,7 @@ export const rsiMeasurementExtendPost: RealmPost = {
       const now = CurrentRealm(t.post, t.input)?.realm.measurements[k];
       const meas = old?.realm.measurements[k];
       if (old === undefined || now === undefined || meas === undefined) return false;
-      return bytesEqual(now, RemExtend(old.realm.hashAlgo, meas, valueBytes(t), Number(input(t.input, 'size'))));
+      return bytesEqual(now, RemExtend(t.pre.platform.digest, old.realm.hashAlgo, meas, valueBytes(t), Number(input(t.input, 'size'))));
     },
   },
   locate: {

@@ -28,7 +28,7 @@ const entryLocators = {
   },
   entry_idx: <O>(t: T<LevelInput, O>) => {
     const w = walkIn(t.pre, t.input);
-    return w === undefined ? undefined : RttEntryIndex(t.input.ipa, w.level);
+    return w === undefined ? undefined : RttEntryIndex(t.pre, t.input.ipa, w.level);
   },
 };
 

@@ -46,10 +46,10 @@ export function RttEntryIsLive(e: RttEntryRecord): boolean {
 export function RttSkipNonLiveEntries(s: RmmState, rtt: bigint, level: number, ipa: bigint): bigint | undefined {
   const t = Rtt(s, rtt);
   if (t === undefined) return undefined;
-  const here = RttEntry(s, rtt, RttEntryIndex(ipa, level)) as RttEntryRecord;
+  const here = RttEntry(s, rtt, RttEntryIndex(s, ipa, level)) as RttEntryRecord;
   if (RttEntryIsLive(here)) return ipa;
   // B3.76: the minimum of the three RttSkipEntriesUnlessState scans is one scan that stops at any live state.
-  return AlignDownToRttLevel(RttSkipEntriesUnless(s, rtt, level, ipa, RttEntryIsLive), level);
+  return AlignDownToRttLevel(s, RttSkipEntriesUnless(s, rtt, level, ipa, RttEntryIsLive), level);
 }
 
 // -------------------------------------------------------------------------------------
@@ -59,12 +59,12 @@ export function RttSkipNonLiveEntries(s: RmmState, rtt: bigint, level: number, i
 /** The entries of the RTT at `rtt` (level `level`), or undefined when there is none. */
 function entriesOf(s: RmmState, rtt: bigint, level: number): RttEntryRecord[] | undefined {
   if (Rtt(s, rtt) === undefined) return undefined;
-  return Array.from({ length: RttEntries(level) }, (_, i) => RttEntry(s, rtt, i) as RttEntryRecord);
+  return Array.from({ length: RttEntries(s, level) }, (_, i) => RttEntry(s, rtt, i) as RttEntryRecord);
 }
 
-/** Whether the entries' output addresses run contiguously from `addr` in steps of a level-`level` entry. */
-function contiguous(es: readonly RttEntryRecord[], addr: bigint, level: number): boolean {
-  const size = RttLevelSize(level);
+/** Whether the entries' output addresses run contiguously from `addr` in steps of a level-`level` entry on the platform of `s`. */
+function contiguous(s: RmmState, es: readonly RttEntryRecord[], addr: bigint, level: number): boolean {
+  const size = RttLevelSize(s, level);
   return es.every((e, i) => BigInt(e.addr) === addr + BigInt(i) * size);
 }
 
@@ -89,7 +89,7 @@ export function RttIsHomogeneous(s: RmmState, rtt: bigint, level: number): boole
     case RttEntryState.ASSIGNED_NS: {
       if (level !== 2 && level !== 3) return false;
       const addr = BigInt(first.addr);
-      if (addr % RttLevelSize(level - 1) !== 0n || !contiguous(es, addr, level)) return false;
+      if (addr % RttLevelSize(s, level - 1) !== 0n || !contiguous(s, es, addr, level)) return false;
       if (first.state === RttEntryState.ASSIGNED) return all((e) => e.state === RttEntryState.ASSIGNED && sameRipas(e));
       return all((e) => e.state === RttEntryState.ASSIGNED_NS && e.memAttr === first.memAttr && e.s2ap === first.s2ap);
     }
@@ -122,7 +122,7 @@ export function RttAllEntriesRipas(s: RmmState, rtt: bigint, level: number, ripa
 /** DEN0137 B3.52 RttAllEntriesContiguous: the entries of the level-`level` RTT at `rtt` map contiguous output addresses from `addr`. */
 export function RttAllEntriesContiguous(s: RmmState, rtt: bigint, addr: bigint, level: number): boolean {
   const es = entriesOf(s, rtt, level);
-  return es !== undefined && contiguous(es, addr, level);
+  return es !== undefined && contiguous(s, es, addr, level);
 }
 
 /** DEN0137 A5.5.7: every entry of the level-`level` RTT at `rtt` has MemAttr `memAttr` and S2AP `s2ap` (the RMI_RTT_CREATE rtte_c_attr row). */

@@ -59,7 +59,7 @@ const parentEntryLocators = {
   },
   entry_idx: <O>(t: T<LevelInput, O>) => {
     const w = parentWalk(t.pre, t.input);
-    return w === undefined ? undefined : RttEntryIndex(t.input.ipa, w.level);
+    return w === undefined ? undefined : RttEntryIndex(t.pre, t.input.ipa, w.level);
   },
 };
 

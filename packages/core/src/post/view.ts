@@ -71,19 +71,27 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 // addresses
 // -------------------------------------------------------------------------------------
 
-/** B3.68 RttLevelSize: the bytes one entry of a level-`level` RTT maps. */
-export function RttLevelSize(level: number): bigint {
-  return 1n << BigInt(12 + 9 * (3 - level));
+/**
+ * The IPA bits one RTT level resolves on the platform of `s`: 9 for the 4 KB granule (A5.5.2),
+ * fewer in a small-scope geometry (DECISIONS D-SMALL-SCOPE).
+ */
+export function LevelBits(s: RmmState): number {
+  return s.platform.levelBits;
+}
+
+/** B3.68 RttLevelSize: the bytes one entry of a level-`level` RTT maps (4 KB at level 3, LevelBits more bits per level up). */
+export function RttLevelSize(s: RmmState, level: number): bigint {
+  return 1n << BigInt(12 + LevelBits(s) * (3 - level));
 }
 
 /** B3.5 AddrIsRttLevelAligned. */
-export function AddrIsRttLevelAligned(a: bigint, level: number): boolean {
-  return a % RttLevelSize(level) === 0n;
+export function AddrIsRttLevelAligned(s: RmmState, a: bigint, level: number): boolean {
+  return a % RttLevelSize(s, level) === 0n;
 }
 
 /** B3.7 AlignDownToRttLevel. */
-export function AlignDownToRttLevel(a: bigint, level: number): bigint {
-  return a - (a % RttLevelSize(level));
+export function AlignDownToRttLevel(s: RmmState, a: bigint, level: number): bigint {
+  return a - (a % RttLevelSize(s, level));
 }
 
 /** B3.22 MinAddress. */
@@ -105,9 +113,12 @@ export function AddrIsInIpaSpace(ipa: bigint, realm: RealmRecord): boolean {
 // RTTs
 // -------------------------------------------------------------------------------------
 
-/** Entries in an RTT at `level`: 16 for the level −1 table of a 52-bit IPA space, 512 otherwise. */
-export function RttEntries(level: number): number {
-  return level === -1 ? 16 : 512;
+/**
+ * Entries in an RTT at `level`: 16 for the level −1 table of a 52-bit IPA space, 2^LevelBits
+ * (512) otherwise; only the 9-bit geometry has level −1 (D-SMALL-SCOPE).
+ */
+export function RttEntries(s: RmmState, level: number): number {
+  return level === -1 ? 16 : 2 ** LevelBits(s);
 }
 
 /** B3.58 RttEntry(rtt, i): entry `i` of the RTT at `rtt`. */
@@ -117,8 +128,8 @@ export function RttEntry(s: RmmState, rtt: bigint, i: number): RttEntryRecord | 
 }
 
 /** B3.60 RttEntryIndex(addr, level): the index of `addr`'s entry in a level-`level` RTT. */
-export function RttEntryIndex(addr: bigint, level: number): number {
-  return Number((addr / RttLevelSize(level)) % BigInt(RttEntries(level)));
+export function RttEntryIndex(s: RmmState, addr: bigint, level: number): number {
+  return Number((addr / RttLevelSize(s, level)) % BigInt(RttEntries(s, level)));
 }
 
 /** B3.78 RttWalk's result (C1.31 RmmRttWalkResult): where the walk stopped. */
@@ -143,11 +154,11 @@ export function RttWalk(s: RmmState, rd: bigint, ipa: bigint, level: number): Rt
   if (realm === undefined || ipa < 0n || !AddrIsInIpaSpace(ipa, realm)) return undefined;
   const start = realm.rttLevelStart;
   // The starting level is rtt_num_start concatenated RTTs: RTT k maps the k-th slice of the IPA space.
-  const span = RttLevelSize(start) * BigInt(RttEntries(start));
+  const span = RttLevelSize(s, start) * BigInt(RttEntries(s, start));
   let rtt = pa(realm.rttBase) + GRANULE * (ipa / span);
   let l = start;
   for (;;) {
-    const index = RttEntryIndex(ipa, l);
+    const index = RttEntryIndex(s, ipa, l);
     const rtte = RttEntry(s, rtt, index);
     if (rtte === undefined) return undefined;
     if (l >= level || rtte.state !== RttEntryState.TABLE) return { level: l, rtt_addr: rtt, rtte, index };
@@ -167,10 +178,10 @@ export function RttBaseIpa(s: RmmState, rtt: bigint): bigint {
  * `stop` holds, or the IPA after its last entry; aligned down to the level.
  */
 export function RttSkipEntriesUnless(s: RmmState, rtt: bigint, level: number, ipa: bigint, stop: (e: RttEntryRecord) => boolean): bigint {
-  const size = RttLevelSize(level);
+  const size = RttLevelSize(s, level);
   const base = RttBaseIpa(s, rtt);
-  const n = RttEntries(level);
-  for (let i = RttEntryIndex(ipa, level); i < n; i++) if (stop(RttEntry(s, rtt, i) as RttEntryRecord)) return base + BigInt(i) * size;
+  const n = RttEntries(s, level);
+  for (let i = RttEntryIndex(s, ipa, level); i < n; i++) if (stop(RttEntry(s, rtt, i) as RttEntryRecord)) return base + BigInt(i) * size;
   return base + BigInt(n) * size;
 }
 
@@ -180,9 +191,9 @@ export function RttSkipEntriesUnless(s: RmmState, rtt: bigint, level: number, ip
  * entries DEN0137 B3.57 RttEntriesInRangeRipas reads.
  */
 export function RttEntryRange(s: RmmState, rtt: bigint, level: number, base: bigint, top: bigint): readonly [number, number] {
-  const size = RttLevelSize(level);
+  const size = RttLevelSize(s, level);
   const first = RttBaseIpa(s, rtt);
-  const n = RttEntries(level);
+  const n = RttEntries(s, level);
   const clamp = (x: bigint, lo: number): number => (x <= BigInt(lo) ? lo : x >= BigInt(n) ? n : Number(x));
   // Offsets below the RTT clamp to 0, so truncating division rounds the right way for the rest.
   const from = clamp(base <= first ? 0n : (base - first) / size, 0);

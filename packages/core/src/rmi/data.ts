@@ -98,7 +98,7 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
     // Granule contents are immutable values: DATA shares the source's bytes (a zero source has none).
     const bytes = c.s.memory.get(granuleIndex(c.src));
     const measured = (c.flags & MEASURE_CONTENT) === MEASURE_CONTENT ? (bytes ?? ZERO_GRANULE) : undefined;
-    const rim = rimExtendData(realm.hashAlgo, realm.measurements[0] as Uint8Array, c.ipa, c.flags, measured);
+    const rim = rimExtendData(c.s.platform.digest, realm.hashAlgo, realm.measurements[0] as Uint8Array, c.ipa, c.flags, measured);
     let s = mapData(c.s, w, c.data, Ripas.RAM);
     if (bytes !== undefined) s = withGranuleBytes(s, granuleIndex(c.data), bytes);
     return [withRealmRecord(s, w.table.realm, withMeasurement(realm, 0, rim)), {}];
@@ -163,7 +163,7 @@ export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa:
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED, destroyedRipas(w.entry.ripas)), 0);
     const s = wipeGranule(withGranule(c.s, gi, realmGranule(GranuleState.DELEGATED)), gi);
     // walk_top is evaluated after the command: the entry is no longer live.
-    return [updateState(s, { rtts: s.rtts.set(w.rtt, t) }), { data: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
+    return [updateState(s, { rtts: s.rtts.set(w.rtt, t) }), { data: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(s.platform.geometry, t, c.ipaN)) }];
   },
   post: dataDestroyPost,
 });

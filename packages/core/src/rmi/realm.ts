@@ -59,14 +59,15 @@ function vmidIsValid(s: RmmState, vmid: number): boolean {
 
 /** The starting-level RTTs of a new Realm: Protected entries UNASSIGNED/EMPTY, Unprotected ones UNASSIGNED_NS (B4.3.9.3). */
 function addStartingRtts(s: RmmState, rdGi: GranuleIndex, p: RealmParams): RmmState {
+  const g = s.platform.geometry;
   const level = Number(p.rttLevelStart);
-  const span = rttEntries(level) * rttLevelSize(level);
+  const span = rttEntries(g, level) * rttLevelSize(g, level);
   const protectedTop = 2 ** (p.s2sz - 1);
   let out = s;
   let rtts = s.rtts;
   startRtts(p).forEach((gi, k) => {
     out = withGranule(out, gi, realmGranule(GranuleState.RTT));
-    rtts = rtts.set(gi, uniformRtt(rdGi, level, k * span, packMeta(RttEntryState.UNASSIGNED, Ripas.EMPTY), packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY), protectedTop));
+    rtts = rtts.set(gi, uniformRtt(g, rdGi, level, k * span, packMeta(RttEntryState.UNASSIGNED, Ripas.EMPTY), packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY), protectedTop));
   });
   return updateState(out, { rtts });
 }
@@ -103,7 +104,7 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
       featLpa2: p.lpa2,
       ipaWidth: p.s2sz,
       hashAlgo,
-      measurements: [rimInit(hashAlgo, p.raw), ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT],
+      measurements: [rimInit(c.s.platform.digest, hashAlgo, p.raw), ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT, ZERO_MEASUREMENT],
       recIndex: 0,
       numRecs: 0,
       rttBase: granuleIndex(p.rttBase),

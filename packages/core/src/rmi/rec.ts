@@ -127,7 +127,7 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
       ...REC_RUN_INITIAL,
     };
     // B4.3.12.4: only a runnable REC contributes to the RIM.
-    const measured = runnable ? withMeasurement(realm, 0, rimExtendRec(realm.hashAlgo, realm.measurements[0] as Uint8Array, p)) : realm;
+    const measured = runnable ? withMeasurement(realm, 0, rimExtendRec(c.s.platform.digest, realm.hashAlgo, realm.measurements[0] as Uint8Array, p)) : realm;
     let s = withGranule(c.s, recGi, realmGranule(GranuleState.REC));
     for (const gi of aux) s = withGranule(s, gi, realmGranule(GranuleState.REC_AUX));
     s = withRealmRecord(s, rdGi, updateRealm(measured, { recIndex: realm.recIndex + 1, numRecs: realm.numRecs + 1 }));

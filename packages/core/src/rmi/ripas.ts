@@ -11,7 +11,7 @@ import { GranuleState } from '../model/granule.js';
 import { rimExtendRipas } from '../model/measurement.js';
 import { RealmState, withMeasurement, type Realm } from '../model/realm.js';
 import { updateRec, type Rec } from '../model/rec.js';
-import { metaState, Ripas, rttLevelSize, rttWithRipas, RttEntryState, type Rtt } from '../model/rtt.js';
+import { metaState, Ripas, rttLevelSize, rttWithRipas, RttEntryState, type Geometry, type Rtt } from '../model/rtt.js';
 import { updateState, withRealmRecord, withRec } from '../model/state.js';
 import {
   addrIsProtected,
@@ -42,9 +42,9 @@ export interface RipasRangeCtx extends WalkCtx {
 /** `top` as a number for comparisons against table IPAs (values beyond 2^53 only need to stay large). */
 const topNumber = (top: bigint): number => Number(top);
 
-/** The entries of `t` in [base, walkTop) as an index range (empty when walkTop ≤ base). */
-function entryRange(t: Rtt, from: number, base: number, walkTop: number): readonly [number, number] {
-  return walkTop > base ? [from, rttEntryIndex(t, walkTop)] : [from, from];
+/** The entries of `t` (geometry `g`) in [base, walkTop) as an index range (empty when walkTop ≤ base). */
+function entryRange(g: Geometry, t: Rtt, from: number, base: number, walkTop: number): readonly [number, number] {
+  return walkTop > base ? [from, rttEntryIndex(g, t, walkTop)] : [from, from];
 }
 
 // -------------------------------------------------------------------------------------
@@ -54,7 +54,7 @@ function entryRange(t: Rtt, from: number, base: number, walkTop: number): readon
 const notUnassigned = (m: number): boolean => metaState(m) !== RttEntryState.UNASSIGNED;
 
 /** walk_top of RMI_RTT_INIT_RIPAS: the end of the run of UNASSIGNED entries from base, at most top, aligned down to the walk level. */
-function initWalkTop(w: RttWalkResult, base: number, top: number): number {
+function initWalkTop(g: Geometry, w: RttWalkResult, base: number, top: number): number {
   // The spec's walk_top is RttSkipEntriesWithRipas(Rtt(walk.rtt_addr), walk.level, base, top, FALSE):
   // the first TABLE entry from base, at most top, aligned down to the level (B3.75).
   // ERRATUM E-INIT-RIPAS-STOP: the range also ends at the first entry that is not UNASSIGNED (an
@@ -65,7 +65,7 @@ function initWalkTop(w: RttWalkResult, base: number, top: number): number {
   // One scan gives both: every TABLE entry is not UNASSIGNED, so the first entry that is not
   // UNASSIGNED comes no later than the first TABLE entry; both are level-aligned, so
   // min(AlignDownToRttLevel(min(first TABLE, top)), stop) == AlignDownToRttLevel(min(stop, top)).
-  return alignDownToRttLevel(Math.min(rttSkipEntriesUnless(w.table, base, notUnassigned), top), w.level);
+  return alignDownToRttLevel(g, Math.min(rttSkipEntriesUnless(g, w.table, base, notUnassigned), top), w.level);
 }
 
 /**
@@ -79,7 +79,7 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     const realm = realmAt(s, i.rd);
     const ipaN = ipaNumber(i.base);
     const walk = walkTo(s, realm, ipaN, RTT_PAGE_LEVEL);
-    const walkTop = walk === undefined ? NaN : initWalkTop(walk, ipaN, topNumber(i.top));
+    const walkTop = walk === undefined ? NaN : initWalkTop(s.platform.geometry, walk, ipaN, topNumber(i.top));
     return { s, rd: i.rd, realm, ipa: i.base, ipaN, walk, top: i.top, walkTop };
   },
   failures: {
@@ -90,7 +90,7 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     realm_state: onRealm((r) => r.state !== RealmState.REALM_NEW),
     // DECISION D-RIPAS-BASE-ALIGN: a base that is not granule aligned fails here with
     // RTT(walk.level), as the spec's table says; TF-RMM returns RMI_ERROR_INPUT.
-    base_align: onWalk((w, c: RipasRangeCtx) => !addrIsRttLevelAligned(c.ipa, w.level)),
+    base_align: onWalk((w, c: RipasRangeCtx) => !addrIsRttLevelAligned(c.s.platform.geometry, c.ipa, w.level)),
     rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED),
     // DECISION D-RIPAS-TOP-ALIGN: checked where the spec lists it (after rtte_state); TF-RMM
     // checks top's alignment together with base's, before the walk.
@@ -99,15 +99,16 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
   },
   apply: (c) => {
     const w = walked(c);
+    const g = c.s.platform.geometry;
     const realm = c.realm as Realm;
-    const size = rttLevelSize(w.level);
+    const size = rttLevelSize(g, w.level);
     const top = topNumber(c.top);
     // RimExtendRipas(realm, base, walk_top, walk.level): one descriptor per entry, in IPA order.
     // ERRATUM E-INIT-RIPAS-RIM: the entries of [base, walk_top) (B4.3.18.3), not of [base, top) as
     // B4.3.18.4 words it; each descriptor's top, Min(ipa + size, top), is then ipa + size.
     let rim = realm.measurements[0] as Uint8Array;
-    for (let ipa = c.ipaN; ipa < c.walkTop; ipa += size) rim = rimExtendRipas(realm.hashAlgo, rim, BigInt(ipa), BigInt(Math.min(ipa + size, top)));
-    const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
+    for (let ipa = c.ipaN; ipa < c.walkTop; ipa += size) rim = rimExtendRipas(c.s.platform.digest, realm.hashAlgo, rim, BigInt(ipa), BigInt(Math.min(ipa + size, top)));
+    const [from, to] = entryRange(g, w.table, w.index, c.ipaN, c.walkTop);
     const s = updateState(c.s, { rtts: c.s.rtts.set(w.rtt, rttWithRipas(w.table, from, to, Ripas.RAM)) });
     return [withRealmRecord(s, w.table.realm, withMeasurement(realm, 0, rim)), { out_top: BigInt(c.walkTop) }];
   },
@@ -139,8 +140,8 @@ function ripasDiffers(w: RttWalkResult, c: SetRipasCtx): boolean {
  * top, rec.ripas_destroyed != CHANGE_DESTROYED) (DEN0137 B4.3.21.1.2, B3.75), at least the end of
  * the entry at base when that entry already has rec.ripas_value (E-SET-RIPAS-PROGRESS).
  */
-function setWalkTop(w: RttWalkResult, rec: Rec, base: number, top: number): number {
-  const skipped = rttSkipEntriesWithRipas(w.table, base, top, !rec.ripasDestroyed);
+function setWalkTop(g: Geometry, w: RttWalkResult, rec: Rec, base: number, top: number): number {
+  const skipped = rttSkipEntriesWithRipas(g, w.table, base, top, !rec.ripasDestroyed);
   if (w.entry.ripas !== rec.ripasValue) return skipped;
   // ERRATUM E-SET-RIPAS-PROGRESS: an entry that already has the requested RIPAS counts as done
   // whole. The spec's walk_top is aligned down to the walk level, so with base and top inside one
@@ -149,7 +150,7 @@ function setWalkTop(w: RttWalkResult, rec: Rec, base: number, top: number): numb
   // A5.4 and B5.3.6 allow only base ≤ new_base ≤ top, advancing. With the end of the entry as a
   // lower bound every success leaves base < ripas_addr ≤ top. When the RIPAS differs the
   // exemption does not apply and the spec's value stands (base_align / no_progress catch the rest).
-  const entryEnd = alignDownToRttLevel(base, w.level) + rttLevelSize(w.level);
+  const entryEnd = alignDownToRttLevel(g, base, w.level) + rttLevelSize(g, w.level);
   return Math.max(skipped, entryEnd);
 }
 
@@ -170,7 +171,7 @@ export const rmiRttSetRipas = defineCommand<
     const ipaN = ipaNumber(i.base);
     const walk = walkTo(s, realm, ipaN, RTT_PAGE_LEVEL);
     const rec = recAt(s, i.rec_ptr);
-    const walkTop = walk === undefined || rec === undefined ? NaN : setWalkTop(walk, rec, ipaN, topNumber(i.top));
+    const walkTop = walk === undefined || rec === undefined ? NaN : setWalkTop(s.platform.geometry, walk, rec, ipaN, topNumber(i.top));
     return { s, rd: i.rd, realm, ipa: i.base, ipaN, walk, top: i.top, walkTop, recPtr: i.rec_ptr, rec };
   },
   failures: {
@@ -183,7 +184,7 @@ export const rmiRttSetRipas = defineCommand<
     // base != rec.ripas_addr: the call continues the pending request where it stopped.
     base_bound: onRec(recOf, (r, c) => c.ipa !== r.ripasAddr),
     top_bound: onRec(recOf, (r, c) => c.top > r.ripasTop),
-    base_align: onWalk((w, c: SetRipasCtx) => !addrIsRttLevelAligned(c.ipa, w.level) && ripasDiffers(w, c)),
+    base_align: onWalk((w, c: SetRipasCtx) => !addrIsRttLevelAligned(c.s.platform.geometry, c.ipa, w.level) && ripasDiffers(w, c)),
     // D-RIPAS-TOP-ALIGN: the spec's explicit check (TF-RMM has none).
     top_gran_align: (c) => !isGranuleAligned(c.top),
     no_progress: onWalk((w, c: SetRipasCtx) => c.ipaN === c.walkTop && ripasDiffers(w, c)),
@@ -191,7 +192,7 @@ export const rmiRttSetRipas = defineCommand<
   apply: (c) => {
     const w = walked(c);
     const rec = c.rec as Rec;
-    const [from, to] = entryRange(w.table, w.index, c.ipaN, c.walkTop);
+    const [from, to] = entryRange(c.s.platform.geometry, w.table, w.index, c.ipaN, c.walkTop);
     const t = to > from ? rttWithRipas(w.table, from, to, rec.ripasValue as Ripas) : w.table;
     // rec.ripas_addr = MinAddress(top, walk_top), above base on every success (E-SET-RIPAS-PROGRESS).
     const walkTop = BigInt(c.walkTop);

@@ -102,7 +102,7 @@ export function onRealm<C extends { readonly realm: Realm | undefined }>(p: (r: 
 }
 
 /** !AddrIsRttLevelAligned(ipa, level): the ipa_align row of RTT_READ_ENTRY and RTT_(UN)MAP_UNPROTECTED (DEN0137 B4.3.20.2, B4.3.19.2, B4.3.22.2). @internal */
-export const ipaNotLevelAligned: Check<LevelWalkCtx> = (c) => !addrIsRttLevelAligned(c.ipa, c.level);
+export const ipaNotLevelAligned: Check<LevelWalkCtx> = (c) => !addrIsRttLevelAligned(c.s.platform.geometry, c.ipa, c.level);
 
 /** ipa ≥ 2^ipa_width: the ipa_bound row of RTT_CREATE, RTT_DESTROY, RTT_FOLD and RTT_READ_ENTRY (DEN0137 B4.3.15.2, B4.3.20.2). @internal */
 export const ipaOutsideIpaSpace: Check<WalkCtx> = onRealm((r: Realm, c: WalkCtx) => !addrInIpaSpace(r, c.ipa));
@@ -120,7 +120,7 @@ export function onWalk<C extends { readonly walk: RttWalkResult | undefined }>(p
  * state before the command, as a failure output (`top`).
  */
 function walkTopOutput(c: WalkCtx): Readonly<Record<string, bigint>> {
-  return { top: BigInt(rttSkipNonLiveEntries(walked(c).table, c.ipaN)) };
+  return { top: BigInt(rttSkipNonLiveEntries(c.s.platform.geometry, walked(c).table, c.ipaN)) };
 }
 
 /**

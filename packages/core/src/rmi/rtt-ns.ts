@@ -91,7 +91,7 @@ export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record
     ...rdArg<RttMapCtx>(),
     level_bound: nsArgs.level_bound,
     // !AddrIsRttLevelAligned(rtte.addr, level).
-    addr_align: (c) => !addrIsRttLevelAligned(c.rtte.addr, c.level),
+    addr_align: (c) => !addrIsRttLevelAligned(c.s.platform.geometry, c.rtte.addr, c.level),
     // Realm(rd).feat_lpa2 == FALSE && rtte.addr ≥ 2^48.
     addr_bound: onRealm((r, c: RttMapCtx) => !r.featLpa2 && c.rtte.addr >= 1n << 48n),
     ipa_align: nsArgs.ipa_align,
@@ -130,7 +130,7 @@ export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { r
     const w = walked(c);
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY), 0);
     // walk_top is evaluated after the command: the entry is no longer live.
-    return [updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) }), { top: BigInt(rttSkipNonLiveEntries(t, c.ipaN)) }];
+    return [updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) }), { top: BigInt(rttSkipNonLiveEntries(c.s.platform.geometry, t, c.ipaN)) }];
   },
   post: rttUnmapUnprotectedPost,
 });

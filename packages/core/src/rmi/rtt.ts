@@ -72,7 +72,7 @@ const structureArgs = {
   // !RttLevelIsValid(rd, level) || RttLevelIsStarting(rd, level): the child is never a starting RTT.
   level_bound: onRealm((r: Realm, c: RttStructureCtx) => !rttLevelIsValid(r, c.level) || rttLevelIsStarting(r, c.level)),
   // !AddrIsRttLevelAligned(ipa, level − 1): ipa is the base of the range one parent entry maps.
-  ipa_align: (c: RttStructureCtx) => !addrIsRttLevelAligned(c.ipa, c.level - 1),
+  ipa_align: (c: RttStructureCtx) => !addrIsRttLevelAligned(c.s.platform.geometry, c.ipa, c.level - 1),
   ipa_bound: ipaOutsideIpaSpace,
 };
 
@@ -121,7 +121,7 @@ export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint
   apply: (c) => {
     const w = walked(c);
     const gi = granuleIndex(c.rtt);
-    const child = rttUnfold(w.table.realm, c.level, c.ipaN, w.entry);
+    const child = rttUnfold(c.s.platform.geometry, w.table.realm, c.level, c.ipaN, w.entry);
     const parent = rttWithEntry(w.table, w.index, packMeta(RttEntryState.TABLE, Ripas.EMPTY), Number(c.rtt));
     const s = withGranule(c.s, gi, realmGranule(GranuleState.RTT));
     return [updateState(s, { rtts: s.rtts.set(w.rtt, parent).set(gi, child) }), {}];
@@ -158,7 +158,7 @@ export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { rea
     const parent = rttWithEntry(w.table, w.index, meta, 0);
     const s = freeRtt(c.s, w.entry.addr / GRANULE_SIZE);
     // walk_top is evaluated after the command ("Before: false"): the parent entry is no longer live.
-    return [updateState(s, { rtts: s.rtts.set(w.rtt, parent) }), { rtt: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(parent, c.ipaN)) }];
+    return [updateState(s, { rtts: s.rtts.set(w.rtt, parent) }), { rtt: BigInt(w.entry.addr), top: BigInt(rttSkipNonLiveEntries(s.platform.geometry, parent, c.ipaN)) }];
   },
   post: rttDestroyPost,
 });
@@ -181,7 +181,7 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
   name: 'RMI_RTT_FOLD',
   context: (s, i) => {
     const c = structureContext(s, i);
-    const fold = c.child === undefined ? undefined : rttFold(c.child);
+    const fold = c.child === undefined ? undefined : rttFold(s.platform.geometry, c.child);
     return { s, rd: c.rd, realm: c.realm, ipa: c.ipa, ipaN: c.ipaN, walk: c.walk, level: c.level, child: c.child, fold };
   },
   failures: {

@@ -97,11 +97,12 @@ export const rsiIpaStateGet = defineCommand<RealmCallInput, RealmCallCtx, RealmO
     // the end of that RTT, or top. The spec only bounds out_top (base < out_top ≤ top).
     const w = walkIpa(c.s, c.realm, Number(base(c)));
     const t = w.table;
-    const size = rttLevelSize(w.level);
+    const g = c.s.platform.geometry;
+    const size = rttLevelSize(g, w.level);
     const end = Number(top(c));
     const ripas = metaRipas(rttMeta(t, w.index));
-    let addr = alignDownToRttLevel(Number(base(c)), w.level) + size;
-    for (let i = w.index + 1; i < rttEntries(t.level) && addr < end; i++) {
+    let addr = alignDownToRttLevel(g, Number(base(c)), w.level) + size;
+    for (let i = w.index + 1; i < rttEntries(g, t.level) && addr < end; i++) {
       const m = rttMeta(t, i);
       if (metaState(m) === RttEntryState.TABLE || metaRipas(m) !== ripas) break;
       addr += size;

@@ -69,7 +69,7 @@ export const rsiMeasurementExtend = defineCommand<RealmCallInput, RealmCallCtx, 
     const r = c.realm;
     const k = Number(arg(c, 'index'));
     // DECISION D-REM (see model/measurement.ts): `size` bytes of the value are hashed.
-    const rem = remExtend(r.hashAlgo, r.measurements[k] as Uint8Array, valueBytes(c), Number(arg(c, 'size')));
+    const rem = remExtend(c.s.platform.digest, r.hashAlgo, r.measurements[k] as Uint8Array, valueBytes(c), Number(arg(c, 'size')));
     return [withRealmRecord(c.s, c.rec.owner, withMeasurement(r, k, rem)), returnToRealm(RsiStatus.RSI_SUCCESS)];
   },
   post: rsiMeasurementExtendPost,

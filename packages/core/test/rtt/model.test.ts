@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   catalogue,
+  DEFAULT_GEOMETRY as D,
   encodeStruct,
   GranuleState,
   granuleAddr,
@@ -90,9 +91,9 @@ function rttViolations(s: RmmState): string[] {
     }
     const fresh = makeRtt(t.realm, t.level, t.baseIpa, rttMetas(t), rttAddrs(t));
     if (fresh.live !== t.live || fresh.h !== t.h) bad.push(`RTT ${gi}: live ${t.live}/${fresh.live} or hash out of date`);
-    const size = rttLevelSize(t.level);
+    const size = rttLevelSize(D, t.level);
     const protectedTop = 2 ** (realm.ipaWidth - 1);
-    for (let i = 0; i < rttEntries(t.level); i++) {
+    for (let i = 0; i < rttEntries(D, t.level); i++) {
       const e = rttEntry(t, i);
       const ipa = t.baseIpa + i * size;
       const prot = ipa < protectedTop;
@@ -157,7 +158,7 @@ type IpaPick = { unprot: boolean; gb: number; mb: number; page: number };
 function ipaOf(realm: number, p: IpaPick, level: number): bigint {
   const half = p.unprot ? 1n << (REALMS[realm]!.s2sz - 1n) : 0n;
   const raw = half + BigInt(p.gb) * GB + BigInt(p.mb) * MB2 + BigInt(p.page) * KB4;
-  const size = BigInt(rttLevelSize(Math.min(3, Math.max(1, level))));
+  const size = BigInt(rttLevelSize(D, Math.min(3, Math.max(1, level))));
   return raw - (raw % size);
 }
 
@@ -218,7 +219,7 @@ const createForStep = fc.record({ realm: realmArb, ipa: ipaArb, k: fc.nat(31) })
   const at = ipaOf(realm, ipa, 3);
   return new Step('RMI_RTT_CREATE', (s) => {
     const level = Math.min(3, rttWalk(s, granuleIndex(rdOf(realm)), Number(at), 3)!.level + 1);
-    const size = BigInt(rttLevelSize(level - 1));
+    const size = BigInt(rttLevelSize(D, level - 1));
     return [rdOf(realm), poolGranule(s, DELEGATED, k), at - (at % size), BigInt(level)];
   }, { realm, ipa: at });
 });
@@ -228,7 +229,7 @@ function entriesIn(s: RmmState, realm: number, st: RttEntryState): Array<[bigint
   const out: Array<[bigint, number]> = [];
   for (const [, t] of s.rtts.entries()) {
     if (t.realm !== rd) continue;
-    for (let i = 0; i < rttEntries(t.level); i++) if ((rttMeta(t, i) & 7) === st) out.push([BigInt(t.baseIpa + i * rttLevelSize(t.level)), t.level]);
+    for (let i = 0; i < rttEntries(D, t.level); i++) if ((rttMeta(t, i) & 7) === st) out.push([BigInt(t.baseIpa + i * rttLevelSize(D, t.level)), t.level]);
   }
   return out;
 }
@@ -254,7 +255,7 @@ const commands = [
     return [rdOf(realm), poolGranule(s, DELEGATED, k), free[k % Math.max(1, free.length)]?.[0] ?? 0n, SRC, measure ? 1n : 0n];
   })),
   onExisting('RMI_DATA_CREATE_UNKNOWN', (s, realm) => entriesIn(s, realm, RttEntryState.UNASSIGNED).filter(([, level]) => level === 3), (rd, ipa) => [rd, G(32 + Number((ipa >> 12n) % 24n)), ipa]),
-  onExisting('RMI_RTT_INIT_RIPAS', (s, realm) => entriesIn(s, realm, RttEntryState.UNASSIGNED), (rd, ipa, level) => [rd, ipa, ipa + 3n * BigInt(rttLevelSize(level))]),
+  onExisting('RMI_RTT_INIT_RIPAS', (s, realm) => entriesIn(s, realm, RttEntryState.UNASSIGNED), (rd, ipa, level) => [rd, ipa, ipa + 3n * BigInt(rttLevelSize(D, level))]),
   delegateStep,
   delegateStep,
   delegateStep,
@@ -270,7 +271,7 @@ const commands = [
   on('RMI_DATA_CREATE', (realm, ipa, _l, k) => (s) => [rdOf(realm), poolGranule(s, DELEGATED, k), ipa, SRC, BigInt(k & 1)]),
   on('RMI_DATA_CREATE_UNKNOWN', (realm, ipa, _l, k) => (s) => [rdOf(realm), poolGranule(s, DELEGATED, k), ipa]),
   on('RMI_DATA_DESTROY', (realm, ipa) => () => [rdOf(realm), ipa]),
-  on('RMI_RTT_INIT_RIPAS', (realm, ipa, level) => () => [rdOf(realm), ipa, ipa + BigInt(rttLevelSize(Math.min(3, Math.max(1, level)))) * 2n]),
+  on('RMI_RTT_INIT_RIPAS', (realm, ipa, level) => () => [rdOf(realm), ipa, ipa + BigInt(rttLevelSize(D, Math.min(3, Math.max(1, level)))) * 2n]),
   on('RMI_RTT_MAP_UNPROTECTED', (realm, ipa, level, k) => () => [rdOf(realm), ipa, BigInt(level), (BigInt(k) << 30n) | (5n << 2n) | (3n << 6n)]),
   on('RMI_RTT_UNMAP_UNPROTECTED', (realm, ipa, level) => () => [rdOf(realm), ipa, BigInt(level)]),
   on('RMI_RTT_READ_ENTRY', (realm, ipa, level) => () => [rdOf(realm), ipa, BigInt(level)]),
@@ -318,7 +319,7 @@ function teardown(s0: RmmState): RmmState {
     // Deepest RTTs first; in each, DATA_DESTROY from the base, skipping by `top`.
     const tables = s.rtts.entries().filter(([, t]) => t.realm === rdGi).sort(([, a], [, b]) => b.level - a.level);
     for (const [gi, t] of tables) {
-      const end = BigInt(t.baseIpa + rttEntries(t.level) * rttLevelSize(t.level));
+      const end = BigInt(t.baseIpa + rttEntries(D, t.level) * rttLevelSize(D, t.level));
       if (t.level === 3 && t.baseIpa < 2 ** Number(r.s2sz - 1n)) {
         for (let ipa = BigInt(t.baseIpa); ipa < end; ) {
           const res = call('RMI_DATA_DESTROY', r.rd, ipa);
@@ -388,7 +389,7 @@ describe('RMI_RTT_FOLD then RMI_RTT_CREATE', () => {
     const unprot = kind >= 3;
     const base = (unprot ? U : 0n) + (level === 3 ? 3n * MB2 : 0n);
     if (level === 3) s = ok(s, 'RMI_RTT_CREATE', rd, POOL[0]!, unprot ? U : 0n, 2n);
-    if (kind === 1) s = ok(s, 'RMI_RTT_INIT_RIPAS', rd, base, base + BigInt(rttLevelSize(level - 1)));
+    if (kind === 1) s = ok(s, 'RMI_RTT_INIT_RIPAS', rd, base, base + BigInt(rttLevelSize(D, level - 1)));
     if (kind === 2) {
       // RIPAS DESTROYED on the parent entry (RTT_DESTROY), unfolded into every child.
       s = ok(s, 'RMI_RTT_CREATE', rd, POOL[1]!, base, BigInt(level));
@@ -396,7 +397,7 @@ describe('RMI_RTT_FOLD then RMI_RTT_CREATE', () => {
     }
     s = ok(s, 'RMI_RTT_CREATE', rd, POOL[2]!, base, BigInt(level));
     if (kind === 4) {
-      const size = BigInt(rttLevelSize(level));
+      const size = BigInt(rttLevelSize(D, level));
       for (let k = 0n; k < 512n; k++) s = ok(s, 'RMI_RTT_MAP_UNPROTECTED', rd, base + k * size, BigInt(level), nsDesc(attr.oaBase + k * size, attr.memAttr, attr.s2ap));
     }
     return { s, base };
@@ -411,7 +412,7 @@ describe('RMI_RTT_FOLD then RMI_RTT_CREATE', () => {
         fc.array(fc.nat(511), { minLength: 8, maxLength: 8 }),
         (kind, level, attr, samples) => {
           const { s, base } = homogeneous(kind, level, attr);
-          const size = rttLevelSize(level);
+          const size = rttLevelSize(D, level);
           const ipas = samples.flatMap((k) => [Number(base) + k * size, Number(base) + k * size + size - 4096]);
           const before = ipas.map((ipa) => translation(s, ipa));
           const original = s.rtts.get(granuleIndex(POOL[2]!))!;

@@ -10,6 +10,7 @@ import {
   addrIsProtected,
   addrIsRttLevelAligned,
   addrIsUnprotected,
+  DEFAULT_GEOMETRY as D,
   granuleIndex,
   initialState,
   makeRtt,
@@ -54,10 +55,10 @@ describe('IPA space and levels', () => {
   it('aligns to 4 KB, 2 MB, 1 GB, 512 GB and 256 TB at levels 3, 2, 1, 0 and -1; false for other levels', () => {
     const sizes: Array<[number, bigint]> = [[3, 1n << 12n], [2, 1n << 21n], [1, 1n << 30n], [0, 1n << 39n], [-1, 1n << 48n]];
     for (const [level, size] of sizes) {
-      expect(addrIsRttLevelAligned(size * 3n, level)).toBe(true);
-      expect(addrIsRttLevelAligned(size * 3n + size / 2n, level)).toBe(false);
+      expect(addrIsRttLevelAligned(D, size * 3n, level)).toBe(true);
+      expect(addrIsRttLevelAligned(D, size * 3n + size / 2n, level)).toBe(false);
     }
-    for (const bad of [4, -2, 1.5]) expect(addrIsRttLevelAligned(0n, bad)).toBe(false);
+    for (const bad of [4, -2, 1.5]) expect(addrIsRttLevelAligned(D, 0n, bad)).toBe(false);
   });
 });
 
@@ -109,18 +110,18 @@ describe('RttSkipNonLiveEntries (B3.76)', () => {
   const t = table(3, base, (i) => (i === 10 ? packMeta(ASSIGNED, Ripas.RAM) : i === 20 ? packMeta(ASSIGNED_NS, 0) : packMeta(UNASSIGNED, Ripas.EMPTY)));
 
   it('returns the IPA of the next live entry (ASSIGNED or ASSIGNED_NS)', () => {
-    expect(rttSkipNonLiveEntries(t, base)).toBe(base + 10 * 0x1000);
-    expect(rttSkipNonLiveEntries(t, base + 11 * 0x1000)).toBe(base + 20 * 0x1000);
+    expect(rttSkipNonLiveEntries(D, t, base)).toBe(base + 10 * 0x1000);
+    expect(rttSkipNonLiveEntries(D, t, base + 11 * 0x1000)).toBe(base + 20 * 0x1000);
   });
 
   it('returns the IPA after the table when nothing live follows', () => {
-    expect(rttSkipNonLiveEntries(t, base + 21 * 0x1000)).toBe(base + 0x20_0000);
+    expect(rttSkipNonLiveEntries(D, t, base + 21 * 0x1000)).toBe(base + 0x20_0000);
   });
 
   it('returns ipa itself when its own entry is live (E-SKIP-LIVE)', () => {
-    expect(rttSkipNonLiveEntries(t, base + 10 * 0x1000)).toBe(base + 10 * 0x1000);
+    expect(rttSkipNonLiveEntries(D, t, base + 10 * 0x1000)).toBe(base + 10 * 0x1000);
     const block = table(2, 0, (i) => (i === 1 ? packMeta(ASSIGNED, Ripas.RAM) : packMeta(UNASSIGNED, Ripas.EMPTY)));
-    expect(rttSkipNonLiveEntries(block, 0x20_3000)).toBe(0x20_3000);
+    expect(rttSkipNonLiveEntries(D, block, 0x20_3000)).toBe(0x20_3000);
   });
 });
 
@@ -130,13 +131,13 @@ describe('RttSkipEntriesWithRipas (B3.75)', () => {
   const MB = 0x10_0000;
 
   it('stops at the first TABLE entry, or also at the first DESTROYED one when asked', () => {
-    expect(rttSkipEntriesWithRipas(t, 0, 2 ** 40, false)).toBe(12 * MB);
-    expect(rttSkipEntriesWithRipas(t, 0, 2 ** 40, true)).toBe(6 * MB);
+    expect(rttSkipEntriesWithRipas(D, t, 0, 2 ** 40, false)).toBe(12 * MB);
+    expect(rttSkipEntriesWithRipas(D, t, 0, 2 ** 40, true)).toBe(6 * MB);
   });
 
   it('stops at top, aligned down to the level', () => {
-    expect(rttSkipEntriesWithRipas(t, 0, 5 * MB, false)).toBe(4 * MB);
-    expect(rttSkipEntriesWithRipas(t, 14 * MB, 2 ** 40, false)).toBe(2 ** 30);
+    expect(rttSkipEntriesWithRipas(D, t, 0, 5 * MB, false)).toBe(4 * MB);
+    expect(rttSkipEntriesWithRipas(D, t, 14 * MB, 2 ** 40, false)).toBe(2 ** 30);
   });
 });
 
@@ -148,19 +149,19 @@ describe('RttFold and RttIsHomogeneous (A5.5.6)', () => {
   const MB2 = 0x20_0000;
 
   it('folds UNASSIGNED entries of one RIPAS, and UNASSIGNED_NS entries', () => {
-    expect(rttFold(table(3, 0, () => packMeta(UNASSIGNED, Ripas.DESTROYED)))).toEqual({ state: UNASSIGNED, ripas: Ripas.DESTROYED, addr: 0, memAttr: 0, s2ap: 0 });
-    expect(rttFold(table(1, 0, () => packMeta(UNASSIGNED, Ripas.EMPTY)))).toMatchObject({ state: UNASSIGNED, ripas: Ripas.EMPTY });
-    expect(rttFold(table(3, 0, () => packMeta(UNASSIGNED_NS, 0)))).toEqual({ state: UNASSIGNED_NS, ripas: 0, addr: 0, memAttr: 0, s2ap: 0 });
+    expect(rttFold(D, table(3, 0, () => packMeta(UNASSIGNED, Ripas.DESTROYED)))).toEqual({ state: UNASSIGNED, ripas: Ripas.DESTROYED, addr: 0, memAttr: 0, s2ap: 0 });
+    expect(rttFold(D, table(1, 0, () => packMeta(UNASSIGNED, Ripas.EMPTY)))).toMatchObject({ state: UNASSIGNED, ripas: Ripas.EMPTY });
+    expect(rttFold(D, table(3, 0, () => packMeta(UNASSIGNED_NS, 0)))).toEqual({ state: UNASSIGNED_NS, ripas: 0, addr: 0, memAttr: 0, s2ap: 0 });
   });
 
   it('folds contiguous ASSIGNED pages from a 2 MB aligned address into a block with their RIPAS', () => {
     const pages = table(3, 0, () => packMeta(ASSIGNED, Ripas.EMPTY), (i) => 0x8020_0000 + i * 0x1000);
-    expect(rttFold(pages)).toEqual({ state: ASSIGNED, ripas: Ripas.EMPTY, addr: 0x8020_0000, memAttr: 0, s2ap: 0 });
+    expect(rttFold(D, pages)).toEqual({ state: ASSIGNED, ripas: Ripas.EMPTY, addr: 0x8020_0000, memAttr: 0, s2ap: 0 });
   });
 
   it('folds contiguous ASSIGNED_NS blocks at level 2 into a 1 GB block with their attributes', () => {
     const blocks = table(2, 0, () => packMeta(ASSIGNED_NS, 0, 5, 3), (i) => 2 ** 32 + i * MB2);
-    expect(rttFold(blocks)).toEqual({ state: ASSIGNED_NS, ripas: 0, addr: 2 ** 32, memAttr: 5, s2ap: 3 });
+    expect(rttFold(D, blocks)).toEqual({ state: ASSIGNED_NS, ripas: 0, addr: 2 ** 32, memAttr: 5, s2ap: 3 });
   });
 
   it('refuses mixed states, mixed RIPAS, TABLE entries, gaps, misalignment, mixed attributes and level 1 blocks', () => {
@@ -174,16 +175,16 @@ describe('RttFold and RttIsHomogeneous (A5.5.6)', () => {
       table(3, 0, (i) => packMeta(ASSIGNED_NS, 0, i === 3 ? 6 : 5, 3), (i) => 0x8020_0000 + i * 0x1000),
       table(1, 0, () => packMeta(ASSIGNED_NS, 0, 5, 3), (i) => i * 2 ** 30),
     ];
-    for (const t of cases) expect(rttFold(t)).toBeUndefined();
+    for (const t of cases) expect(rttFold(D, t)).toBeUndefined();
   });
 
   it('unfolds a block into contiguous entries of the child level with the same attributes', () => {
-    const t = rttUnfold(0, 3, MB2, { state: ASSIGNED_NS, ripas: 0, addr: 0x9000_0000, memAttr: 6, s2ap: 1 });
+    const t = rttUnfold(D, 0, 3, MB2, { state: ASSIGNED_NS, ripas: 0, addr: 0x9000_0000, memAttr: 6, s2ap: 1 });
     expect([t.level, t.baseIpa, t.live]).toEqual([3, MB2, 0]);
     expect(rttEntry(t, 7)).toEqual({ state: ASSIGNED_NS, ripas: 0, addr: 0x9000_7000, memAttr: 6, s2ap: 1 });
     // Folding the unfolded table gives the block back.
-    expect(rttFold(t)).toEqual({ state: ASSIGNED_NS, ripas: 0, addr: 0x9000_0000, memAttr: 6, s2ap: 1 });
-    const u = rttUnfold(0, 2, 0, { state: UNASSIGNED, ripas: Ripas.RAM, addr: 0, memAttr: 0, s2ap: 0 });
+    expect(rttFold(D, t)).toEqual({ state: ASSIGNED_NS, ripas: 0, addr: 0x9000_0000, memAttr: 6, s2ap: 1 });
+    const u = rttUnfold(D, 0, 2, 0, { state: UNASSIGNED, ripas: Ripas.RAM, addr: 0, memAttr: 0, s2ap: 0 });
     expect([rttEntry(u, 511).state, rttEntry(u, 511).ripas, u.live]).toEqual([UNASSIGNED, Ripas.RAM, 0]);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { Gpt, GranuleState, RttEntryState, granuleAddr, granuleAt, granuleIndex, rttEntries, rttEntry, type GranuleIndex, type RealmAccessAction, type RmmState } from '@realmspec/core';
+import { Gpt, GranuleState, RttEntryState, granuleAddr, granuleAt, granuleIndex, rttEntries, rttEntry, rttLevelSize, type GranuleIndex, type RealmAccessAction, type RmmState } from '@realmspec/core';
 import { Gpi, gpiAt } from '@realmspec/el3';
 import { Pas, gpiPermits, physRead } from '@realmspec/memory';
 import { invariantViolations } from '../../../core/test/support/invariants.js';
@@ -133,9 +133,9 @@ export function observeRealm(model: Model, runs: readonly _.RecRun[]): void {
 function dataOwners(s: RmmState): Map<GranuleIndex, GranuleIndex> {
   const out = new Map<GranuleIndex, GranuleIndex>();
   for (const [, t] of s.rtts.entries()) {
-    for (let i = 0; i < rttEntries(t.level); i++) {
+    for (let i = 0; i < rttEntries(s.platform.geometry, t.level); i++) {
       const e = rttEntry(t, i);
-      if (e.state === RttEntryState.ASSIGNED) for (let k = 0; k < 2 ** (9 * (3 - t.level)); k++) out.set(e.addr / 4096 + k, t.realm);
+      if (e.state === RttEntryState.ASSIGNED) for (let k = 0; k < rttLevelSize(s.platform.geometry, t.level) / 4096; k++) out.set(e.addr / 4096 + k, t.realm);
     }
   }
   return out;
