@@ -78,7 +78,7 @@ export function teardown(s0: RmmState, limit = 10_000): Teardown {
       const free = (): number | undefined => s.granules.entries().find(([, g]) => g.state === GranuleState.DELEGATED)?.[0];
       for (const [gi, t] of rtts) {
         const rd = pa(t.realm);
-        const size = rttLevelSize(t.level);
+        const size = rttLevelSize(s.platform.geometry, t.level);
         entries(t).forEach((v, i) => {
           const st = (v % META_SPAN) & 7;
           const ipa = BigInt(t.baseIpa + i * size);
