@@ -124,21 +124,24 @@ export function isEnter(step: Step): boolean {
   return step.kind === 'rmi' && BigInt(functionId(step.fid)) === ENTER;
 }
 
-/** Runs one step on `impl`: the state after it and the step with its expectation replaced by the answer. */
-export function answerStep(impl: Impl, s: RmmState, step: Step): [RmmState, Step] {
+/**
+ * Runs one step on `impl`: the state after it, the step with its expectation replaced by the
+ * answer, and for RMI_REC_ENTER the number of Realm steps that ran (the REC exited after them).
+ */
+export function answerStep(impl: Impl, s: RmmState, step: Step): [RmmState, Step, number?] {
   switch (step.kind) {
     case 'rmi': {
       if (isEnter(step)) {
         const realm = step.realm ?? [];
         const a = impl.enter(s, step.args[0] ?? 0n, step.args[1] ?? 0n, realm.map(coreAction));
-        // Only the Realm steps that ran: the REC exited after the last of them (trace contract).
-        const answered = realm.slice(0, a.calls.length).map((r, k): RealmAction => {
+        // Realm steps after the REC exit did not run: they keep no expectation (line for line).
+        const answered = realm.map((r, k): RealmAction => {
           if (r.kind !== 'call') return r;
-          const regs = a.calls[k];
+          const regs = k < a.calls.length ? a.calls[k] : undefined;
           return { ...r, expect: regs === undefined ? undefined : realmExpectOf(r.op, regs[0] ?? 0n, regs.slice(1, callWidth(r.fid))) };
         });
         const e = rmiExpectOf(a.x0, []);
-        return [a.state, { ...step, expect: a.exit !== undefined ? { ...e, exit: exitExpectOf(a.exit) } : e, ...(step.realm !== undefined ? { realm: answered } : {}) }];
+        return [a.state, { ...step, expect: a.exit !== undefined ? { ...e, exit: exitExpectOf(a.exit) } : e, ...(step.realm !== undefined ? { realm: answered } : {}) }, a.calls.length];
       }
       const a = impl.rmi(s, [step.fid, ...step.args]);
       return [a.state, { ...step, expect: rmiExpectOf(a.regs[0] ?? 0n, a.regs.slice(1)) }];

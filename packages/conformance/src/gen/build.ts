@@ -36,11 +36,12 @@ export function build(setting: Setting, start: RmmState, ops: readonly Op[], hit
   ops.forEach((op, i) => {
     for (const raw of resolveHost(new View(s, setting), op)) {
       states.push(s);
-      const [next, answered] = answerStep(impl, s, { ...raw, line: steps.length + 2 });
+      const [next, answered, ran] = answerStep(impl, s, { ...raw, line: steps.length + 2 });
       // Realm steps after the REC exit (or given to an entry that failed) would be an error of
-      // the trace: the step sent is the one the model answered, cut where the Realm stopped.
-      steps.push(bare(answered));
-      model.push(answered);
+      // the trace: the step sent is cut where the model's Realm stopped.
+      const cut = ran !== undefined && answered.kind === 'rmi' && answered.realm !== undefined && ran < answered.realm.length ? { ...answered, realm: answered.realm.slice(0, ran) } : answered;
+      steps.push(bare(cut));
+      model.push(cut);
       opOf.push(i);
       s = next;
     }

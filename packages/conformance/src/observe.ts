@@ -1,0 +1,71 @@
+/**
+ * What one driver run shows: the divergences of its answers, or a failure of the driver itself
+ * (a crash of the process, a hang, OUT not answering IN). Each observation has a group key,
+ * (command, rule, kind): findings are grouped by it and one trace is shrunk per group.
+ *
+ * @packageDocumentation
+ */
+import type { Shown, Step } from '@realmspec/trace';
+import type { DriverResult } from './driver.js';
+import type { Built } from './gen/build.js';
+import { judgeRun, type DivergenceKind, type Judgement, type JudgeOptions } from './judge.js';
+
+/** What a finding is about: a divergence of an answer, or a failure of the driver. */
+export type FindingKind = DivergenceKind | 'driver-failed' | 'timeout' | 'protocol';
+
+/** One thing a run showed that the spec does not permit. */
+export interface Observation {
+  /** `command|rule|kind`. */
+  readonly key: string;
+  /** The command (DRIVER for a failure of the driver). */
+  readonly command: string;
+  /** The rule (for a driver failure: what failed). */
+  readonly rule: string;
+  /** The kind. */
+  readonly kind: FindingKind;
+  /** The step it is at (-1: the whole run). */
+  readonly step: number;
+  /** Its line in the run's IN trace. */
+  readonly line: number;
+  /** What differs, or what the driver said. */
+  readonly mismatches: readonly string[];
+  /** What the model did. */
+  readonly model: { readonly [k: string]: Shown };
+  /** What the implementation answered. */
+  readonly answer: { readonly [k: string]: Shown };
+  /** What judging did after it: `followed`, `cut: WHY`, or `last` (nothing came after it). */
+  readonly after: string;
+}
+
+/** The group key of (command, rule, kind). */
+export function groupKey(command: string, rule: string, kind: FindingKind): string {
+  return `${command}|${rule}|${kind}`;
+}
+
+/** The observations of one run, with the run's judgement when the driver answered. */
+export function observe(built: Built, result: DriverResult, options: JudgeOptions = {}): { readonly observations: readonly Observation[]; readonly judgement: Judgement | undefined } {
+  if (result.kind === 'answers') {
+    const j = judgeRun(built, result.steps, options);
+    const observations = j.divergences.map((d, i): Observation => {
+      const last = i === j.divergences.length - 1;
+      const after = last && j.cut !== undefined ? `cut: ${j.cut.why}; the ${built.steps.length - d.step - 1} step(s) after it were not judged` : last && d.step === built.steps.length - 1 ? 'last' : 'followed';
+      return { key: groupKey(d.command, d.rule, d.kind), command: d.command, rule: d.rule, kind: d.kind, step: d.step, line: d.line, mismatches: d.mismatches, model: d.model, answer: d.answer, after };
+    });
+    return { observations, judgement: j };
+  }
+  if (result.kind === 'cannot') return { observations: [], judgement: undefined };
+  const none = { model: {}, answer: {}, step: -1, line: 0, after: 'cut: the driver gave no answers' };
+  if (result.kind === 'timeout') return { observations: [{ ...none, key: groupKey('DRIVER', 'timeout', 'timeout'), command: 'DRIVER', rule: 'timeout', kind: 'timeout', mismatches: [`the driver did not exit within ${result.ms} ms`] }], judgement: undefined };
+  if (result.kind === 'failed') {
+    const rule = result.status;
+    return { observations: [{ ...none, key: groupKey('DRIVER', rule, 'driver-failed'), command: 'DRIVER', rule, kind: 'driver-failed', mismatches: [`the driver failed (${result.status})${result.stderr !== '' ? `: ${result.stderr}` : ''}`] }], judgement: undefined };
+  }
+  const rule = (result.problems[0] ?? '').replace(/^OUT:\d+: /, 'OUT: ').replace(/step \d+ \(IN line \d+\)/, 'a step').replace(/0x[0-9a-f]+/g, 'V').replace(/\d+/g, 'N').slice(0, 80);
+  return { observations: [{ ...none, key: groupKey('DRIVER', rule, 'protocol'), command: 'DRIVER', rule, kind: 'protocol', mismatches: result.problems }], judgement: undefined };
+}
+
+/** The steps of a run answered by the implementation, up to and including step `upTo`. */
+export function answeredPrefix(result: DriverResult, built: Built, upTo: number): readonly Step[] {
+  if (result.kind !== 'answers' || upTo < 0) return built.steps;
+  return result.steps.slice(0, upTo + 1);
+}
