@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 import { writeFileSync } from 'node:fs';
-import { Gpt, makePlatform, type Platform } from '@realmspec/core';
+import { DEFAULT_FEATURES0, Gpt, makePlatform, type Platform } from '@realmspec/core';
 import { decodeTrace, fileLines, headerLine, replayStart, stepLine, type Limits, type Step } from '@realmspec/trace';
 import { answerSteps } from './impl.js';
 import { implOf } from './mutants/index.js';
@@ -18,13 +18,16 @@ import { implOf } from './mutants/index.js';
 export const MODEL_LIMITS: Limits = { realmStepsPerEnter: 8, realmExits: ['irq', 'fiq'], realmArgs: 16, readMax: 4096 };
 
 /**
- * The platform `realmspec driver` provides: the model's default DRAM and features, `recAuxCount`
+ * The platform `realmspec driver` provides: the model's default DRAM and features but a 44-bit S2SZ, `recAuxCount`
  * auxiliary granules per REC (default 1, so that REC creation fits in a short trace), and a
  * Secure and a Root granule inside DRAM (so that `gran_gpt` and `src_pas` can hold).
  */
 export function modelDriverPlatform(recAuxCount = 1): Platform {
   return makePlatform({
     recAuxCount,
+    // S2SZ 44 (the default's fields otherwise): one starting RTT at level 0 covers up to 48 bits,
+    // so an s2sz one above the bound is refused by that bound alone.
+    features0: (DEFAULT_FEATURES0 & ~0xffn) | 44n,
     gpt: [
       { base: 0x8003_c000n, size: 0x2000n, gpt: Gpt.SECURE },
       { base: 0x8003_e000n, size: 0x1000n, gpt: Gpt.ROOT },

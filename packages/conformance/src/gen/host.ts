@@ -15,7 +15,7 @@ const { UNDELEGATED, DELEGATED, RD, REC } = GranuleState;
 const U64 = (1n << 64n) - 1n;
 
 /** Protected IPA offsets the generator aims at (the Unprotected ones add the Protected space's size). */
-export const IPAS = [0x0, 0x1000, 0x2000, 0x3000, 0x200000, 0x201000, 0x40000000, 0x40001000, 0x7000, 0x400000].map(BigInt);
+export const IPAS = [0x0, 0x1000, 0x2000, 0x3000, 0x200000, 0x201000, 0x40000000, 0x40001000, 0x1fe000, 0x400000].map(BigInt);
 
 /** The size of the Protected IPA space of `r` (the Unprotected space starts there). */
 export function protectedSize(r: Realm | undefined): bigint {
@@ -65,7 +65,7 @@ function geometry(choice: number, maxS2sz: number): readonly [number, number, nu
     [39, 1, 1],
     [40, 1, 2],
     [maxS2sz, maxS2sz > 48 ? -1 : 0, 1],
-    [maxS2sz + 1, 0, 2],
+    [maxS2sz + 1, maxS2sz + 1 > 48 ? -1 : 0, 1],
     [32, 1, 1],
     [39, 2, 1],
   ];
@@ -77,9 +77,13 @@ export function mpidrOf(i: number): bigint {
   return BigInt((i & 0xf) | (((i >> 4) & 0xff) << 8) | (((i >> 12) & 0xff) << 16));
 }
 
+/** Whether pick `i` of `op` asks for the role's usual state. */
+const usual = (op: Op, i: number): boolean => (op.p[i]?.m ?? 0) === 0;
+
 function realmCreate(v: View, op: Op): Step[] {
   const p = v.s.platform;
   const [geo = 0, vmidChoice = 0, hash = 0, bad = 0, rttChoice = 0, bpsChoice = 0] = op.n;
+  const pre = usual(op, 0) && usual(op, 1) ? v.ensureDelegated(2) : [];
   const rd = v.pick(op.p[0] ?? { m: 0, k: 0 }, DELEGATED);
   const delegated = v.inState(DELEGATED).filter((g) => granuleAddr(g) !== rd);
   const [s2sz, level, num] = geometry(geo, decodeFeatures0(p.features0).s2sz);
@@ -111,12 +115,13 @@ function realmCreate(v: View, op: Op): Step[] {
   ];
   (breakers[bad % breakers.length] as () => void)();
   const params = poolPa(p, HOST.params);
-  return [writeStruct(params, 'realmParams', fields), rmi('RMI_REALM_CREATE', [rd, (op.n[3] ?? 0) === 9 ? op.w[1] ?? params : params])];
+  return [...pre, writeStruct(params, 'realmParams', fields), rmi('RMI_REALM_CREATE', [rd, (op.n[3] ?? 0) === 9 ? op.w[1] ?? params : params])];
 }
 
 function recCreate(v: View, op: Op): Step[] {
   const p = v.s.platform;
   const [runnable = 0, mpidrChoice = 0, auxChoice = 0, gprChoice = 0, paramsChoice = 0] = op.n;
+  const pre = usual(op, 1) && usual(op, 2) ? v.ensureDelegated(1 + p.recAuxCount + (auxChoice % 3 === 1 ? 1 : 0)) : [];
   const rd = v.pick(op.p[0] ?? { m: 0, k: 0 }, RD);
   const rec = v.pick(op.p[1] ?? { m: 0, k: 0 }, DELEGATED);
   const realm = v.s.realms.get(granuleIndex(rd)) ?? v.realmFor(rd);
@@ -129,7 +134,7 @@ function recCreate(v: View, op: Op): Step[] {
   const gprs = Array.from({ length: 8 }, (_, i) => (gprChoice === 0 ? BigInt(i + 1) * 0x1111n : (op.w[i % 3] ?? 0n) + BigInt(i)));
   const fields: Record<string, bigint | bigint[]> = { flags: runnable % 4 === 3 ? 0n : runnable % 4 === 2 ? 2n : 1n, mpidr, pc: ipaOfPc(realm, op.w[0] ?? 0n), gprs, num_aux: BigInt(Math.max(0, count)), aux };
   const params = paramsChoice % 8 === 7 ? v.pick({ m: 9, k: op.p[1]?.k ?? 0 }, DELEGATED) : poolPa(p, HOST.recParams);
-  return [writeStruct(poolPa(p, HOST.recParams), 'recParams', fields), rmi('RMI_REC_CREATE', [rd, rec, params])];
+  return [...pre, writeStruct(poolPa(p, HOST.recParams), 'recParams', fields), rmi('RMI_REC_CREATE', [rd, rec, params])];
 }
 
 const ipaOfPc = (r: Realm | undefined, w: bigint): bigint => (w % 4n === 0n ? 0n : (w & 0xfff0n) % protectedSize(r));
@@ -171,9 +176,10 @@ export function resolveHost(v: View, op: Op): Step[] {
     case 'recDestroy':
       return [rmi('RMI_REC_DESTROY', [pk(0, REC)])];
     case 'rttCreate': {
+      const pre = usual(op, 1) ? v.ensureDelegated(1) : [];
       const rtt = pk(1, DELEGATED);
       const [rd, ipa, level] = rttArgs(v, { ...op, p: [op.p[0] ?? { m: 0, k: 0 }] }, (w) => Math.min(3, w + 1), (l) => l - 1, (op.p[1]?.k ?? 0) % 4 === 3);
-      return [rmi('RMI_RTT_CREATE', [rd, rtt, ipa, level])];
+      return [...pre, rmi('RMI_RTT_CREATE', [rd, rtt, ipa, level])];
     }
     case 'rttDestroy':
     case 'rttFold': {
@@ -197,14 +203,15 @@ export function resolveHost(v: View, op: Op): Step[] {
     }
     case 'dataCreate':
     case 'dataCreateUnknown': {
+      const pre = usual(op, 1) ? v.ensureDelegated(1) : [];
       const rd = pk(0, RD);
       const data = pk(1, DELEGATED);
       const [mode = 0, k = 0] = op.n;
       const ipa = mode === 0 ? findEntry(v, rd, k, (st) => st === RttEntryState.UNASSIGNED) : ipaOf(v.realmFor(rd), mode, k);
-      if (op.t === 'dataCreateUnknown') return [rmi('RMI_DATA_CREATE_UNKNOWN', [rd, data, ipa])];
+      if (op.t === 'dataCreateUnknown') return [...pre, rmi('RMI_DATA_CREATE_UNKNOWN', [rd, data, ipa])];
       const src = (op.p[2]?.m ?? 0) === 0 ? poolPa(p, (op.p[2]?.k ?? 0) % 2 === 0 ? HOST.src : HOST.src2) : pk(2, DELEGATED);
       const flags = [1n, 0n, 2n, 0x100n][(op.n[2] ?? 0) % 4] as bigint;
-      return [rmi('RMI_DATA_CREATE', [rd, data, ipa, src, flags])];
+      return [...pre, rmi('RMI_DATA_CREATE', [rd, data, ipa, src, flags])];
     }
     case 'dataDestroy': {
       const rd = pk(0, RD);

@@ -170,25 +170,19 @@ export function plainOp(t: HostOpName, over: Partial<Pick> & { readonly n?: read
  */
 export function buildScript(aux: number): Op[] {
   const u = { m: 0, k: 3 };
+  void aux; // the granules a step needs are delegated as it resolves (View.ensureDelegated)
   return [
-    plainOp('delegate'),
-    plainOp('delegate'),
     plainOp('realmCreate'),
-    plainOp('delegate'),
     plainOp('rttCreate'),
-    plainOp('delegate'),
     plainOp('rttCreate'),
     plainOp('initRipas', { n: [0, 1, 0, 0] }),
     plainOp('hostWrite'),
-    plainOp('delegate'),
     plainOp('dataCreate'),
     plainOp('rttReadEntry'),
-    plainOp('delegate'),
-    ...Array.from({ length: aux }, () => plainOp('delegate')),
+    plainOp('dataCreate', { n: [0, 0, 1, 0] }),
     plainOp('recCreate'),
-    plainOp('delegate'),
+    plainOp('recCreate', { n: [3, 0, 0, 0, 0] }),
     plainOp('rttCreate', { p: [{ m: 0, k: 0 }, u] }),
-    plainOp('delegate'),
     plainOp('rttCreate', { p: [{ m: 0, k: 0 }, u] }),
     plainOp('mapUnprotected'),
     plainOp('realmActivate'),

@@ -11,7 +11,7 @@ import { ipaOf, mpidrOf } from './host.js';
 import { HOST, poolPa, rmi, View, writeStruct } from './world.js';
 
 const RSI = ['RSI_MEASUREMENT_READ', 'RSI_MEASUREMENT_EXTEND', 'RSI_IPA_STATE_GET', 'RSI_IPA_STATE_SET', 'RSI_HOST_CALL', 'RSI_VERSION', 'RSI_FEATURES', 'RSI_REALM_CONFIG', 'RSI_ATTESTATION_TOKEN_INIT', 'RSI_ATTESTATION_TOKEN_CONTINUE'];
-const PSCI = ['PSCI_VERSION', 'PSCI_FEATURES', 'PSCI_CPU_ON', 'PSCI_AFFINITY_INFO', 'PSCI_CPU_OFF', 'PSCI_CPU_SUSPEND', 'PSCI_SYSTEM_OFF', 'PSCI_SYSTEM_RESET'];
+const PSCI = ['PSCI_CPU_ON', 'PSCI_AFFINITY_INFO', 'PSCI_VERSION', 'PSCI_FEATURES', 'PSCI_CPU_OFF', 'PSCI_CPU_SUSPEND', 'PSCI_SYSTEM_OFF', 'PSCI_SYSTEM_RESET'];
 const PAGE = 0x1000n;
 
 function call(op: 'rsi' | 'psci', name: string, args: readonly bigint[], smc32 = false): RealmCall {
@@ -57,7 +57,8 @@ function psciCall(r: Realm | undefined, o: RealmOp): RealmCall {
   const name = PSCI[c % PSCI.length] as string;
   const smc32 = a >= 4;
   const high = (x: bigint): bigint => (smc32 ? x | (w(2) & 0xffff_ffff_0000_0000n) : x);
-  const target = mpidrOf(a % Math.max(1, (r?.recIndex ?? 1) + 1));
+  // Another REC of the Realm first (index 1 from REC 0), then itself, then one beyond the last.
+  const target = mpidrOf((a + 1) % Math.max(1, (r?.recIndex ?? 1) + 1));
   switch (name) {
     case 'PSCI_FEATURES':
       return call('psci', name, [[0xc400_0003n, 0x8400_0000n, 0xc400_0190n, w(0)][a % 4] as bigint]);

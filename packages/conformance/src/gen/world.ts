@@ -83,7 +83,29 @@ export class View {
       }
       this.byState = m;
     }
-    return this.byState.get(st) ?? [];
+    let list = this.byState.get(st);
+    if (list === undefined) this.byState.set(st, (list = []));
+    return list;
+  }
+
+  /**
+   * Delegate steps that make at least `n` pool granules DELEGATED, for an operation that needs
+   * them (a Realm needs an RD and an RTT): the View counts them as DELEGATED from then on.
+   */
+  ensureDelegated(n: number): Step[] {
+    const delegated = this.inState(GranuleState.DELEGATED);
+    const free = this.inState(GranuleState.UNDELEGATED);
+    const steps: Step[] = [];
+    const base = poolBase(this.s.platform);
+    while (delegated.length < n) {
+      const gi = free.find((g) => g >= base && g < base + POOL && granuleAt(this.s, g).gpt === Gpt.NS);
+      if (gi === undefined) break;
+      free.splice(free.indexOf(gi), 1);
+      delegated.push(gi);
+      delegated.sort((a, b) => a - b);
+      steps.push(rmi('RMI_GRANULE_DELEGATE', [granuleAddr(gi)]));
+    }
+    return steps;
   }
 
   /** The Realms (RD granule index, record). */

@@ -25,7 +25,7 @@ import {
   withRec,
   type RmmState,
 } from '@realmspec/core';
-import { afterSuccess, failureX0, inputOf, misreport, onRmi, rdOf, skipCheck, withRtts, type Mutant } from './kit.js';
+import { afterSuccess, applyAnyway, failureX0, inputOf, misreport, onRmi, rdOf, skipCheck, withRtts, type Mutant } from './kit.js';
 
 /** `s` with the RIPAS of the level 3 entry of Realm `rd` at `ipa` set to `ripas` (nothing when the walk does not reach one). */
 function withEntryRipas(s: RmmState, rd: number, ipa: bigint, ripas: Ripas): RmmState {
@@ -96,9 +96,13 @@ export const hostMutants: readonly Mutant[] = [
     id: 'realm-create-s2sz-off-by-one',
     area: 'realm',
     kind: 'off-by-one',
-    description: 'RMI_REALM_CREATE accepts an s2sz one more than RmiFeatureRegister0.S2SZ',
-    rule: 'RMI_REALM_CREATE/params_valid',
-    wrap: skipCheck('RMI_REALM_CREATE', 'params_valid', (s, i) => params(s, i.params_ptr).s2sz === BigInt(decodeFeatures0(s.platform.features0).s2sz + 1)),
+    description: 'RMI_REALM_CREATE accepts an s2sz one more than RmiFeatureRegister0.S2SZ (the bound compared with <=)',
+    rule: 'RMI_REALM_CREATE/params_supp',
+    wrap: onRmi('RMI_REALM_CREATE', (s, regs, base, r) => {
+      const held = r.command.holding(s, inputOf(r, regs));
+      const bound = held.length === 1 && (held[0]?.label === 'params_supp' || held[0]?.label === 'params_valid');
+      return bound && params(s, regs[2]).s2sz === BigInt(decodeFeatures0(s.platform.features0).s2sz + 1) ? applyAnyway(s, regs, r) : base.rmi(s, regs);
+    }),
   },
   {
     id: 'realm-activate-twice',
