@@ -40,7 +40,7 @@ export interface CampaignOptions {
   readonly strict?: boolean;
   /** Accepted deviations. */
   readonly waivers?: Waivers;
-  /** The most Host operations in one run (default 40). */
+  /** The most Host operations in one run (default 60: a run's cost is mostly the driver's start). */
   readonly maxOps?: number;
   /** The most driver runs one shrink may take (default 250). */
   readonly shrinkRuns?: number;
@@ -132,7 +132,7 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
   const t0 = performance.now();
   const start: RmmState = replayStart(o.setting.platform);
   const hits = new RuleHits();
-  const arb = runArbitrary(o.setting.limits, o.maxOps ?? 40, o.setting.platform.recAuxCount);
+  const arb = runArbitrary(o.setting.limits, o.maxOps ?? 60, o.setting.platform.recAuxCount);
   const waivers = o.waivers ?? noWaivers;
   const known = new Map<string, Finding>();
   const claimed = new Set<string>();

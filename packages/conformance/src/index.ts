@@ -8,8 +8,8 @@
  */
 export { answerStep, answerSteps, bare, crashed, modelImpl, modelImplWith, readExit, type EnterAnswer, type ExitRecord, type Impl, type RmiAnswer } from './impl.js';
 export { mutants, mutantById, implOf, type Mutant, type MutantArea, type MutantKind } from './mutants/index.js';
-export { build, type Built } from './gen/build.js';
-export { opArbitrary, runArbitrary, HOST_OPS, REALM_OPS, type Op, type RealmOp, type Pick, type HostOpName } from './gen/ops.js';
+export { build, builtOf, type Built } from './gen/build.js';
+export { opArbitrary, runArbitrary, buildScript, plainOp, HOST_OPS, REALM_OPS, type Op, type RealmOp, type Pick, type HostOpName } from './gen/ops.js';
 export { POOL, HOST, type Setting } from './gen/world.js';
 export { judgeRun, sameAnswer, classify, commandName, type Divergence, type DivergenceKind, type Judgement, type JudgeOptions } from './judge.js';
 export { campaign, type CampaignOptions, type CampaignResult, type Finding, type Progress } from './campaign.js';

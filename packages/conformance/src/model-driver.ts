@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { DEFAULT_FEATURES0, Gpt, makePlatform, type Platform } from '@realmspec/core';
 import { decodeTrace, fileLines, headerLine, replayStart, stepLine, type Limits, type Step } from '@realmspec/trace';
 import { answerSteps } from './impl.js';
-import { implOf } from './mutants/index.js';
+import { implOf, mutantById } from './mutants/index.js';
 
 /** What `realmspec driver` can express: at most 8 Realm steps per entry, IRQ and FIQ exits, 16 argument registers, reads of 4 KB. */
 export const MODEL_LIMITS: Limits = { realmStepsPerEnter: 8, realmExits: ['irq', 'fiq'], realmArgs: 16, readMax: 4096 };
@@ -61,6 +61,7 @@ export interface ModelDriverOptions {
 
 /** Runs the model driver; returns the exit status and the lines for standard error. */
 export function modelDriver(o: ModelDriverOptions): { readonly code: number; readonly err: readonly string[] } {
+  if (o.mutant !== undefined && mutantById(o.mutant) === undefined) return { code: 2, err: [`realmspec driver: no mutant '${o.mutant}' (realmspec driver --list-mutants lists them)`] };
   const platform = modelDriverPlatform(o.recAuxCount ?? 1);
   const steps: Step[] = [];
   for (const item of decodeTrace(fileLines(o.inPath))) {
@@ -70,7 +71,9 @@ export function modelDriver(o: ModelDriverOptions): { readonly code: number; rea
     if (why !== undefined) return { code: 2, err: [`${o.inPath}:${item.step.line}: ${why}`] };
     steps.push(item.step);
   }
-  const answered = answerSteps(implOf(o.mutant), replayStart(platform), steps);
+  // The attestation port (the emulated HES, whose boot costs tens of ms) only for traces that ask for a token.
+  const attests = steps.some((s) => s.kind === 'rmi' && (s.realm ?? []).some((a) => a.kind === 'call' && a.command?.name.startsWith('RSI_ATTESTATION_') === true));
+  const answered = answerSteps(implOf(o.mutant), replayStart(platform, attests ? {} : { attestation: null }), steps);
   writeFileSync(o.outPath, [headerLine(platform, MODEL_LIMITS), ...answered.map((s) => stepLine(s))].join('\n') + '\n');
   return { code: 0, err: [] };
 }

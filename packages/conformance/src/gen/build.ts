@@ -49,3 +49,21 @@ export function build(setting: Setting, start: RmmState, ops: readonly Op[], hit
   states.push(s);
   return { steps, model, states, opOf };
 }
+
+/** A run of given trace steps (a fixture, a trace read back): the model's answers and states, as {@link build} gives them. */
+export function builtOf(start: RmmState, given: readonly Step[], hits?: RuleHits): Built {
+  const impl = modelImplWith(hits);
+  const steps: Step[] = [];
+  const model: Step[] = [];
+  const states: RmmState[] = [];
+  let s = start;
+  for (const raw of given) {
+    states.push(s);
+    const [next, answered] = answerStep(impl, s, bare(raw));
+    steps.push(bare(raw));
+    model.push(answered);
+    s = next;
+  }
+  states.push(s);
+  return { steps, model, states, opOf: steps.map((_x, i) => i) };
+}
