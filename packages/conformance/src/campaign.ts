@@ -147,11 +147,12 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
   /** Runs `ops` on the driver and observes it. */
   const attempt = async (ops: readonly Op[], withHits: boolean): Promise<{ built: Built; result: DriverResult; observations: readonly Observation[] }> => {
     const built = build(o.setting, start, ops, withHits ? hits : undefined);
-    const result = await o.driver.run(++runId, o.setting, built.steps);
+    const id = ++runId;
+    const result = await o.driver.run(id, o.setting, built.steps);
     c.runs++;
     c.steps += built.steps.length;
     if (result.kind === 'cannot') c.discarded++;
-    const { observations, judgement } = observe(built, result, { strict: o.strict === true });
+    const { observations, judgement } = observe(built, result, { strict: o.strict === true, driver: o.driver.name, run: id });
     if (judgement !== undefined) {
       c.judged += judgement.judged;
       c.followed += judgement.followed;
@@ -170,7 +171,9 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
       let original = 0;
       let shrinkStart = 0;
       let shrinkRuns = 0;
-      const budgetLeft = (): boolean => shrinkRuns < (o.shrinkRuns ?? 250) && performance.now() - shrinkStart < (o.shrinkMs ?? 30_000) && o.signal?.aborted !== true;
+      // Nothing is shorter than one step: a shrink that reached it is done.
+      const minimal = (): boolean => best !== undefined && best.obs.step === 0;
+      const budgetLeft = (): boolean => !minimal() && shrinkRuns < (o.shrinkRuns ?? 250) && performance.now() - shrinkStart < (o.shrinkMs ?? 30_000) && o.signal?.aborted !== true;
       /** `ops` if it reproduces the target (cut after the operation of the divergent step), else undefined. */
       const reproduce = async (ops: readonly Op[]): Promise<boolean> => {
         shrinkRuns++;

@@ -43,25 +43,27 @@ export function groupKey(command: string, rule: string, kind: FindingKind): stri
 }
 
 /** The observations of one run, with the run's judgement when the driver answered. */
-export function observe(built: Built, result: DriverResult, options: JudgeOptions = {}): { readonly observations: readonly Observation[]; readonly judgement: Judgement | undefined } {
+export function observe(built: Built, result: DriverResult, options: JudgeOptions & { readonly driver?: string; readonly run?: number } = {}): { readonly observations: readonly Observation[]; readonly judgement: Judgement | undefined } {
+  const who = `driver '${options.driver ?? '?'}', run ${options.run ?? '?'}`;
   if (result.kind === 'answers') {
     const j = judgeRun(built, result.steps, options);
     const observations = j.divergences.map((d, i): Observation => {
       const last = i === j.divergences.length - 1;
       const after = last && j.cut !== undefined ? `cut: ${j.cut.why}; the ${built.steps.length - d.step - 1} step(s) after it were not judged` : last && d.step === built.steps.length - 1 ? 'last' : 'followed';
-      return { key: groupKey(d.command, d.rule, d.kind), command: d.command, rule: d.rule, kind: d.kind, step: d.step, line: d.line, mismatches: d.mismatches, model: d.model, answer: d.answer, after };
+      const mismatches = d.kind === 'crash' ? d.mismatches.map((m) => `${who}, step ${d.step + 1} (line ${d.line}): ${m}`) : d.mismatches;
+      return { key: groupKey(d.command, d.rule, d.kind), command: d.command, rule: d.rule, kind: d.kind, step: d.step, line: d.line, mismatches, model: d.model, answer: d.answer, after };
     });
     return { observations, judgement: j };
   }
   if (result.kind === 'cannot') return { observations: [], judgement: undefined };
   const none = { model: {}, answer: {}, step: -1, line: 0, after: 'cut: the driver gave no answers' };
-  if (result.kind === 'timeout') return { observations: [{ ...none, key: groupKey('DRIVER', 'timeout', 'timeout'), command: 'DRIVER', rule: 'timeout', kind: 'timeout', mismatches: [`the driver did not exit within ${result.ms} ms`] }], judgement: undefined };
+  if (result.kind === 'timeout') return { observations: [{ ...none, key: groupKey('DRIVER', 'timeout', 'timeout'), command: 'DRIVER', rule: 'timeout', kind: 'timeout', mismatches: [`${who}: the driver did not exit within ${result.ms} ms (killed); the run had ${built.steps.length} steps`] }], judgement: undefined };
   if (result.kind === 'failed') {
     const rule = result.status;
-    return { observations: [{ ...none, key: groupKey('DRIVER', rule, 'driver-failed'), command: 'DRIVER', rule, kind: 'driver-failed', mismatches: [`the driver failed (${result.status})${result.stderr !== '' ? `: ${result.stderr}` : ''}`] }], judgement: undefined };
+    return { observations: [{ ...none, key: groupKey('DRIVER', rule, 'driver-failed'), command: 'DRIVER', rule, kind: 'driver-failed', mismatches: [`${who}: the driver failed (${result.status})${result.stderr !== '' ? `: ${result.stderr}` : ''}`] }], judgement: undefined };
   }
   const rule = (result.problems[0] ?? '').replace(/^OUT:\d+: /, 'OUT: ').replace(/step \d+ \(IN line \d+\)/, 'a step').replace(/0x[0-9a-f]+/g, 'V').replace(/\d+/g, 'N').slice(0, 80);
-  return { observations: [{ ...none, key: groupKey('DRIVER', rule, 'protocol'), command: 'DRIVER', rule, kind: 'protocol', mismatches: result.problems }], judgement: undefined };
+  return { observations: [{ ...none, key: groupKey('DRIVER', rule, 'protocol'), command: 'DRIVER', rule, kind: 'protocol', mismatches: result.problems.map((p) => `${who}: ${p}`) }], judgement: undefined };
 }
 
 /** The steps of a run answered by the implementation, up to and including step `upTo`. */
