@@ -54,6 +54,14 @@ export interface CampaignOptions {
   readonly onFinding?: (f: Finding) => void;
   /** Called after each run. */
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * Count rule coverage on one generated run in this many (default 4; 0: none). Counting
+   * evaluates every failure condition and every post-condition of every call, which costs more
+   * than the call: a sample keeps the coverage representative and the campaign fast.
+   */
+  readonly coverageEvery?: number;
+  /** Called when a run first shows a group, before it is shrunk. */
+  readonly onDetect?: (o: Observation, elapsedMs: number) => void;
 }
 
 /** Counters while a campaign runs. */
@@ -192,7 +200,8 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
         }
         if (stopping()) throw new Stop();
         c.generated++;
-        const r = await attempt(ops, true);
+        const every = o.coverageEvery ?? 4;
+        const r = await attempt(ops, every > 0 && c.generated % every === 1 % every);
         for (const x of r.observations) {
           const f = known.get(x.key);
           if (f !== undefined) f.count++;
@@ -207,6 +216,7 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
         claimed.add(fresh.key);
         target = fresh;
         found = elapsed();
+        o.onDetect?.(fresh, found);
         original = r.built.steps.length;
         shrinkStart = performance.now();
         const kept = fresh.step >= 0 ? ops.slice(0, (r.built.opOf[fresh.step] ?? ops.length - 1) + 1) : ops;

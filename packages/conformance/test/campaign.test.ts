@@ -3,6 +3,7 @@
  * trace that `realmspec replay` reproduces; the clean model finds nothing; waivers are counted
  * but do not fail the run; the CLI's exit statuses, JSON Lines and files under --out.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,5 +118,20 @@ describe('realmspec conform (a process driver)', () => {
     const r = await run(['conform', '--driver', `node ${fake} no-start`, '--runs', '1', '--out', join(dir, 'out3')]);
     expect(r.code).toBe(2);
     expect(r.err).toEqual([`realmspec conform: driver 'node ${fake} no-start' cannot be started: the header-only run exited 3: cannot open /dev/rmm0`]);
+  });
+
+  it('stops on Ctrl-C (SIGINT) after the runs in flight, and still writes the summary and the coverage', async () => {
+    const out = join(dir, 'out-int');
+    const cli = fileURLToPath(new URL('../../cli/bin/realmspec.js', import.meta.url));
+    const child = spawn(process.execPath, [cli, 'conform', '--driver', `${process.execPath} ${cli} driver`, '--time', '120', '--seed', '1', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/0 finding\(s\), 0 waived \(interrupted\)/);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ interrupted: true, findings: 0 });
+    expect(existsSync(join(out, 'coverage.json'))).toBe(true);
   });
 });
