@@ -14,7 +14,7 @@ import type { Driver, DriverResult } from './driver.js';
 import { build, type Built } from './gen/build.js';
 import { runArbitrary, type Op } from './gen/ops.js';
 import type { Setting } from './gen/world.js';
-import { observe, type FindingKind, type Observation } from './observe.js';
+import { couldShow, observe, type FindingKind, type Observation } from './observe.js';
 import { findingTrace } from './report.js';
 import { noWaivers, type Waivers } from './waivers.js';
 
@@ -40,11 +40,11 @@ export interface CampaignOptions {
   readonly strict?: boolean;
   /** Accepted deviations. */
   readonly waivers?: Waivers;
-  /** The most Host operations in one run (default 60: a run's cost is mostly the driver's start). */
+  /** The most Host operations in one run (default 120: a run's cost is mostly the driver's start). */
   readonly maxOps?: number;
   /** The most driver runs one shrink may take (default 250). */
   readonly shrinkRuns?: number;
-  /** The longest one shrink may take, in ms (default 30 s). */
+  /** The longest one shrink may take, in ms (default 45 s). */
   readonly shrinkMs?: number;
   /** Stop at the first finding that is not waived (benchmarks). */
   readonly stopAtFirst?: boolean;
@@ -140,7 +140,7 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
   const t0 = performance.now();
   const start: RmmState = replayStart(o.setting.platform);
   const hits = new RuleHits();
-  const arb = runArbitrary(o.setting.limits, o.maxOps ?? 60, o.setting.platform.recAuxCount);
+  const arb = runArbitrary(o.setting.limits, o.maxOps ?? 120, o.setting.platform.recAuxCount);
   const waivers = o.waivers ?? noWaivers;
   const known = new Map<string, Finding>();
   const claimed = new Set<string>();
@@ -181,9 +181,11 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
       let shrinkRuns = 0;
       // Nothing is shorter than one step: a shrink that reached it is done.
       const minimal = (): boolean => best !== undefined && best.obs.step === 0;
-      const budgetLeft = (): boolean => !minimal() && shrinkRuns < (o.shrinkRuns ?? 250) && performance.now() - shrinkStart < (o.shrinkMs ?? 30_000) && o.signal?.aborted !== true;
+      const budgetLeft = (): boolean => !minimal() && shrinkRuns < (o.shrinkRuns ?? 250) && performance.now() - shrinkStart < (o.shrinkMs ?? 45_000) && o.signal?.aborted !== true;
       /** `ops` if it reproduces the target (cut after the operation of the divergent step), else undefined. */
       const reproduce = async (ops: readonly Op[]): Promise<boolean> => {
+        // A candidate whose model run cannot show the group is not sent to the driver.
+        if (target !== undefined && !couldShow(build(o.setting, start, ops), target)) return false;
         shrinkRuns++;
         const r = await attempt(ops, false);
         const obs = r.observations.find((x) => x.key === target?.key);

@@ -15,6 +15,6 @@ export { judgeRun, sameAnswer, classify, commandName, type Divergence, type Dive
 export { campaign, type CampaignOptions, type CampaignResult, type Finding, type Progress } from './campaign.js';
 export { InProcessDriver, ProcessDriver, readAnswers, splitCommand, type Driver, type DriverResult, type ProcessOptions } from './driver.js';
 export { modelDriver, modelDriverPlatform, beyondLimits, MODEL_LIMITS, type ModelDriverOptions } from './model-driver.js';
-export { observe, groupKey, answeredPrefix, type FindingKind, type Observation } from './observe.js';
+export { observe, groupKey, answeredPrefix, couldShow, type FindingKind, type Observation } from './observe.js';
 export { findingTrace, findingJson, coverageJson, summaryJson, summaryLines, type FindingContext } from './report.js';
 export { decodeWaivers, readWaivers, noWaivers, WaiversFile, type Waivers } from './waivers.js';

@@ -71,3 +71,24 @@ export function answeredPrefix(result: DriverResult, built: Built, upTo: number)
   if (result.kind !== 'answers' || upTo < 0) return built.steps;
   return result.steps.slice(0, upTo + 1);
 }
+
+const SUCCESS = new Set(['RMI_SUCCESS', 'RSI_SUCCESS', 'PSCI_SUCCESS']);
+
+/**
+ * Whether the model's run `built` could show observation `o` again: a step calls `o.command` (a
+ * Realm call inside RMI_REC_ENTER for a Realm command) and the model's answer there is a success
+ * when `o.rule` is a success condition, a failure when it is a failure condition. A necessary
+ * condition, checked in-process: a shrink candidate that fails it is not sent to the driver.
+ */
+export function couldShow(built: Built, o: Observation): boolean {
+  if (o.command === 'DRIVER' || o.kind === 'crash' || o.kind === 'error') return true;
+  const success = /\/success(\/|$)/.test(o.rule);
+  const fits = (status: unknown, x0: unknown): boolean => (status === undefined ? x0 === undefined || success === (x0 === 0n) : success === SUCCESS.has(status as string));
+  for (const m of built.model) {
+    if (m.kind === 'rmi') {
+      if (m.command?.name === o.command && (o.kind === 'exit' || fits(m.expect?.status, m.expect?.x0))) return true;
+      for (const a of m.realm ?? []) if (a.kind === 'call' && a.command?.name === o.command && (a.expect === undefined || fits(a.expect.status, a.expect.x0))) return true;
+    } else if ((m.kind === 'write' ? 'HOST_WRITE' : 'HOST_READ') === o.command) return true;
+  }
+  return false;
+}

@@ -196,10 +196,10 @@ export function buildScript(aux: number): Op[] {
  */
 export function runArbitrary(limits: Limits = {}, maxOps = 40, aux = 1): fc.Arbitrary<Op[]> {
   const script = buildScript(aux);
-  const random = fc.array(opArbitrary(limits), { minLength: 1, maxLength: maxOps });
+  const random = fc.array(opArbitrary(limits), { minLength: 1, maxLength: maxOps, size: 'max' });
   // The script's last step, the first entry, runs generated Realm steps.
   const scripted = fc
-    .tuple(biasedZero(script.length), biasedZero(script.length), fc.array(opArbitrary(limits), { maxLength: Math.max(1, maxOps - script.length) }), hostOp('enter', limits, 1))
+    .tuple(biasedZero(script.length), biasedZero(script.length), fc.array(opArbitrary(limits), { maxLength: Math.max(1, maxOps - script.length), size: 'max' }), hostOp('enter', limits, 1))
     .map(([n, at, rest, enter]) => {
       const prefix = [...script.slice(0, script.length - 1), enter].slice(0, script.length - n);
       const cut = Math.max(0, prefix.length - at);
