@@ -196,10 +196,6 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
         return true;
       };
       const property = fc.asyncProperty(arb, async (ops) => {
-        if (target !== undefined) {
-          if (!budgetLeft()) return true;
-          return !(await reproduce(ops));
-        }
         if (stopping()) throw new Stop();
         c.generated++;
         const every = o.coverageEvery ?? 4;
@@ -225,15 +221,24 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
         best = { ops: kept, built: r.built, result: r.result, obs: fresh };
         return false;
       });
-      const details = await fc.check(property, { seed: o.seed + w * 1_000_003 + round * 7919, numRuns: 2 ** 31 - 1, endOnFailure: false });
+      const seed = o.seed + w * 1_000_003 + round * 7919;
+      const details = await fc.check(property, { seed, numRuns: 2 ** 31 - 1, endOnFailure: true });
       // An exception other than Stop, outside a shrink, is a bug of the harness: report it.
       if (details.failed && target === undefined && !(details.errorInstance instanceof Stop)) throw details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance));
       if (target === undefined || best === undefined) {
         if (stopping()) return;
         continue;
       }
-      // One operation at a time, from the end, while the budget lasts.
-      let ops = [...best.ops];
+      // 1. The shortest suffix that still shows it: the divergent operation alone, then with 1, 3, 7, ... before it.
+      const cut = best.ops;
+      for (let back = 0; back < cut.length - 1 && budgetLeft(); back = 2 * back + 1) if (await reproduce(cut.slice(cut.length - 1 - back))) break;
+      // 2. fast-check's shrinking of that sequence (fewer operations, plainer choices), the driver re-run for every candidate.
+      await fc.check(
+        fc.asyncProperty(arb, async (cand) => !(budgetLeft() && (await reproduce(cand)))),
+        { seed, numRuns: 1, examples: [[[...(best as { ops: readonly Op[] }).ops]]], endOnFailure: false },
+      );
+      // 3. One operation at a time, from the end, while the budget lasts.
+      let ops = [...(best as { ops: readonly Op[] }).ops];
       for (let i = ops.length - 2; i >= 0 && budgetLeft(); i--) {
         const candidate = [...ops.slice(0, i), ...ops.slice(i + 1)];
         if (await reproduce(candidate)) ops = [...(best as { ops: readonly Op[] }).ops];
