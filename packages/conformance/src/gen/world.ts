@@ -54,6 +54,22 @@ export function badAddress(p: Platform, k: number, w: bigint): bigint {
   return choices[k % choices.length] as bigint;
 }
 
+const listsByState = new WeakMap<RmmState, ReadonlyMap<number, readonly number[]>>();
+
+/** The granules of the pool by state, and those outside it that the model tracks (a bad pick may have delegated one). */
+function granuleLists(s: RmmState): Map<number, number[]> {
+  const m = new Map<number, number[]>();
+  const add = (st: number, gi: number): void => {
+    const list = m.get(st);
+    if (list === undefined) m.set(st, [gi]);
+    else list.push(gi);
+  };
+  const base = poolBase(s.platform);
+  for (let n = 0; n < POOL; n++) add(granuleAt(s, base + n).state, base + n);
+  if (s.granules.some((gi) => gi < base || gi >= base + POOL)) for (const [gi, g] of s.granules.entries()) if (gi < base || gi >= base + POOL) add(g.state, gi);
+  return m;
+}
+
 /** The model's state as the resolver sees it, with the lists it asks for computed once. */
 export class View {
   private byState: Map<number, number[]> | undefined;
@@ -66,22 +82,13 @@ export class View {
   /** Pool granules (indexes) in granule state `st`, in address order. */
   inState(st: number): number[] {
     if (this.byState === undefined) {
-      const m = new Map<number, number[]>();
-      const base = poolBase(this.s.platform);
-      for (let n = 0; n < POOL; n++) {
-        const g = granuleAt(this.s, base + n);
-        const list = m.get(g.state) ?? [];
-        list.push(base + n);
-        m.set(g.state, list);
+      // Computed once per model state (an operation that fails leaves the state as it was), copied per view.
+      let lists = listsByState.get(this.s);
+      if (lists === undefined) {
+        lists = granuleLists(this.s);
+        listsByState.set(this.s, lists);
       }
-      // Granules outside the pool that the model tracks (a pick may have hit one).
-      for (const [gi, g] of this.s.granules.entries()) {
-        if (gi >= base && gi < base + POOL) continue;
-        const list = m.get(g.state) ?? [];
-        list.push(gi);
-        m.set(g.state, list);
-      }
-      this.byState = m;
+      this.byState = new Map([...lists].map(([k, v]) => [k, [...v]]));
     }
     let list = this.byState.get(st);
     if (list === undefined) this.byState.set(st, (list = []));
