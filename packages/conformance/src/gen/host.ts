@@ -15,7 +15,7 @@ const { UNDELEGATED, DELEGATED, RD, REC } = GranuleState;
 const U64 = (1n << 64n) - 1n;
 
 /** Protected IPA offsets the generator aims at (the Unprotected ones add the Protected space's size). */
-export const IPAS = [0x0, 0x1000, 0x2000, 0x3000, 0x200000, 0x201000, 0x40000000, 0x40001000, 0x1fe000, 0x400000].map(BigInt);
+export const IPAS = [0x0, 0x1000, 0x2000, 0x1fe000, 0x200000, 0x201000, 0x40000000, 0x40001000, 0x3000, 0x400000].map(BigInt);
 
 /** The size of the Protected IPA space of `r` (the Unprotected space starts there). */
 export function protectedSize(r: Realm | undefined): bigint {
@@ -227,7 +227,9 @@ export function resolveHost(v: View, op: Op): Step[] {
       return [rmi('RMI_RTT_INIT_RIPAS', [rd, base, top])];
     }
     case 'setRipas': {
-      const rec = pk(1, REC);
+      // The REC with a pending RIPAS change, unless a choice says otherwise.
+      const pending = v.s.recs.entries().filter(([, r]) => r.ripasAddr < r.ripasTop).map(([gi]) => granuleAddr(gi));
+      const rec = (op.p[1]?.m ?? 0) === 0 && pending.length > 0 ? (pending[(op.p[1]?.k ?? 0) % pending.length] as bigint) : pk(1, REC);
       const r = v.s.recs.get(granuleIndex(rec));
       const rd = (op.p[0]?.m ?? 0) === 0 && r !== undefined ? granuleAddr(r.owner) : pk(0, RD);
       const [mode = 0, k = 0, span = 0] = op.n;
