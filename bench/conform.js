@@ -92,7 +92,7 @@ if (only === undefined || only === 'detection') {
     const d = driverOf(m.id, m.id);
     const c0 = cpuSeconds();
     let detect;
-    const r = await campaign({ driver: d, setting: await settingOf(d), seed, timeMs: budget * 1000, stopAtFirst: true, onDetect: (_o, ms) => (detect ??= { ms, cpu: cpuSeconds() - c0, runs: undefined }) });
+    const r = await campaign({ driver: d, setting: await settingOf(d), seed, timeMs: budget * 1000, workers: 2, stopAtFirst: true, onDetect: (_o, ms) => (detect ??= { ms, cpu: cpuSeconds() - c0, runs: undefined }) });
     const cpu = cpuSeconds() - c0;
     const f = r.groups.find((g) => g.waived === undefined);
     const row = { id: m.id, area: m.area, kind: m.kind, found: f !== undefined, detectS: f ? f.foundAtMs / 1000 : null, detectCpuS: f && detect ? detect.cpu : null, reportS: f ? (f.foundAtMs + f.shrinkMs) / 1000 : null, reportCpuS: f ? cpu : null, steps: f ? f.steps.shrunk : null, original: f ? f.steps.original : null, group: f ? f.group : null, runs: r.runs, load: load() };
@@ -110,7 +110,7 @@ if (only === undefined || only === 'detection') {
 if (only === undefined || only === 'clean') {
   const secs = Number(opt('clean', '600'));
   const d = driverOf(undefined, 'clean');
-  const r = await campaign({ driver: d, setting: await settingOf(d), seed, timeMs: secs * 1000 });
+  const r = await campaign({ driver: d, setting: await settingOf(d), seed, timeMs: secs * 1000, workers: 2 });
   results.clean = { seconds: secs, runs: r.runs, steps: r.steps, findings: r.groups.map((g) => g.group) };
   console.log(`clean driver: ${r.groups.length} findings in ${secs} s (${r.runs} runs, ${r.steps} steps)${r.groups.map((g) => `\n  ${g.group}`).join('')}`);
   save();
