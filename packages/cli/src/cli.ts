@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
 import { CollectingIo, writeLines, type Io } from './io.js';
 import { badInput, DEFAULT_IAK_FILE, DEFAULT_TOKEN_FILE, ExitStatus, fsReason, writeOutcome, type Outcome } from './output.js';
 
@@ -32,6 +34,13 @@ export const USAGE = [
   '                                         explore every state of a small configuration (proofs/configs), checking every',
   '                                         transition; a violation writes a shortest counterexample trace',
   '  explore --merge FILE... [--json]       merge the result files of the shards of one configuration',
+  '  conform --driver "CMD ..." [--time S | --runs N] [--seed N] [--workers N] [--waivers FILE] [--out DIR] [--json]',
+  '          [--strict] [--timeout MS]       test an RMM implementation against the spec through a driver (driver-v1):',
+  '                                         generated Host and Realm sequences, every answer judged, one shrunk replayable',
+  '                                         trace per finding group; default --time 60, --workers 2, --timeout 10000',
+  '  driver [--mutant ID] [--rec-aux-count N] IN.jsonl -o OUT.jsonl',
+  '                                         the model as a driver (driver-v1), with one seeded fault when a mutant is named',
+  '  driver --list-mutants [--json]         the mutant catalogue',
   '  help                                   this text',
   '',
   'exit codes: 0 every expectation held, 1 an expectation failed (a finding), 2 bad input (malformed file or flag,',
@@ -79,6 +88,87 @@ async function demoOrStart(command: 'demo' | 'start', rest: readonly string[], i
   return Math.max(demo, scenario);
 }
 
+/** A decimal integer flag value in `min..max`. */
+function intFlag(min: number, max: number): t.Type<number, string, unknown> {
+  return new t.Type<number, string, unknown>(
+    `integer ${min}..${max}`,
+    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
+    (u, c) => {
+      const n = typeof u === 'string' && /^[0-9]+$/.test(u) ? Number(u) : NaN;
+      return Number.isInteger(n) && n >= min && n <= max ? t.success(n) : t.failure(u, c, `an integer ${min}..${max}`);
+    },
+    String,
+  );
+}
+
+/** The flags of `conform`, as parseArgs gives them (strings), decoded. */
+const ConformFlags = t.intersection([
+  t.type({ driver: t.string }),
+  t.partial({
+    time: intFlag(1, 7 * 24 * 3600),
+    runs: intFlag(1, 1e9),
+    seed: intFlag(0, 2 ** 31 - 1),
+    workers: intFlag(1, 64),
+    timeout: intFlag(100, 3_600_000),
+    waivers: t.string,
+    out: t.string,
+    json: t.boolean,
+    strict: t.boolean,
+  }),
+]);
+
+/** Decodes the flags of `conform`: each problem as `--flag: expected ...`. */
+function conformFlags(values: Record<string, unknown>): t.TypeOf<typeof ConformFlags> | string {
+  if (typeof values.driver !== 'string') return '--driver "CMD ..." is required';
+  const r = ConformFlags.decode(values);
+  if (E.isLeft(r)) {
+    const e = r.left[0];
+    const key = e?.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k)).pop() ?? '';
+    return `--${key}: expected ${e?.message ?? e?.context[e.context.length - 1]?.type.name ?? 'a valid value'}, got '${String(e?.value)}'`;
+  }
+  if (r.right.time !== undefined && r.right.runs !== undefined) return 'give --time or --runs, not both';
+  return r.right;
+}
+
+async function conformCommand(rest: readonly string[], io: Io): Promise<number> {
+  const s = { type: 'string' } as const;
+  const b = { type: 'boolean' } as const;
+  const p = parse(rest, { driver: s, time: s, runs: s, seed: s, workers: s, timeout: s, waivers: s, out: s, json: b, strict: b });
+  if (typeof p === 'string') return writeOutcome(io, badInput(`realmspec conform: ${p} ${SEE_HELP}`));
+  if (p.positionals.length > 0) return writeOutcome(io, badInput(`realmspec conform: unexpected argument '${p.positionals[0] ?? ''}' ${SEE_HELP}`));
+  const f = conformFlags(p.values);
+  if (typeof f === 'string') return writeOutcome(io, badInput(`realmspec conform: ${f} ${SEE_HELP}`));
+  const { conform } = await import('./commands/conform.js');
+  return conform(
+    {
+      driver: f.driver,
+      timeS: f.runs === undefined ? (f.time ?? 60) : undefined,
+      runs: f.runs,
+      seed: f.seed ?? Math.floor(Math.random() * 2 ** 31),
+      workers: f.workers ?? 2,
+      waivers: f.waivers,
+      out: f.out,
+      json: f.json === true,
+      strict: f.strict === true,
+      timeoutMs: f.timeout ?? 10_000,
+      progress: f.json !== true && process.stderr.isTTY === true,
+    },
+    io,
+  );
+}
+
+async function driverCommand(rest: readonly string[], io: Io): Promise<number> {
+  const p = parse(rest, { mutant: { type: 'string' }, o: { type: 'string' }, 'rec-aux-count': { type: 'string' }, 'list-mutants': { type: 'boolean' }, json: { type: 'boolean' } });
+  if (typeof p === 'string') return writeOutcome(io, badInput(`realmspec driver: ${p} ${SEE_HELP}`));
+  const commands = await import('./commands/driver.js');
+  if (p.values['list-mutants'] === true) return writeOutcome(io, await commands.listMutants(p.values.json === true));
+  const aux = intFlag(0, 16).decode(p.values['rec-aux-count'] ?? '1');
+  if (E.isLeft(aux)) return writeOutcome(io, badInput(`realmspec driver: --rec-aux-count: expected an integer 0..16 ${SEE_HELP}`));
+  const inPath = p.positionals[0];
+  if (p.positionals.length !== 1 || inPath === undefined || typeof p.values.o !== 'string') return writeOutcome(io, badInput(`realmspec driver: give IN.jsonl -o OUT.jsonl ${SEE_HELP}`));
+  return writeOutcome(io, commands.driver({ inPath, outPath: p.values.o, mutant: typeof p.values.mutant === 'string' ? p.values.mutant : undefined, recAuxCount: aux.right }));
+}
+
 /** Runs the CLI on `argv` (without the node and script names), writing to `io`; returns the exit code. */
 export async function execute(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -91,6 +181,10 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
       const opts = { json: p.values.json === true, strict: p.values.strict === true, coverage: p.values.coverage === true, ...(typeof coverageOut === 'string' ? { coverageOut } : {}) };
       return (await replayCommand()).replay(p.positionals, opts, io);
     }
+    case 'conform':
+      return conformCommand(rest, io);
+    case 'driver':
+      return driverCommand(rest, io);
     case 'demo':
     case 'start':
       return demoOrStart(command, rest, io);

@@ -199,8 +199,18 @@ export const ExitExpect = closed(
 /** A decoded `exit` expectation. */
 export type ExitExpect = t.TypeOf<typeof ExitExpect>;
 
-/** The `expect` object of an `rmi` step. */
-export const RmiExpect = closed('RMI expectation', {}, { status: RmiStatusName, index: U64, x0: U64, out: Out, exit: ExitExpect });
+/** The longest `crash` text a driver may write (driver contract, "Outcomes"): 4 KiB. */
+export const MAX_CRASH_TEXT = 4096;
+
+/**
+ * The text of `"expect": {"crash": TEXT}`: the implementation crashed or hung on this step
+ * (driver contract, "Outcomes"). An outcome, never a malformed line; replay reports it as a
+ * mismatch. At most {@link MAX_CRASH_TEXT} characters.
+ */
+export const CrashText = t.refinement(t.string, (s) => s.length <= MAX_CRASH_TEXT, `a text of at most ${MAX_CRASH_TEXT} characters`);
+
+/** The `expect` object of an `rmi` step. `crash` stands alone: the implementation gave no answer. */
+export const RmiExpect = closed('RMI expectation', {}, { status: RmiStatusName, index: U64, x0: U64, out: Out, exit: ExitExpect, crash: CrashText });
 /** A decoded RMI expectation. */
 export type RmiExpect = t.TypeOf<typeof RmiExpect>;
 
@@ -250,14 +260,37 @@ export const WritePayloads = {
 } as const;
 
 /** `{"op": "write", ...}`: the Host writes memory. */
-export const WriteStepCodec = closed('write step', { op: t.literal('write'), pa: U64 }, { ...WritePayloads, expect: closed('write expectation', {}, { fault: t.literal('GPF') }) });
+export const WriteStepCodec = closed('write step', { op: t.literal('write'), pa: U64 }, { ...WritePayloads, expect: closed('write expectation', {}, { fault: t.literal('GPF'), crash: CrashText }) });
 
 /** `{"op": "read", ...}`: the Host reads memory. */
 export const ReadStepCodec = closed(
   'read step',
   { op: t.literal('read'), pa: U64, len: t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 1 << 20, 'a length of at most 1 MB') },
-  { expect: closed('read expectation', {}, { bytes: HexPayload, fault: t.literal('GPF') }) },
+  { expect: closed('read expectation', {}, { bytes: HexPayload, fault: t.literal('GPF'), crash: CrashText }) },
 );
 
+const Count = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0 && n <= 1 << 30, 'a count 0..2^30');
+
+/**
+ * `"limits"` of a header (driver contract, "Invocation"): what a driver can express. Every field
+ * is optional; an absent one sets no limit.
+ */
+export const LimitsCodec = closed(
+  'limits',
+  {},
+  {
+    /** The most Realm steps one RMI_REC_ENTER may hold. */
+    realmStepsPerEnter: Count,
+    /** The `exit` actions the driver can inject. */
+    realmExits: boundedArray(t.keyof({ irq: null, fiq: null }), 2),
+    /** The most argument registers a Realm call may set. */
+    realmArgs: Count,
+    /** The longest host read, in bytes. */
+    readMax: Count,
+  },
+);
+/** What a driver can express (driver contract): absent fields set no limit. */
+export type Limits = t.TypeOf<typeof LimitsCodec>;
+
 /** The header line. */
-export const HeaderCodec = closed('header', { trace: t.literal('realmspec/1') }, { platform: t.unknown });
+export const HeaderCodec = closed('header', { trace: t.literal('realmspec/1') }, { platform: t.unknown, limits: LimitsCodec });

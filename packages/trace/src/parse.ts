@@ -19,6 +19,7 @@ import {
   RmiStepCodec,
   WritePayloads,
   WriteStepCodec,
+  type Limits,
   type RealmExpect,
   type RmiExpect,
 } from './codec.js';
@@ -76,13 +77,15 @@ export type Step =
         | { readonly kind: 'bytes'; readonly bytes: Uint8Array };
       readonly expectFault: boolean;
       readonly checked: boolean;
+      /** `"expect": {"crash": TEXT}`: the implementation crashed on this step (driver contract). */
+      readonly crash?: string;
     }
   | {
       readonly kind: 'read';
       readonly line: number;
       readonly pa: bigint;
       readonly len: number;
-      readonly expect: { readonly bytes?: Uint8Array; readonly fault?: 'GPF' } | undefined;
+      readonly expect: { readonly bytes?: Uint8Array; readonly fault?: 'GPF'; readonly crash?: string } | undefined;
     };
 
 /** A decoded trace. */
@@ -91,6 +94,8 @@ export interface Trace {
   readonly platform: Platform;
   /** The steps in file order. */
   readonly steps: readonly Step[];
+  /** The header's `limits`, if it had them (driver contract). */
+  readonly limits?: Limits;
 }
 
 // -------------------------------------------------------------------------------------
@@ -155,6 +160,7 @@ function decodeStep(u: unknown, line: number): Result<Step> {
     const problems: string[] = [];
     if (s.expect?.status !== undefined && s.expect.x0 !== undefined) problems.push('expect: give "status" or "x0", not both');
     if (s.expect?.index !== undefined && s.expect.status === undefined) problems.push('expect.index: an index needs a "status"');
+    if (s.expect?.crash !== undefined && Object.keys(s.expect).length > 1) problems.push('expect.crash: a crash stands alone (the implementation gave no other answer)');
     const isEnter = command?.name === 'RMI_REC_ENTER';
     if (s.expect?.exit !== undefined && !isEnter) problems.push('expect.exit: only RMI_REC_ENTER has an exit');
     if (s.realm !== undefined && !isEnter) problems.push('realm: only RMI_REC_ENTER runs realm steps');
@@ -176,11 +182,13 @@ function decodeStep(u: unknown, line: number): Result<Step> {
     const kind = given[0] as keyof typeof WritePayloads;
     if (kind !== 'bytes' && (s.pa & 0xfffn) !== 0n) return E.left([`pa: a ${kind} payload needs a granule-aligned pa, got 0x${s.pa.toString(16)}`]);
     const payload = kind === 'bytes' ? { kind, bytes: s.bytes as Uint8Array } : { kind, fields: s[kind] as Record<string, bigint | bigint[]> };
-    return E.right({ kind: 'write', line, pa: s.pa, payload, expectFault: s.expect?.fault === 'GPF', checked: s.expect !== undefined });
+    if (s.expect?.crash !== undefined && s.expect.fault !== undefined) return E.left(['expect.crash: a crash stands alone (the implementation gave no other answer)']);
+    return E.right({ kind: 'write', line, pa: s.pa, payload, expectFault: s.expect?.fault === 'GPF', checked: s.expect !== undefined, ...(s.expect?.crash !== undefined ? { crash: s.expect.crash } : {}) });
   }
   if (op === 'read') {
     const r = decodeWith(ReadStepCodec, u);
     if (E.isLeft(r)) return r;
+    if (r.right.expect?.crash !== undefined && Object.keys(r.right.expect).length > 1) return E.left(['expect.crash: a crash stands alone (the implementation gave no other answer)']);
     return E.right({ kind: 'read', line, pa: r.right.pa, len: r.right.len, expect: r.right.expect });
   }
   if (typeof u === 'object' && u !== null && 'trace' in u) return E.left(['trace: the header must be the first non-comment line']);
@@ -248,7 +256,7 @@ function deeperThan(u: unknown, max: number): boolean {
 
 /** One decoded line of a trace: the header's platform, a step, or the problems of a malformed line. */
 export type TraceItem =
-  | { readonly kind: 'header'; readonly line: number; readonly platform: Platform }
+  | { readonly kind: 'header'; readonly line: number; readonly platform: Platform; readonly limits?: Limits }
   | { readonly kind: 'step'; readonly step: Step }
   | { readonly kind: 'malformed'; readonly line: number; readonly errors: readonly LineError[] };
 
@@ -276,9 +284,10 @@ function decodeLine(raw: RawLine, body: string, first: boolean): TraceItem {
   if (first && typeof u === 'object' && u !== null && !Array.isArray(u) && 'trace' in u) {
     const h = decodeWith(HeaderCodec, u);
     if (E.isLeft(h)) return malformed(line, h.left);
-    if (h.right.platform === undefined) return { kind: 'header', line, platform: defaultPlatform };
+    const limits = h.right.limits !== undefined ? { limits: h.right.limits } : {};
+    if (h.right.platform === undefined) return { kind: 'header', line, platform: defaultPlatform, ...limits };
     const p = decodePlatformHeader(h.right.platform);
-    return E.isLeft(p) ? malformed(line, p.left) : { kind: 'header', line, platform: p.right };
+    return E.isLeft(p) ? malformed(line, p.left) : { kind: 'header', line, platform: p.right, ...limits };
   }
   const s = decodeStep(u, line);
   return E.isLeft(s) ? malformed(line, s.left) : { kind: 'step', step: s.right };
@@ -314,10 +323,13 @@ export function parseTrace(text: string): E.Either<LineError[], Trace> {
   const errors: LineError[] = [];
   const steps: Step[] = [];
   let platform: Platform = defaultPlatform;
+  let limits: Limits | undefined;
   for (const item of decodeTrace(textLines(text))) {
-    if (item.kind === 'header') platform = item.platform;
-    else if (item.kind === 'step') steps.push(item.step);
+    if (item.kind === 'header') {
+      platform = item.platform;
+      limits = item.limits;
+    } else if (item.kind === 'step') steps.push(item.step);
     else for (const e of item.errors) errors.push(e);
   }
-  return errors.length > 0 ? E.left(errors) : E.right({ platform, steps });
+  return errors.length > 0 ? E.left(errors) : E.right({ platform, steps, ...(limits !== undefined ? { limits } : {}) });
 }

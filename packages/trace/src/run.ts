@@ -251,16 +251,50 @@ export interface ReplayOptions {
   readonly strict?: boolean;
 }
 
+/** The crash a driver reported for `step` (`"expect": {"crash": TEXT}`), if any. */
+export function crashOf(step: Step): string | undefined {
+  return step.kind === 'rmi' ? step.expect?.crash : step.kind === 'write' ? step.crash : step.expect?.crash;
+}
+
+/** `step` without its crash report, so that the model runs it as an unchecked step. */
+function withoutCrash(step: Step): Step {
+  if (step.kind === 'rmi') return { ...step, expect: undefined };
+  if (step.kind === 'write') return { ...step, checked: false, expectFault: false, crash: undefined };
+  return { ...step, expect: undefined };
+}
+
+/**
+ * The state a replay of `platform` starts from: a freshly booted RMM with the attestation port
+ * of `options` (default: the emulated HES).
+ */
+export function replayStart(platform: Platform, options: ReplayOptions = {}): RmmState {
+  const port = options.attestation === null ? undefined : (options.attestation ?? (defaultPort ??= bootHes().attestationPort()));
+  return initialState(withAttestation(platform, port));
+}
+
+/**
+ * Runs one step on state `s` and judges its expectations: the state after it and its outcome.
+ * A step whose expectation is a crash (driver contract: the implementation crashed or hung)
+ * runs on the model unchecked and is reported as a mismatch naming the crash.
+ */
+export function replayStep(s: RmmState, step: Step, hits?: RuleHits, options: ReplayOptions = {}): [RmmState, StepOutcome] {
+  const crash = crashOf(step);
+  if (crash !== undefined) {
+    const [next, o] = replayStep(s, withoutCrash(step), hits, options);
+    return [next, { ...o, step, checked: true, ok: false, expected: { crash }, mismatches: [`crash: the implementation crashed: ${crash}`], permitted: [], rules: [] }];
+  }
+  return step.kind === 'rmi' ? runRmi(s, step, hits, options.strict === true) : step.kind === 'write' ? runWrite(s, step) : runRead(s, step);
+}
+
 /**
  * Replays `steps` from the initial state of `platform`, one step at a time: yields each step's
  * outcome as soon as it ran and returns the final state. Nothing is kept between steps, so a
  * trace of any length replays in bounded memory. Pass `hits` to count catalogue rules.
  */
 export function* replaySteps(platform: Platform, steps: Iterable<Step>, hits?: RuleHits, options: ReplayOptions = {}): Generator<StepOutcome, RmmState, undefined> {
-  const port = options.attestation === null ? undefined : (options.attestation ?? (defaultPort ??= bootHes().attestationPort()));
-  let s = initialState(withAttestation(platform, port));
+  let s = replayStart(platform, options);
   for (const step of steps) {
-    const [next, outcome] = step.kind === 'rmi' ? runRmi(s, step, hits, options.strict === true) : step.kind === 'write' ? runWrite(s, step) : runRead(s, step);
+    const [next, outcome] = replayStep(s, step, hits, options);
     s = next;
     yield outcome;
   }

@@ -82,6 +82,12 @@ export interface Command<I, C, O, P = O> {
   (s: RmmState, input: I, hits?: RuleHits): CommandResult<O>;
   /** The catalogue entry. */
   readonly entry: CatalogueCommand;
+  /**
+   * The context builder: what the failure predicates and apply read for this state and input.
+   * Total and pure. A conformance driver uses it to model an implementation that skips a check
+   * (apply on the context of a call whose condition holds).
+   */
+  readonly context: (s: RmmState, input: I) => C;
   /** The check phase alone: the failure, or the context that apply would take. Changes nothing. */
   readonly check: (s: RmmState, input: I, hits?: RuleHits) => E.Either<SpecFailure, C>;
   /** The apply phase alone. */
@@ -323,7 +329,7 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return held.filter((r) => ok.has(r.rule)).map((r) => failureOf(r, c));
   };
 
-  return Object.assign(run, { entry, check, apply: def.apply, holding, permitted, failure, post: def.post, verify, trusted });
+  return Object.assign(run, { entry, context: def.context, check, apply: def.apply, holding, permitted, failure, post: def.post, verify, trusted });
 }
 
 /**

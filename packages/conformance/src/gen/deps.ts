@@ -1,0 +1,8 @@
+/**
+ * The model and trace names the generator uses, in one place.
+ *
+ * @packageDocumentation
+ */
+export { catalogue, DEFAULT_GEOMETRY, Gpt, granuleAddr, granuleAt, granuleIndex, GranuleState, RecState, RealmState, RttEntryState, rttLevelSize, rttMeta, rttWalk, metaState, decodeFeatures0 } from '@realmspec/core';
+export type { Platform, Realm, Rec, RmmState } from '@realmspec/core';
+export type { Step, RealmAction, RealmCall } from '@realmspec/trace';

@@ -1,0 +1,209 @@
+/**
+ * The abstract steps the harness generates (fast-check arbitraries) before they are resolved
+ * against the model's state into trace steps. Every field is a small choice or a 64-bit word,
+ * and 0 is always the "valid-looking" choice (the role's usual granule state, the smart IPA and
+ * level, a supported parameter), so that fast-check's shrinking, which moves numbers toward 0,
+ * moves a counterexample toward the plainest sequence that still fails.
+ *
+ * @packageDocumentation
+ */
+import fc from 'fast-check';
+import type { Limits } from '@realmspec/trace';
+
+// -------------------------------------------------------------------------------------
+// model
+// -------------------------------------------------------------------------------------
+
+/**
+ * A granule (or address) choice. `m` 0 is the role's usual state (an UNDELEGATED granule to
+ * delegate, an RD for `rd`, a DELEGATED granule to make an RTT of, ...); 1..7 another state
+ * (DELEGATED, UNDELEGATED, RD, REC, RTT, DATA, REC_AUX); 8 a raw granule of the pool; 9 a bad
+ * address (misaligned, just past DRAM, outside DRAM, a granule whose GPT is not NS, 64-bit
+ * garbage, a Host parameter granule). `k` picks among the candidates.
+ */
+export interface Pick {
+  readonly m: number;
+  readonly k: number;
+}
+
+/** The Host operations. */
+export const HOST_OPS = [
+  'delegate',
+  'undelegate',
+  'realmCreate',
+  'realmActivate',
+  'realmDestroy',
+  'recAuxCount',
+  'recCreate',
+  'recDestroy',
+  'rttCreate',
+  'rttDestroy',
+  'rttFold',
+  'rttReadEntry',
+  'mapUnprotected',
+  'unmapUnprotected',
+  'dataCreate',
+  'dataCreateUnknown',
+  'dataDestroy',
+  'initRipas',
+  'setRipas',
+  'enter',
+  'psciComplete',
+  'features',
+  'version',
+  'hostWrite',
+  'hostRead',
+  'garbage',
+] as const;
+/** A Host operation name. */
+export type HostOpName = (typeof HOST_OPS)[number];
+
+/** The Realm operations inside an RMI_REC_ENTER. */
+export const REALM_OPS = ['rsi', 'psci', 'access', 'exit'] as const;
+
+/** A Realm step before resolution: `n` choices, `w` words. */
+export interface RealmOp {
+  readonly t: (typeof REALM_OPS)[number];
+  readonly n: readonly number[];
+  readonly w: readonly bigint[];
+}
+
+/** A Host step before resolution: granule picks `p`, choices `n`, words `w`, and Realm steps for `enter`. */
+export interface Op {
+  readonly t: HostOpName;
+  readonly p: readonly Pick[];
+  readonly n: readonly number[];
+  readonly w: readonly bigint[];
+  readonly realm?: readonly RealmOp[];
+}
+
+// -------------------------------------------------------------------------------------
+// arbitraries
+// -------------------------------------------------------------------------------------
+
+/** A choice: mostly 0 (the plain one), sometimes a small alternative, rarely a wide one. */
+const choice = fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.nat(7) }, { weight: 1, arbitrary: fc.nat(255) });
+/** A granule pick: mostly the role's usual state. */
+const pick: fc.Arbitrary<Pick> = fc.record({ m: fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.nat(9) }, { weight: 1, arbitrary: fc.constant(9) }), k: fc.nat(15) });
+/** A 64-bit word: small values mostly, random 64-bit garbage sometimes. */
+const word = fc.oneof({ weight: 3, arbitrary: fc.bigInt({ min: 0n, max: 0xffffn }) }, { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }) });
+const garbage = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+
+const shape: Readonly<Record<HostOpName, readonly [picks: number, choices: number, words: number, weight: number]>> = {
+  delegate: [1, 0, 0, 14],
+  undelegate: [1, 1, 0, 3],
+  realmCreate: [2, 6, 2, 6],
+  realmActivate: [1, 0, 0, 4],
+  realmDestroy: [1, 0, 0, 2],
+  recAuxCount: [1, 0, 0, 1],
+  recCreate: [3, 5, 3, 5],
+  recDestroy: [1, 0, 0, 2],
+  rttCreate: [2, 3, 0, 8],
+  rttDestroy: [1, 3, 0, 3],
+  rttFold: [1, 3, 0, 2],
+  rttReadEntry: [1, 3, 0, 3],
+  mapUnprotected: [2, 4, 0, 3],
+  unmapUnprotected: [1, 3, 0, 2],
+  dataCreate: [3, 4, 0, 6],
+  dataCreateUnknown: [2, 3, 0, 2],
+  dataDestroy: [1, 3, 0, 3],
+  initRipas: [1, 4, 0, 4],
+  setRipas: [2, 3, 0, 3],
+  enter: [1, 3, 2, 10],
+  psciComplete: [2, 2, 0, 2],
+  features: [0, 1, 1, 1],
+  version: [0, 1, 1, 1],
+  hostWrite: [1, 2, 4, 2],
+  hostRead: [1, 2, 0, 2],
+  garbage: [0, 1, 6, 2],
+};
+
+/** Realm steps: shape [choices, words, weight]. */
+const realmShape: Readonly<Record<RealmOp['t'], readonly [number, number, number]>> = {
+  rsi: [5, 8, 6],
+  psci: [4, 3, 3],
+  access: [5, 1, 3],
+  exit: [1, 0, 1],
+};
+
+function realmOp(t: RealmOp['t']): fc.Arbitrary<RealmOp> {
+  const [n, w] = realmShape[t];
+  return fc.record({ t: fc.constant(t), n: fc.array(choice, { minLength: n, maxLength: n }), w: fc.array(t === 'rsi' ? word : garbage, { minLength: w, maxLength: w }) });
+}
+
+function hostOp(t: HostOpName, limits: Limits, minRealm = 0): fc.Arbitrary<Op> {
+  const [p, n, w] = shape[t];
+  const base = { t: fc.constant(t), p: fc.array(pick, { minLength: p, maxLength: p }), n: fc.array(choice, { minLength: n, maxLength: n }), w: fc.array(t === 'garbage' ? garbage : word, { minLength: w, maxLength: w }) };
+  if (t !== 'enter') return fc.record(base);
+  const exits = limits.realmExits ?? ['irq', 'fiq'];
+  const kinds = REALM_OPS.filter((k) => k !== 'exit' || exits.length > 0);
+  const one = fc.oneof(...kinds.map((k) => ({ weight: realmShape[k][2], arbitrary: realmOp(k) })));
+  const most = Math.min(6, limits.realmStepsPerEnter ?? 6);
+  return fc.record({ ...base, realm: fc.array(one, { minLength: Math.min(minRealm, most), maxLength: most }) });
+}
+
+/** The arbitrary of one Host step, every operation weighted by how much state it builds. */
+export function opArbitrary(limits: Limits = {}): fc.Arbitrary<Op> {
+  return fc.oneof(...HOST_OPS.map((t) => ({ weight: shape[t][3], arbitrary: hostOp(t, limits) })));
+}
+
+/** A number in 0..max, 0 (and so the whole script, random steps at its end) more often than not. */
+const biasedZero = (max: number): fc.Arbitrary<number> => fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat(max) });
+
+/** A Host step with every choice 0 (the plain one) except those given. */
+export function plainOp(t: HostOpName, over: Partial<Pick> & { readonly n?: readonly number[]; readonly p?: readonly Pick[] } = {}): Op {
+  const [p, n, w] = shape[t];
+  return {
+    t,
+    p: over.p ?? Array.from({ length: p }, () => ({ m: 0, k: 0 })),
+    n: over.n ?? Array.from({ length: n }, () => 0),
+    w: Array.from({ length: w }, () => 0n),
+    ...(t === 'enter' ? { realm: [] } : {}),
+  };
+}
+
+/**
+ * A Realm built the way a VMM builds one, as plain steps: RD and starting RTT, RTTs down to
+ * level 3 (Protected and Unprotected), RIPAS, content, a DATA page, an Unprotected mapping, a
+ * runnable REC with `aux` auxiliary granules, activation and a first entry. Runs often start
+ * with a prefix of it, so that generated steps meet live Realms, mapped IPAs and runnable RECs.
+ */
+export function buildScript(aux: number): Op[] {
+  const u = { m: 0, k: 3 };
+  void aux; // the granules a step needs are delegated as it resolves (View.ensureDelegated)
+  return [
+    plainOp('realmCreate'),
+    plainOp('rttCreate'),
+    plainOp('rttCreate'),
+    plainOp('initRipas', { n: [0, 1, 0, 0] }),
+    plainOp('hostWrite'),
+    plainOp('dataCreate'),
+    plainOp('rttReadEntry'),
+    plainOp('dataCreate', { n: [0, 0, 1, 0] }),
+    plainOp('recCreate'),
+    plainOp('recCreate', { n: [3, 0, 0, 0, 0] }),
+    plainOp('rttCreate', { p: [{ m: 0, k: 0 }, u] }),
+    plainOp('rttCreate', { p: [{ m: 0, k: 0 }, u] }),
+    plainOp('mapUnprotected'),
+    plainOp('realmActivate'),
+    plainOp('enter'),
+  ];
+}
+
+/**
+ * The arbitrary of a run: up to `maxOps` Host steps; three runs in four start with a prefix of
+ * {@link buildScript} (with random steps inserted at a random point), the others are random from the start.
+ */
+export function runArbitrary(limits: Limits = {}, maxOps = 40, aux = 1): fc.Arbitrary<Op[]> {
+  const script = buildScript(aux);
+  const random = fc.array(opArbitrary(limits), { minLength: 1, maxLength: maxOps, size: 'max' });
+  // The script's last step, the first entry, runs generated Realm steps.
+  const scripted = fc
+    .tuple(biasedZero(script.length), biasedZero(script.length), fc.array(opArbitrary(limits), { maxLength: Math.max(1, maxOps - script.length), size: 'max' }), hostOp('enter', limits, 1))
+    .map(([n, at, rest, enter]) => {
+      const prefix = [...script.slice(0, script.length - 1), enter].slice(0, script.length - n);
+      const cut = Math.max(0, prefix.length - at);
+      return [...prefix.slice(0, cut), ...rest, ...prefix.slice(cut)];
+    });
+  return fc.oneof({ weight: 1, arbitrary: random }, { weight: 3, arbitrary: scripted });
+}

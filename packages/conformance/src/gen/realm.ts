@@ -1,0 +1,110 @@
+/**
+ * Resolving RMI_REC_ENTER and the Realm's steps: the REC to enter (a runnable REC of an active
+ * Realm unless a choice says otherwise), the run granule, and RSI and PSCI calls whose arguments
+ * aim at the Realm's IPAs, its RECs' MPIDRs and the boundaries of each call's checks.
+ *
+ * @packageDocumentation
+ */
+import { catalogue, granuleAddr, granuleIndex, GranuleState, RealmState, type RealmAction, type RealmCall, type Realm, type Step } from './deps.js';
+import type { Op, RealmOp } from './ops.js';
+import { ipaOf, mpidrOf } from './host.js';
+import { HOST, poolPa, rmi, View, writeStruct } from './world.js';
+
+const RSI = ['RSI_MEASUREMENT_READ', 'RSI_MEASUREMENT_EXTEND', 'RSI_IPA_STATE_GET', 'RSI_IPA_STATE_SET', 'RSI_HOST_CALL', 'RSI_VERSION', 'RSI_FEATURES', 'RSI_REALM_CONFIG', 'RSI_ATTESTATION_TOKEN_INIT', 'RSI_ATTESTATION_TOKEN_CONTINUE'];
+const PSCI = ['PSCI_CPU_ON', 'PSCI_AFFINITY_INFO', 'PSCI_VERSION', 'PSCI_FEATURES', 'PSCI_CPU_OFF', 'PSCI_CPU_SUSPEND', 'PSCI_SYSTEM_OFF', 'PSCI_SYSTEM_RESET'];
+const PAGE = 0x1000n;
+
+function call(op: 'rsi' | 'psci', name: string, args: readonly bigint[], smc32 = false): RealmCall {
+  const command = catalogue.byName.get(name);
+  if (command === undefined) throw new Error(`no command ${name}`);
+  const fids = command.fids.map(BigInt);
+  const fid = smc32 ? (fids.find((f) => (f & 0x4000_0000n) === 0n) ?? (fids[0] as bigint)) : (fids.find((f) => (f & 0x4000_0000n) !== 0n) ?? (fids[0] as bigint));
+  return { kind: 'call', op, command, fid, args: [...args], expect: undefined };
+}
+
+function rsiCall(r: Realm | undefined, o: RealmOp): RealmCall {
+  const [c = 0, a = 0, b = 0, d = 0, e = 0] = o.n;
+  const w = (i: number): bigint => o.w[i] ?? 0n;
+  const name = RSI[c % RSI.length] as string;
+  const ipa = ipaOf(r, a, b);
+  switch (name) {
+    case 'RSI_MEASUREMENT_READ':
+      return call('rsi', name, [BigInt(a % 7)]);
+    case 'RSI_MEASUREMENT_EXTEND':
+      return call('rsi', name, [BigInt([1, 2, 3, 4, 0, 5][a % 6] as number), [8n, 0n, 64n, 65n, 1n, 32n, w(0)][b % 7] as bigint, ...o.w]);
+    case 'RSI_IPA_STATE_GET':
+      return call('rsi', name, [ipa, ipa + BigInt(1 + (d % 16)) * PAGE]);
+    case 'RSI_IPA_STATE_SET':
+      return call('rsi', name, [ipa, ipa + BigInt(1 + (d % 16)) * PAGE, [1n, 0n, 2n, w(0)][e % 4] as bigint, [0n, 1n, 2n][(e >> 2) % 3] as bigint]);
+    case 'RSI_HOST_CALL':
+      return call('rsi', name, [ipa + (d % 3 === 2 ? 0x80n : 0n)]);
+    case 'RSI_VERSION':
+      return call('rsi', name, [a === 0 ? 0x10000n : w(0)]);
+    case 'RSI_FEATURES':
+      return call('rsi', name, [a === 0 ? 0n : w(0)]);
+    case 'RSI_REALM_CONFIG':
+      return call('rsi', name, [ipa]);
+    case 'RSI_ATTESTATION_TOKEN_INIT':
+      return call('rsi', name, o.w.slice(0, 8));
+    default:
+      return call('rsi', name, [ipa, 0n, 0x1000n]);
+  }
+}
+
+function psciCall(r: Realm | undefined, o: RealmOp): RealmCall {
+  const [c = 0, a = 0, b = 0, d = 0] = o.n;
+  const w = (i: number): bigint => o.w[i] ?? 0n;
+  const name = PSCI[c % PSCI.length] as string;
+  const smc32 = a >= 4;
+  const high = (x: bigint): bigint => (smc32 ? x | (w(2) & 0xffff_ffff_0000_0000n) : x);
+  // Another REC of the Realm first (index 1 from REC 0), then itself, then one beyond the last.
+  const target = mpidrOf((a + 1) % Math.max(1, (r?.recIndex ?? 1) + 1));
+  switch (name) {
+    case 'PSCI_FEATURES':
+      return call('psci', name, [[0xc400_0003n, 0x8400_0000n, 0xc400_0190n, w(0)][a % 4] as bigint]);
+    case 'PSCI_CPU_ON':
+      return call('psci', name, [high(target), high(ipaOf(r, b, d)), high(w(0))], smc32);
+    case 'PSCI_AFFINITY_INFO':
+      return call('psci', name, [high(target), BigInt(b % 2)], smc32);
+    case 'PSCI_CPU_SUSPEND':
+      return call('psci', name, [w(0), ipaOf(r, b, d), w(1)], smc32);
+    default:
+      return call('psci', name, []);
+  }
+}
+
+function realmAction(v: View, r: Realm | undefined, o: RealmOp, argsMax: number): RealmAction {
+  switch (o.t) {
+    case 'rsi':
+    case 'psci': {
+      const c = o.t === 'rsi' ? rsiCall(r, o) : psciCall(r, o);
+      return c.args.length > argsMax ? { ...c, args: c.args.slice(0, argsMax) } : c;
+    }
+    case 'access': {
+      const [mode = 0, k = 0, kind = 0, size = 0, reg = 0] = o.n;
+      const sz = ([8, 4, 1, 2] as const)[size % 4] as 1 | 2 | 4 | 8;
+      return { kind: 'access', ipa: ipaOf(r, mode, k, true), access: (['read', 'write', 'exec'] as const)[kind % 3] as 'read' | 'write' | 'exec', size: sz, reg: reg % 4, ...(size >= 4 ? { value: o.w[0] ?? 0n } : {}), ...(reg >= 8 ? { isv: false } : {}) };
+    }
+    case 'exit': {
+      const exits = v.setting.limits.realmExits ?? ['irq', 'fiq'];
+      return { kind: 'exit', reason: exits[(o.n[0] ?? 0) % exits.length] ?? 'irq' };
+    }
+  }
+}
+
+/** RMI_REC_ENTER, with an RmiRecEnter written first when a choice says so. */
+export function enterSteps(v: View, op: Op): Step[] {
+  const p = v.s.platform;
+  const [runChoice = 0, enterChoice = 0, flags = 0] = op.n;
+  const pk = op.p[0] ?? { m: 0, k: 0 };
+  const ready = v.s.recs.entries().filter(([, r]) => r.runnable && v.s.realms.get(r.owner)?.state === RealmState.REALM_ACTIVE).map(([gi]) => gi);
+  const rec = pk.m === 0 && ready.length > 0 ? granuleAddr(ready[pk.k % ready.length] as number) : v.pick(pk, GranuleState.REC);
+  const realm = v.s.realms.get(v.s.recs.get(granuleIndex(rec))?.owner ?? -1);
+  const run = runChoice % 8 === 7 ? v.pick({ m: 9, k: pk.k }, GranuleState.DELEGATED) : runChoice % 8 === 6 ? v.pick({ m: 1, k: pk.k }, GranuleState.DELEGATED) : poolPa(p, HOST.run);
+  const argsMax = v.setting.limits.realmArgs ?? 16;
+  const realmSteps = (op.realm ?? []).map((o) => realmAction(v, realm, o, argsMax));
+  const enter = { ...rmi('RMI_REC_ENTER', [rec, run]), realm: realmSteps };
+  if (enterChoice % 3 !== 1) return [enter];
+  const fields = { flags: BigInt(flags % 32), gprs: [op.w[0] ?? 0n, op.w[1] ?? 0n] };
+  return [writeStruct(poolPa(p, HOST.run), 'recEnter', fields), enter];
+}
