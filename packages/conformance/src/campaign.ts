@@ -14,8 +14,11 @@ import type { Driver, DriverResult } from './driver.js';
 import { build, type Built } from './gen/build.js';
 import { runArbitrary, type Op } from './gen/ops.js';
 import type { Setting } from './gen/world.js';
-import { couldShow, observe, type FindingKind, type Observation } from './observe.js';
+import { couldShow, observe, type Observation } from './observe.js';
 import { findingTrace } from './report.js';
+import type { CampaignResult, Finding, Progress } from './result.js';
+
+export type { CampaignResult, Finding, Progress } from './result.js';
 import { noWaivers, type Waivers } from './waivers.js';
 
 // -------------------------------------------------------------------------------------
@@ -62,70 +65,6 @@ export interface CampaignOptions {
   readonly coverageEvery?: number;
   /** Called when a run first shows a group, before it is shrunk. */
   readonly onDetect?: (o: Observation, elapsedMs: number) => void;
-}
-
-/** Counters while a campaign runs. */
-export interface Progress {
-  /** Runs judged (including shrink runs). */
-  readonly runs: number;
-  /** Steps sent to the driver. */
-  readonly steps: number;
-  /** Steps judged. */
-  readonly judged: number;
-  /** Groups found. */
-  readonly findings: number;
-  /** Of which waived. */
-  readonly waived: number;
-  /** ms since the start. */
-  readonly elapsedMs: number;
-}
-
-/** One group of divergences, with its shrunk trace. */
-export interface Finding {
-  /** 1, 2, ...: in the order found. */
-  readonly id: number;
-  /** `command|rule|kind`. */
-  readonly group: string;
-  /** The command. */
-  readonly command: string;
-  /** The rule. */
-  readonly rule: string;
-  /** The kind. */
-  readonly kind: FindingKind;
-  /** Why the group is waived, if it is. */
-  readonly waived: string | undefined;
-  /** Runs that showed it (the shrink's own runs not counted). */
-  count: number;
-  /** ms from the start of the campaign to the first run that showed it. */
-  readonly foundAtMs: number;
-  /** ms the shrink took. */
-  readonly shrinkMs: number;
-  /** Driver runs the shrink took. */
-  readonly shrinkRuns: number;
-  /** Steps of the run that first showed it, and of the shrunk trace. */
-  readonly steps: { readonly original: number; readonly shrunk: number };
-  /** The shrunk observation. */
-  readonly observation: Observation;
-  /** The shrunk trace, ready to write to a file: `realmspec replay` reproduces it. */
-  readonly trace: string;
-}
-
-/** What a campaign did. */
-export interface CampaignResult extends Progress {
-  /** Every group found, in order. */
-  readonly groups: readonly Finding[];
-  /** Runs the driver could not express (exit 2): not findings. */
-  readonly discarded: number;
-  /** Divergences after which judging followed the implementation's state, and runs cut at one. */
-  readonly followed: number;
-  /** Runs cut at a divergence. */
-  readonly cut: number;
-  /** Answers another than the model's that the spec permits. */
-  readonly permitted: number;
-  /** The catalogue rules the generated runs reached (coverage). */
-  readonly hits: RuleHits;
-  /** Stopped by the signal before its limits. */
-  readonly interrupted: boolean;
 }
 
 /** Thrown inside the property to end a fast-check loop. */

@@ -11,7 +11,7 @@ import type { DriverResult } from './driver.js';
 import type { Built } from './gen/build.js';
 import type { Setting } from './gen/world.js';
 import type { Observation } from './observe.js';
-import type { CampaignResult, Finding } from './campaign.js';
+import type { CampaignResult, Finding } from './result.js';
 
 /** What {@link findingTrace} writes about. */
 export interface FindingContext {

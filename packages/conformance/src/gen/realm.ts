@@ -7,7 +7,7 @@
  */
 import { catalogue, granuleAddr, granuleIndex, GranuleState, RealmState, type RealmAction, type RealmCall, type Realm, type Step } from './deps.js';
 import type { Op, RealmOp } from './ops.js';
-import { ipaOf, mpidrOf } from './host.js';
+import { ipaOf, mpidrOf } from './addresses.js';
 import { HOST, poolPa, rmi, View, writeStruct } from './world.js';
 
 const RSI = ['RSI_MEASUREMENT_READ', 'RSI_MEASUREMENT_EXTEND', 'RSI_IPA_STATE_GET', 'RSI_IPA_STATE_SET', 'RSI_HOST_CALL', 'RSI_VERSION', 'RSI_FEATURES', 'RSI_REALM_CONFIG', 'RSI_ATTESTATION_TOKEN_INIT', 'RSI_ATTESTATION_TOKEN_CONTINUE'];
@@ -19,7 +19,7 @@ function call(op: 'rsi' | 'psci', name: string, args: readonly bigint[], smc32 =
   if (command === undefined) throw new Error(`no command ${name}`);
   const fids = command.fids.map(BigInt);
   const fid = smc32 ? (fids.find((f) => (f & 0x4000_0000n) === 0n) ?? (fids[0] as bigint)) : (fids.find((f) => (f & 0x4000_0000n) !== 0n) ?? (fids[0] as bigint));
-  return { kind: 'call', op, command, fid, args: [...args], expect: undefined };
+  return { kind: 'call', op, command, fid, args: args.map((a) => BigInt.asUintN(64, a)), expect: undefined };
 }
 
 function rsiCall(r: Realm | undefined, o: RealmOp): RealmCall {

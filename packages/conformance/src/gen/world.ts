@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { catalogue, Gpt, granuleAddr, granuleAt, granuleIndex, GranuleState, type Platform, type Realm, type RmmState, type Step } from './deps.js';
+import { catalogue, RmiRealmParams, RmiRecParams, RmiRecEnter, Gpt, granuleAddr, granuleAt, granuleIndex, GranuleState, type Platform, type Realm, type RmmState, type Step } from './deps.js';
 import type { Limits } from '@realmspec/trace';
 import type { Pick } from './ops.js';
 
@@ -37,13 +37,25 @@ export function poolPa(p: Platform, n: number): bigint {
 export function rmi(name: string, args: readonly bigint[]): Step {
   const command = catalogue.byName.get(name);
   if (command === undefined) throw new Error(`no command ${name}`);
-  return { kind: 'rmi', line: 0, command, fid: BigInt(command.fids[0] as number), args: [...args], expect: undefined, realm: undefined };
+  // Registers hold 64 bits: sums near the top of the range wrap, as they would in a register.
+  return { kind: 'rmi', line: 0, command, fid: BigInt(command.fids[0] as number), args: args.map((a) => BigInt.asUintN(64, a)), expect: undefined, realm: undefined };
 }
 
 /** A Host write of structure `kind` at `pa`. */
 export function writeStruct(pa: bigint, kind: 'realmParams' | 'recParams' | 'recEnter', fields: Record<string, bigint | bigint[]>): Step {
-  return { kind: 'write', line: 0, pa, payload: { kind, fields }, expectFault: false, checked: false };
+  // Each value is cut to its field's width, as the Host's store into the structure would cut it.
+  const layout = LAYOUTS[kind];
+  const cut: Record<string, bigint | bigint[]> = {};
+  for (const [name, v] of Object.entries(fields)) {
+    const f = layout.fields.find((x) => x.name === name);
+    if (f === undefined) continue;
+    const bits = f.bytes * 8;
+    cut[name] = Array.isArray(v) ? v.slice(0, f.count ?? 1).map((x) => BigInt.asUintN(bits, x)) : BigInt.asUintN(bits, v);
+  }
+  return { kind: 'write', line: 0, pa: BigInt.asUintN(64, pa), payload: { kind, fields: cut }, expectFault: false, checked: false };
 }
+
+const LAYOUTS = { realmParams: RmiRealmParams, recParams: RmiRecParams, recEnter: RmiRecEnter } as const;
 
 /** The addresses a bad pick yields, by `k`. */
 export function badAddress(p: Platform, k: number, w: bigint): bigint {
