@@ -71,10 +71,14 @@ async function check(file: string, io: Io): Promise<Platform | number> {
 }
 
 /** Totals over the files of one `replay`, for the JSON Lines summary. */
-interface Totals {
+export interface Totals {
+  /** Files replayed. */
   files: number;
+  /** Steps whose expectations held. */
   passed: number;
+  /** Steps whose expectations did not. */
   failed: number;
+  /** Steps that passed as a permitted alternative. */
   permitted: number;
 }
 
