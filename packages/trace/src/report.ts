@@ -122,18 +122,19 @@ export function textReport(file: string, r: ReplayResult): string[] {
 
 /** The JSON Lines report line of one outcome; `file` names the trace it came from. */
 export function jsonLine(o: StepOutcome, file?: string): string {
-  return JSON.stringify({
-    ...(file !== undefined ? { file } : {}),
-    line: o.step.line,
-    ok: o.ok,
-    verdict: verdictOf(o),
-    got: o.got,
-    expected: o.expected,
-    ...(o.mismatches.length > 0 ? { mismatches: o.mismatches } : {}),
-    ...(o.permitted.length > 0 ? { permitted: o.permitted } : {}),
-    ...(o.rules.length > 0 ? { rules: o.rules } : {}),
-    ...(o.error !== undefined ? { error: o.error } : {}),
-  });
+  // Built key by key, not by spreading optional parts: replay --json writes one per step.
+  const j: Record<string, unknown> = {};
+  if (file !== undefined) j.file = file;
+  j.line = o.step.line;
+  j.ok = o.ok;
+  j.verdict = verdictOf(o);
+  j.got = o.got;
+  j.expected = o.expected;
+  if (o.mismatches.length > 0) j.mismatches = o.mismatches;
+  if (o.permitted.length > 0) j.permitted = o.permitted;
+  if (o.rules.length > 0) j.rules = o.rules;
+  if (o.error !== undefined) j.error = o.error;
+  return JSON.stringify(j);
 }
 
 /** The JSON Lines report: one object per step. */

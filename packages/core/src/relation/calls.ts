@@ -28,31 +28,53 @@ export interface ModelAnswer {
 
 const none: CallOutcomes['choices'] = new Map();
 
+/** A route's output registers by name, made once per route. */
+const outputRegsCache = new WeakMap<readonly (readonly [string, number])[], ReadonlyMap<string, number>>();
+function outputRegsOf(outputs: readonly (readonly [string, number])[]): ReadonlyMap<string, number> {
+  let m = outputRegsCache.get(outputs);
+  if (m === undefined) outputRegsCache.set(outputs, (m = new Map(outputs)));
+  return m;
+}
+
 /**
  * The outcomes DEN0137 permits for the Host SMC `regs` (X0 = FID) on state `pre`, given the
  * model's answer to it (from `smc`, or `runRec` for RMI_REC_ENTER).
  */
 export function rmiCallOutcomes(pre: RmmState, regs: readonly bigint[], model: ModelAnswer): CallOutcomes {
-  const base = { model: model.regs, failure: model.failure, encode: (f: SpecFailure) => encodeRmiResult(f.code, f.index), statusValue: rmiStatusValue, statusName: rmiStatusText, indexOf: (x0: bigint) => Number((x0 >> 8n) & 0xffn) };
   const r = rmiRoute(functionId(regs[0] ?? 0n));
-  if (r === undefined) return { ...base, permitted: [], choices: none, outputRegs: new Map() };
+  // One object literal of one shape per call (replay judges every step: no spreads, no closures).
+  if (r === undefined) return rmiOutcomes(model, [], none, noOutputs);
+  const failure = model.failure;
+  const open = r.command.post?.choices;
+  // The model's ordered check evaluated every failure condition, and it succeeds exactly when
+  // none holds (B1.6), so a success leaves no failure permitted.
+  if (failure === undefined && open === undefined) return rmiOutcomes(model, [], none, outputRegsOf(r.outputs));
   const input: Record<string, bigint> = {};
   for (const [name, reg] of r.inputs) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
-  const permitted = r.command.permitted(pre, input);
-  // A condition held only at REC exit (exit_pas) is reported after the ordered check.
-  if (model.failure !== undefined && !permitted.some((f) => f.rule === model.failure?.rule)) permitted.push(model.failure);
-  const choices = new Map<number, { readonly name: string; readonly permits: (v: bigint) => boolean }>();
-  const open = r.command.post?.choices;
-  if (model.failure === undefined && open !== undefined) {
-    const out: Record<string, bigint> = {};
-    for (const [name, reg] of r.outputs) out[name] = model.regs[reg] ?? 0n;
-    const t = { pre, input, post: model.state, out };
-    for (const [name, reg] of [...r.outputs, ['result', 0] as const]) {
-      const p = open[name];
-      if (p !== undefined) choices.set(reg, { name, permits: (v) => p(t, v) });
-    }
+  if (failure !== undefined) {
+    const permitted = r.command.permitted(pre, input);
+    // A condition held only at REC exit (exit_pas) is reported after the ordered check.
+    if (!permitted.some((f) => f.rule === failure.rule)) permitted.push(failure);
+    return rmiOutcomes(model, permitted, none, outputRegsOf(r.outputs));
   }
-  return { ...base, permitted, choices, outputRegs: new Map(r.outputs) };
+  const choices = new Map<number, { readonly name: string; readonly permits: (v: bigint) => boolean }>();
+  const out: Record<string, bigint> = {};
+  for (const [name, reg] of r.outputs) out[name] = model.regs[reg] ?? 0n;
+  const t = { pre, input, post: model.state, out };
+  for (const [name, reg] of [...r.outputs, ['result', 0] as const]) {
+    const p = open?.[name];
+    if (p !== undefined) choices.set(reg, { name, permits: (v) => p(t, v) });
+  }
+  return rmiOutcomes(model, [], choices, outputRegsOf(r.outputs));
+}
+
+const noOutputs: ReadonlyMap<string, number> = new Map();
+const encodeRmi = (f: SpecFailure): bigint => encodeRmiResult(f.code, f.index);
+const rmiIndexOf = (x0: bigint): number => Number((x0 >> 8n) & 0xffn);
+
+/** The outcomes of an RMI call (DEN0137 B4.4.25 encodings). */
+function rmiOutcomes(model: ModelAnswer, permitted: SpecFailure[], choices: CallOutcomes['choices'], outputRegs: ReadonlyMap<string, number>): CallOutcomes {
+  return { model: model.regs, failure: model.failure, permitted, choices, outputRegs, encode: encodeRmi, statusValue: rmiStatusValue, statusName: rmiStatusText, indexOf: rmiIndexOf };
 }
 
 /** X0 of a Realm call's status name: RSI or PSCI codes, SMCCC_NOT_SUPPORTED (DEN0137 B5.4.1, B6.4.2). */
@@ -80,7 +102,8 @@ export function realmCallOutcomes(pre: RmmState, recGi: GranuleIndex, regs: read
   const input: Record<string, bigint> = {};
   for (const [name, reg] of r.inputs) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
   const call = { recGi, fid, regs: input };
-  const permitted = r.command.permitted(pre, call);
+  // As for RMI calls: a success leaves no failure permitted (B1.6).
+  const permitted = model.failure === undefined ? [] : r.command.permitted(pre, call);
   const choices = new Map<number, { readonly name: string; readonly permits: (v: bigint) => boolean }>();
   const open = r.command.post?.choices;
   if (model.failure === undefined && open !== undefined) {
@@ -94,5 +117,5 @@ export function realmCallOutcomes(pre: RmmState, recGi: GranuleIndex, regs: read
       if (p !== undefined) choices.set(reg, { name, permits: (v) => p(t, v) });
     }
   }
-  return { ...base, permitted, choices, outputRegs: new Map(r.outputs) };
+  return { ...base, permitted, choices, outputRegs: outputRegsOf(r.outputs) };
 }
