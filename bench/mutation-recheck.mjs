@@ -15,7 +15,8 @@ const reportFile = process.argv[2] ?? 'reports/mutation-sample/mutation.json';
 const report = JSON.parse(readFileSync(reportFile, 'utf8'));
 const survivors = [];
 for (const [file, r] of Object.entries(report.files))
-  for (const m of r.mutants) if (m.status === 'Survived') survivors.push({ file: relative('.', file), source: r.source, m });
+  // Paths relative to the project the report was made in, so that a report can be re-checked in another checkout.
+  for (const m of r.mutants) if (m.status === 'Survived') survivors.push({ file: relative(report.projectRoot ?? '.', file), source: r.source, m });
 
 /** The source with mutant `m` applied (Stryker locations: 1-based lines, 0-based columns). */
 function mutate(source, m) {
