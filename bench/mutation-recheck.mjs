@@ -9,14 +9,14 @@
 // and reports which survivors the tests kill that way and which really survive.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 
 const reportFile = process.argv[2] ?? 'reports/mutation-sample/mutation.json';
 const report = JSON.parse(readFileSync(reportFile, 'utf8'));
 const survivors = [];
 for (const [file, r] of Object.entries(report.files))
   // Paths relative to the project the report was made in, so that a report can be re-checked in another checkout.
-  for (const m of r.mutants) if (m.status === 'Survived') survivors.push({ file: relative(report.projectRoot ?? '.', file), source: r.source, m });
+  for (const m of r.mutants) if (m.status === 'Survived') survivors.push({ file: isAbsolute(file) ? relative(report.projectRoot ?? '.', file) : file, source: r.source, m });
 
 /** The source with mutant `m` applied (Stryker locations: 1-based lines, 0-based columns). */
 function mutate(source, m) {
