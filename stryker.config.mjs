@@ -1,6 +1,15 @@
 // Mutation testing of the core model (`npm run mutation`; opt-in, not in CI). Incremental: a
 // rerun only tests mutants whose code or covering tests changed (reports/stryker-incremental.json).
-// Survivors that are equivalent mutants are listed, with the reason, in `equivalent` below.
+// Equivalent mutants are marked where they occur, each with its argument, by
+// `// Stryker disable next-line <Mutator>: equivalent; <why>` (Stryker reports them as ignored);
+// `grep -rn "Stryker disable" packages/core/src` lists them. They are:
+// - engine/command.ts permittedFailures `?? []`: precedes has one set per failure row;
+// - post/data.ts entry_idx `?.`, post/rtt-view.ts RttAllEntriesRipas `?.`/`?? false`: evaluated on
+//   successes only, where the walk and the RTT exist;
+// - relation/judge.ts `index !== undefined`: without an index every failure matches the index.
+// The test runs share one module graph (vitest.mutation.config.ts), so a mutant in code that runs
+// once and is cached survives falsely: `node bench/mutation-recheck.mjs REPORT` re-runs survivors
+// with module isolation (npm run mutation:sample does so itself).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

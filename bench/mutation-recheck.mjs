@@ -8,15 +8,9 @@
 // runs the mutation test set in fresh processes (`--isolate`, `--pool forks`), restores the file,
 // and reports which survivors the tests kill that way and which really survive.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { isAbsolute, relative } from 'node:path';
-
-const reportFile = process.argv[2] ?? 'reports/mutation-sample/mutation.json';
-const report = JSON.parse(readFileSync(reportFile, 'utf8'));
-const survivors = [];
-for (const [file, r] of Object.entries(report.files))
-  // Paths relative to the project the report was made in, so that a report can be re-checked in another checkout.
-  for (const m of r.mutants) if (m.status === 'Survived') survivors.push({ file: isAbsolute(file) ? relative(report.projectRoot ?? '.', file) : file, source: r.source, m });
 
 /** The source with mutant `m` applied (Stryker locations: 1-based lines, 0-based columns). */
 function mutate(source, m) {
@@ -25,29 +19,36 @@ function mutate(source, m) {
   return source.slice(0, offset(m.location.start)) + m.replacement + source.slice(offset(m.location.end));
 }
 
-let killed = 0;
-const still = [];
-for (const { file, source, m } of survivors) {
-  const original = readFileSync(file, 'utf8');
-  if (original !== source) {
-    still.push(`${file}:${m.location.start.line} ${m.mutatorName} (source changed since the report: not re-checked)`);
-    continue;
-  }
-  copyFileSync(file, `${file}.recheck-orig`);
-  try {
-    writeFileSync(file, mutate(source, m));
-    const r = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.mutation.config.ts', '--isolate', '--pool', 'forks', '--bail', '1'], { encoding: 'utf8', env: { ...process.env, REALMSPEC_MUTATION: '1' } });
+/** The survivors of Stryker report `report` (a parsed mutation.json), each re-run with module isolation. */
+export function recheck(report) {
+  const survivors = [];
+  for (const [file, r] of Object.entries(report.files))
+    // Paths relative to the project the report was made in, so that a report can be re-checked in another checkout.
+    for (const m of r.mutants) if (m.status === 'Survived') survivors.push({ file: isAbsolute(file) ? relative(report.projectRoot ?? '.', file) : file, source: r.source, m });
+  const killed = [];
+  const still = [];
+  for (const { file, source, m } of survivors) {
     const label = `${file}:${m.location.start.line} ${m.mutatorName} ${JSON.stringify(m.replacement)}`;
-    if (r.status !== 0) {
-      killed++;
-      console.log(`killed with isolation: ${label}`);
-    } else {
-      still.push(label);
-      console.log(`survives:              ${label}`);
+    if (readFileSync(file, 'utf8') !== source) {
+      still.push(`${label} (source changed since the report: not re-checked)`);
+      continue;
     }
-  } finally {
-    copyFileSync(`${file}.recheck-orig`, file);
-    spawnSync('rm', ['-f', `${file}.recheck-orig`]);
+    copyFileSync(file, `${file}.recheck-orig`);
+    try {
+      writeFileSync(file, mutate(source, m));
+      const r = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.mutation.config.ts', '--isolate', '--pool', 'forks', '--bail', '1'], { encoding: 'utf8', env: { ...process.env, REALMSPEC_MUTATION: '1' } });
+      (r.status !== 0 ? killed : still).push(label);
+      console.log(`${r.status !== 0 ? 'killed with isolation' : 'survives             '}: ${label}`);
+    } finally {
+      copyFileSync(`${file}.recheck-orig`, file);
+      rmSync(`${file}.recheck-orig`);
+    }
   }
+  return { killed, still };
 }
-console.log(`\n${survivors.length} survivors re-checked: ${killed} killed with module isolation, ${still.length} survive:\n${still.join('\n')}`);
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const reportFile = process.argv[2] ?? 'reports/mutation-sample/mutation.json';
+  const { killed, still } = recheck(JSON.parse(readFileSync(reportFile, 'utf8')));
+  console.log(`\n${killed.length + still.length} survivors re-checked: ${killed.length} killed with module isolation, ${still.length} survive:\n${still.join('\n')}`);
+}

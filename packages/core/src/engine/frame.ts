@@ -212,7 +212,8 @@ function allowedKeys(items: readonly FootprintItem[], value: (name: string) => L
       case 'Realm': {
         const gi = num(t.at);
         if (gi === undefined) break;
-        if (t.field === 'measurements' && t.index !== undefined) {
+        // The footprint grammar gives an index to measurements only (catalogue/footprint.ts).
+        if (t.index !== undefined) {
           const k = num(t.index);
           if (k !== undefined) keys.add(`r:${gi}:measurements:${k}`);
         } else keys.add(`r:${gi}:${t.field}`);

@@ -48,6 +48,7 @@ const walkLocators = {
     const w = walkPre(t);
     return w === undefined ? undefined : gi(w.rtt_addr);
   },
+  // Stryker disable next-line OptionalChaining: equivalent; locators are evaluated on successes only, where rtt_walk passed and the walk exists.
   entry_idx: (t: WithWalk) => walkPre(t)?.index,
 };
 

@@ -116,6 +116,7 @@ export function RttAllEntriesState(s: RmmState, rtt: bigint, level: number, stat
 
 /** DEN0137 B3.53 RttAllEntriesRipas: every entry of the level-`level` RTT at `rtt` has RIPAS `ripas`. */
 export function RttAllEntriesRipas(s: RmmState, rtt: bigint, level: number, ripas: Ripas): boolean {
+  // Stryker disable next-line OptionalChaining,BooleanLiteral: equivalent; every caller passes the RTT of a successful walk, which exists.
   return entriesOf(s, rtt, level)?.every((e) => e.ripas === ripas) ?? false;
 }
 

@@ -197,6 +197,9 @@ describe('verifyCcaToken (DEN0137 A7.2.3)', () => {
     const r = signRealmToken(CLAIMS, PORT);
     const tagged = (v: unknown, tag = 399): Uint8Array => enc.encode(new Tag(v, tag));
     expect(kindOf(verifyCcaToken(tagged(new Map([[44234, Buffer.from(p)]])), ANCHOR))).toBe('collection');
+    // Both members present, one not a byte string (C1.31: each is a bstr-wrapped COSE_Sign1).
+    expect(kindOf(verifyCcaToken(tagged(new Map<number, unknown>([[44234, Buffer.from(p)], [44241, 7]])), ANCHOR))).toBe('collection');
+    expect(kindOf(verifyCcaToken(tagged(new Map<number, unknown>([[44234, 'text'], [44241, Buffer.from(r)]])), ANCHOR))).toBe('collection');
     expect(kindOf(verifyCcaToken(tagged(new Map<number, unknown>([[44234, Buffer.from(p)], [44241, Buffer.from(r)], [1, 0]])), ANCHOR))).toBe('collection');
     expect(kindOf(verifyCcaToken(tagged([Buffer.from(p), Buffer.from(r)]), ANCHOR))).toBe('collection');
     expect(kindOf(verifyCcaToken(enc.encode(new Map([[44234, Buffer.from(p)], [44241, Buffer.from(r)]])), ANCHOR))).toBe('collection');

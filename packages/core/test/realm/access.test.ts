@@ -88,6 +88,9 @@ describe('completed accesses read and write the bytes behind the IPA', () => {
     expect(le(granuleBytes(again, granuleIndex(D.d0)), 8, 8)).toBe(0x66n);
     const zero = step(again, { kind: 'access', ipa: P.data0 + 8n, access: 'write', size: 8, reg: 31, value: 0x99n }).state;
     expect(le(granuleBytes(zero, granuleIndex(D.d0)), 8, 8)).toBe(0n);
+    // XZR is no register (A64: register 31 of a load or store is the zero register): the value
+    // given for it goes nowhere, and the REC's X0..X30 are as before.
+    expect(zero.recs.get(REC_GI)!.gprs).toEqual(again.recs.get(REC_GI)!.gprs);
   });
 
   it('a page written back to all zeros holds no bytes (equal contents, equal states)', () => {
