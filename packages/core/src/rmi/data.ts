@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { GRANULE_SIZE, granuleIndex, isGranuleAligned } from '../model/bits.js';
 import { GranuleState, realmGranule } from '../model/granule.js';
 import { wipeGranule, withGranuleBytes, ZERO_GRANULE } from '../model/memory.js';
@@ -14,7 +15,7 @@ import { packMeta, Ripas, rttWithEntry, RttEntryState } from '../model/rtt.js';
 import { addrIsProtected, RTT_PAGE_LEVEL, rttSkipNonLiveEntries, type RttWalkResult } from '../model/rtt-walk.js';
 import { withGranule, withRealmRecord, type RmmState, updateState } from '../model/state.js';
 import { granuleArg, nsGranuleArg, rdArg, realmAt } from './common.js';
-import { ipaNumber, onRealm, onWalk, onWalkWithTop, walkContext, walked, walkTo, type WalkCtx } from './rtt-args.js';
+import { ipaNumber, onRealm, onWalk, onWalkWithTop, walkContext, walkTo, type Walked, type WalkCtx } from './rtt-args.js';
 import { dataCreatePost, dataCreateUnknownPost, dataDestroyPost } from '../post/data.js';
 
 // -------------------------------------------------------------------------------------
@@ -73,7 +74,12 @@ export interface DataCreateCtx extends DataCreateUnknownCtx {
  * holding a copy of the Non-secure granule `src`, mapped at `ipa` with RIPAS RAM; the RIM is
  * extended with a DATA descriptor (B4.3.1.4), measuring the content when flags.measure is set.
  */
-export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly src: bigint; readonly flags: bigint }, DataCreateCtx, Record<string, never>>({
+export const rmiDataCreate = defineCommand<
+  DataCreateUnknownInput & { readonly src: bigint; readonly flags: bigint },
+  DataCreateCtx,
+  Record<string, never>,
+  Established<DataCreateCtx, 'realm' | 'walk'>
+>({
   name: 'RMI_DATA_CREATE',
   context: (s, i) => {
     const realm = realmAt(s, i.rd);
@@ -92,9 +98,10 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
     // walk.rtte.state != UNASSIGNED (any RIPAS).
     rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED),
   },
+  checked: established('realm', 'walk'),
   apply: (c) => {
-    const w = walked(c);
-    const realm = c.realm as Realm;
+    const w = c.walk;
+    const realm = c.realm;
     // Granule contents are immutable values: DATA shares the source's bytes (a zero source has none).
     const bytes = c.s.memory.get(granuleIndex(c.src));
     const measured = (c.flags & MEASURE_CONTENT) === MEASURE_CONTENT ? (bytes ?? ZERO_GRANULE) : undefined;
@@ -114,7 +121,7 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
  * DEN0137 B4.3.2 RMI_DATA_CREATE_UNKNOWN: in any Realm state, a DELEGATED granule becomes DATA
  * with wiped (unknown) contents, mapped at `ipa`; the entry keeps its RIPAS and the RIM is unchanged.
  */
-export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCreateUnknownCtx, Record<string, never>>({
+export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCreateUnknownCtx, Record<string, never>, Walked<DataCreateUnknownCtx>>({
   name: 'RMI_DATA_CREATE_UNKNOWN',
   context: (s, i) => {
     const realm = realmAt(s, i.rd);
@@ -128,8 +135,9 @@ export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCr
     rtt_walk: onWalk(notPage),
     rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED),
   },
+  checked: established('walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     // DELEGATED granules hold no bytes (D-WIPE): the DATA granule's contents are the wiped value.
     return [wipeGranule(mapData(c.s, w, c.data, w.entry.ripas), granuleIndex(c.data)), {}];
   },
@@ -147,7 +155,7 @@ const destroyedRipas = (r: Ripas): Ripas => (r === Ripas.RAM ? Ripas.DESTROYED :
  * DEN0137 B4.3.3 RMI_DATA_DESTROY: the DATA granule mapped at `ipa` is unmapped and given back as
  * a DELEGATED (wiped) granule. Outputs its PA and `top`, the next live entry of the RTT (B3.76).
  */
-export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa: bigint }, WalkCtx, { readonly data: bigint; readonly top: bigint }>({
+export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa: bigint }, WalkCtx, { readonly data: bigint; readonly top: bigint }, Walked<WalkCtx>>({
   name: 'RMI_DATA_DESTROY',
   context: (s, i) => walkContext(s, i.rd, i.ipa, RTT_PAGE_LEVEL),
   failures: {
@@ -157,8 +165,9 @@ export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa:
     // walk.rtte.state != ASSIGNED.
     rtte_state: onWalkWithTop((w) => w.entry.state !== RttEntryState.ASSIGNED),
   },
+  checked: established('walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     const gi = w.entry.addr / GRANULE_SIZE;
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED, destroyedRipas(w.entry.ripas)), 0);
     const s = wipeGranule(withGranule(c.s, gi, realmGranule(GranuleState.DELEGATED)), gi);

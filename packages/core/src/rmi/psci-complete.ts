@@ -8,6 +8,7 @@
 import { functionId } from '../abi/smc.js';
 import { catalogueCommand } from '../catalogue/index.js';
 import { defineCommand, type Check } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { granuleIndex } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { updateRec, type Rec } from '../model/rec.js';
@@ -47,6 +48,9 @@ export function psciReturnCodePermitted(calling: Rec, target: Rec, status: bigin
   return isCpuOn(calling) && !target.runnable && status === PsciStatus.PSCI_DENIED;
 }
 
+/** PsciCompleteCtx once no failure condition holds: Rec(calling_rec) and Rec(target_rec) exist (calling_state, target_state). */
+export type CheckedPsciCompleteCtx = Established<PsciCompleteCtx, 'calling' | 'target'>;
+
 const callingOf = (c: PsciCompleteCtx): Rec | undefined => c.calling;
 
 /** A check on Rec(calling_rec) and Rec(target_rec): false unless both are defined (D-WELLFORMED). */
@@ -63,7 +67,12 @@ const onBoth = (p: (calling: Rec, target: Rec, c: PsciCompleteCtx) => boolean): 
  * successful PSCI_CPU_ON of a target that is not RUNNABLE starts it: pc = entry point,
  * X0 = context id, X1..X30 = 0, RUNNABLE.
  */
-export const rmiPsciComplete = defineCommand<{ readonly calling_rec: bigint; readonly target_rec: bigint; readonly status: bigint }, PsciCompleteCtx, Record<string, never>>({
+export const rmiPsciComplete = defineCommand<
+  { readonly calling_rec: bigint; readonly target_rec: bigint; readonly status: bigint },
+  PsciCompleteCtx,
+  Record<string, never>,
+  CheckedPsciCompleteCtx
+>({
   name: 'RMI_PSCI_COMPLETE',
   context: (s, i) => ({ s, callingPtr: i.calling_rec, targetPtr: i.target_rec, status: i.status, calling: recAt(s, i.calling_rec), target: recAt(s, i.target_rec) }),
   failures: {
@@ -78,9 +87,10 @@ export const rmiPsciComplete = defineCommand<{ readonly calling_rec: bigint; rea
     status: onBoth((calling, target, c) => !psciReturnCodePermitted(calling, target, c.status)),
   },
   post: psciCompletePost,
+  checked: established('calling', 'target'),
   apply: (c) => {
-    const calling = c.calling as Rec;
-    const target = c.target as Rec;
+    const calling = c.calling;
+    const target = c.target;
     let s = c.s;
     let result: bigint;
     // DECISION D-PSCI-DENIED: a status the request does not permit is a failure that changes

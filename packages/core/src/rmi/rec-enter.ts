@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { granuleIndex } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { fieldOf } from '../model/layout.js';
@@ -125,6 +126,9 @@ function context(s: RmmState, i: { readonly rec: bigint; readonly run_ptr: bigin
   return { s, recPtr: i.rec, runPtr: i.run_ptr, rec, realm, enter: readEnter(granuleView(s, granuleIndex(i.run_ptr)), gicv3NumLrs(s.platform)) };
 }
 
+/** RecEnterCtx once no failure condition holds: Rec(rec) exists (rec_gran_state), and so does its owner Realm. */
+export type CheckedRecEnterCtx = Established<RecEnterCtx, 'rec' | 'realm'>;
+
 const flag = (c: RecEnterCtx, f: bigint): boolean => (c.enter.flags & f) !== 0n;
 const recOf = (c: RecEnterCtx): Rec | undefined => c.rec;
 /** The last exit was an emulatable Data Abort, and the Host emulated it (inject_sea makes emul_mmio ignored, A4.2.3; E-ENTER-MMIO). */
@@ -144,7 +148,7 @@ const seaInjected = (c: RecEnterCtx): boolean => flag(c, RecEnterFlag.INJECT_SEA
  * call's RsiHostCall (X0 = RSI_SUCCESS), takes enter.flags.trap_wfi / trap_wfe and the GIC state
  * for this run, and injects an SEA when asked after a Data Abort at an Unprotected IPA.
  */
-export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_ptr: bigint }, RecEnterCtx, RecEntryReport, RecEnterConclusion>({
+export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_ptr: bigint }, RecEnterCtx, RecEntryReport, CheckedRecEnterCtx, RecEnterConclusion>({
   name: 'RMI_REC_ENTER',
   context,
   failures: {
@@ -167,6 +171,8 @@ export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_pt
     // exit_pas (heldAt: exit) is not checked here: it can only hold when the exit is written,
     // after the REC ran; runRec reports it (D-EXIT-GPF, A4.3.3).
   },
+  // rec_gran_state makes Rec(rec) exist, and with it its owner Realm.
+  checked: established('rec', 'realm'),
   apply: (c) => applyEntry(c),
   // The success conditions speak about the whole command, which ends when the REC exits:
   // exec/run.ts verifies them then (recEnterConcluded).
@@ -175,9 +181,9 @@ export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_pt
 });
 
 /** The entry half of RMI_REC_ENTER (DEN0137 A4.2); called only when no failure condition holds. */
-function applyEntry(c: RecEnterCtx): readonly [RmmState, RecEntryReport] {
-  const rec = c.rec as Rec;
-  const realm = c.realm as Realm;
+function applyEntry(c: CheckedRecEnterCtx): readonly [RmmState, RecEntryReport] {
+  const rec = c.rec;
+  const realm = c.realm;
   const enter = c.enter;
   const recGi = granuleIndex(c.recPtr);
   let s = c.s;

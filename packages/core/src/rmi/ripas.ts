@@ -6,10 +6,11 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { granuleAddr, granuleIndex, isGranuleAligned, GRANULE_SIZE, U64_MAX } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { rimExtendRipas } from '../model/measurement.js';
-import { RealmState, withMeasurement, type Realm } from '../model/realm.js';
+import { RealmState, withMeasurement } from '../model/realm.js';
 import { updateRec, type Rec } from '../model/rec.js';
 import { metaState, Ripas, rttLevelSize, rttWithRipas, RttEntryState, type Geometry, type Rtt } from '../model/rtt.js';
 import { updateState, withRealmRecord, withRec } from '../model/state.js';
@@ -24,7 +25,7 @@ import {
   type RttWalkResult,
 } from '../model/rtt-walk.js';
 import { granuleArg, onRec, rdArg, realmAt, recAt, recRunning } from './common.js';
-import { ipaNumber, onRealm, onWalk, walked, walkTo, type WalkCtx } from './rtt-args.js';
+import { ipaNumber, onRealm, onWalk, walkTo, type WalkCtx } from './rtt-args.js';
 import { rttInitRipasPost, rttSetRipasPost } from '../post/ripas.js';
 
 // -------------------------------------------------------------------------------------
@@ -73,7 +74,12 @@ function initWalkTop(g: Geometry, w: RttWalkResult, base: number, top: number): 
  * one RTT from `base` up to walk_top gets RIPAS RAM, and the RIM is extended with one RIPAS
  * descriptor per entry (B4.3.18.4). Outputs walk_top.
  */
-export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly base: bigint; readonly top: bigint }, RipasRangeCtx, { readonly out_top: bigint }>({
+export const rmiRttInitRipas = defineCommand<
+  { readonly rd: bigint; readonly base: bigint; readonly top: bigint },
+  RipasRangeCtx,
+  { readonly out_top: bigint },
+  Established<RipasRangeCtx, 'realm' | 'walk'>
+>({
   name: 'RMI_RTT_INIT_RIPAS',
   context: (s, i) => {
     const realm = realmAt(s, i.rd);
@@ -97,10 +103,12 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     top_gran_align: (c) => !isGranuleAligned(c.top),
     no_progress: onWalk((_w, c: RipasRangeCtx) => c.ipaN === c.walkTop),
   },
+  // rd_state makes Realm(rd) exist; top_bound (ipa < top, top − 1 Protected) puts base under the starting tables.
+  checked: established('realm', 'walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     const g = c.s.platform.geometry;
-    const realm = c.realm as Realm;
+    const realm = c.realm;
     const size = rttLevelSize(g, w.level);
     const top = topNumber(c.top);
     // RimExtendRipas(realm, base, walk_top, walk.level): one descriptor per entry, in IPA order.
@@ -163,7 +171,8 @@ function setWalkTop(g: Geometry, w: RttWalkResult, rec: Rec, base: number, top: 
 export const rmiRttSetRipas = defineCommand<
   { readonly rd: bigint; readonly rec_ptr: bigint; readonly base: bigint; readonly top: bigint },
   SetRipasCtx,
-  { readonly out_top: bigint }
+  { readonly out_top: bigint },
+  Established<SetRipasCtx, 'walk' | 'rec'>
 >({
   name: 'RMI_RTT_SET_RIPAS',
   context: (s, i) => {
@@ -189,9 +198,12 @@ export const rmiRttSetRipas = defineCommand<
     top_gran_align: (c) => !isGranuleAligned(c.top),
     no_progress: onWalk((w, c: SetRipasCtx) => c.ipaN === c.walkTop && ripasDiffers(w, c)),
   },
+  // rec_gran_state makes Rec(rec_ptr) exist; rec_owner and base_bound / top_bound put base in the
+  // Realm's Protected IPA space, under its starting tables.
+  checked: established('walk', 'rec'),
   apply: (c) => {
-    const w = walked(c);
-    const rec = c.rec as Rec;
+    const w = c.walk;
+    const rec = c.rec;
     const [from, to] = entryRange(c.s.platform.geometry, w.table, w.index, c.ipaN, c.walkTop);
     const t = to > from ? rttWithRipas(w.table, from, to, rec.ripasValue as Ripas) : w.table;
     // rec.ripas_addr = MinAddress(top, walk_top), above base on every success (E-SET-RIPAS-PROGRESS).

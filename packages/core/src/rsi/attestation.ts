@@ -16,7 +16,7 @@ import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCt
 import { RsiStatus } from '../abi/status.js';
 import { writeBytes } from '../realm/memory.js';
 import { rsiAttestationTokenContinuePost, rsiAttestationTokenInitPost } from '../post/rsi-calls.js';
-import { addrEmpty, checkedTarget, granuleAligned, memoryContext, unmapped, type MemoryCtx } from './realm-memory.js';
+import { addrEmpty, addressChecked, granuleAligned, memoryContext, unmapped, type CheckedMemoryCtx, type MemoryCtx } from './realm-memory.js';
 
 // -------------------------------------------------------------------------------------
 // token
@@ -99,7 +99,7 @@ const chunkOf = (c: MemoryCtx): number => Math.min(Number(sizeOf(c) < GRANULE ? 
  * `size` bytes) to addr + offset in Realm memory and returns its length; RSI_INCOMPLETE until
  * the last chunk, then RSI_SUCCESS with no token in progress any more.
  */
-export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome>({
+export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome, CheckedMemoryCtx>({
   name: 'RSI_ATTESTATION_TOKEN_CONTINUE',
   context: memoryContext('addr', GRANULE),
   failures: {
@@ -118,8 +118,9 @@ export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryC
     // last: the RMM touches the buffer only when it writes the part (as TF-RMM does).
     addr_empty: addrEmpty,
   },
+  checked: addressChecked,
   apply: (c) => {
-    const t = checkedTarget(c);
+    const t = c.target;
     // Not mapped: a REC exit due to Data Abort; the Realm calls again after re-entry (D-RSI-MEM).
     if (t.kind === 'unmapped') return [c.s, unmapped(c, t)];
     const n = chunkOf(c);
