@@ -22,7 +22,7 @@ import type { Refinement } from './refine.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** A spec failure: the first failure condition that held, with its status, index and defined outputs. */
+/** A spec failure: the first failure condition that held, with its status, index and defined outputs. @category Engine */
 export interface SpecFailure {
   /** The catalogue id of the condition. */
   readonly rule: RuleId;
@@ -36,7 +36,7 @@ export interface SpecFailure {
   readonly outputs: Readonly<Record<string, bigint>>;
 }
 
-/** The result of a command: a failure (state unchanged), or the new state and the outputs. */
+/** The result of a command: a failure (state unchanged), or the new state and the outputs. @category Engine */
 export type CommandResult<O> = E.Either<SpecFailure, readonly [RmmState, O]>;
 
 /** A failure predicate over a command's context. Must be total: false when its inputs are not well formed. */
@@ -52,7 +52,7 @@ export interface FailureImpl<C> {
   readonly outputs?: (c: C) => Readonly<Record<string, bigint>>;
 }
 
-/** Register values by name. */
+/** Register values by name. @category Engine */
 export type Registers = Readonly<Record<string, bigint>>;
 
 /**
@@ -89,7 +89,7 @@ export interface CommandDefinition<I, C, O, A extends C = C, P = O> {
 /** A definition must give `checked` when apply's context `A` is narrower than the context `C` the predicates read. */
 export type CheckedWhenNarrowed<C, A extends C> = [C] extends [A] ? unknown : { readonly checked: Refinement<C, A> };
 
-/** A command of the model: call it to run check then apply. */
+/** A command of the model: call it to run check then apply. @category Engine */
 export interface Command<I, C, O, P = O> {
   /** Runs the command: the first failure condition that holds, or the new state and outputs. */
   (s: RmmState, input: I, hits?: RuleHits): CommandResult<O>;

@@ -25,14 +25,14 @@ import { dataCreatePost, dataCreateUnknownPost, dataDestroyPost } from '../post/
 /** RmiDataFlags.measure (DEN0137 B4.4.4): bit 0; bits 63:1 SBZ. */
 const MEASURE_CONTENT = 1n;
 
-/** Inputs of RMI_DATA_CREATE_UNKNOWN (DEN0137 B4.3.2.1.1). */
+/** Inputs of RMI_DATA_CREATE_UNKNOWN (DEN0137 B4.3.2.1.1). @category RTT */
 export interface DataCreateUnknownInput {
   readonly rd: bigint;
   readonly data: bigint;
   readonly ipa: bigint;
 }
 
-/** What RMI_DATA_CREATE_UNKNOWN reads (DEN0137 B4.3.2). */
+/** What RMI_DATA_CREATE_UNKNOWN reads (DEN0137 B4.3.2). @category RTT */
 export interface DataCreateUnknownCtx extends WalkCtx {
   readonly data: bigint;
 }
@@ -63,7 +63,7 @@ function mapData(s: RmmState, w: RttWalkResult, data: bigint, ripas: Ripas): Rmm
 // RMI_DATA_CREATE
 // -------------------------------------------------------------------------------------
 
-/** What RMI_DATA_CREATE reads (DEN0137 B4.3.1.1.2). */
+/** What RMI_DATA_CREATE reads (DEN0137 B4.3.1.1.2). @category RTT */
 export interface DataCreateCtx extends DataCreateUnknownCtx {
   readonly src: bigint;
   readonly flags: bigint;
@@ -73,6 +73,7 @@ export interface DataCreateCtx extends DataCreateUnknownCtx {
  * DEN0137 B4.3.1 RMI_DATA_CREATE: for a Realm in REALM_NEW, a DELEGATED granule becomes DATA
  * holding a copy of the Non-secure granule `src`, mapped at `ipa` with RIPAS RAM; the RIM is
  * extended with a DATA descriptor (B4.3.1.4), measuring the content when flags.measure is set.
+ * @category RTT
  */
 export const rmiDataCreate = defineCommand<
   DataCreateUnknownInput & { readonly src: bigint; readonly flags: bigint },
@@ -120,6 +121,7 @@ export const rmiDataCreate = defineCommand<
 /**
  * DEN0137 B4.3.2 RMI_DATA_CREATE_UNKNOWN: in any Realm state, a DELEGATED granule becomes DATA
  * with wiped (unknown) contents, mapped at `ipa`; the entry keeps its RIPAS and the RIM is unchanged.
+ * @category RTT
  */
 export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCreateUnknownCtx, Record<string, never>, Walked<DataCreateUnknownCtx>>({
   name: 'RMI_DATA_CREATE_UNKNOWN',
@@ -154,6 +156,7 @@ const destroyedRipas = (r: Ripas): Ripas => (r === Ripas.RAM ? Ripas.DESTROYED :
 /**
  * DEN0137 B4.3.3 RMI_DATA_DESTROY: the DATA granule mapped at `ipa` is unmapped and given back as
  * a DELEGATED (wiped) granule. Outputs its PA and `top`, the next live entry of the RTT (B3.76).
+ * @category RTT
  */
 export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa: bigint }, WalkCtx, { readonly data: bigint; readonly top: bigint }, Walked<WalkCtx>>({
   name: 'RMI_DATA_DESTROY',

@@ -21,7 +21,7 @@ import { granuleArg, onRec, recAt } from './common.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** What RMI_PSCI_COMPLETE reads (DEN0137 B4.3.7.1). */
+/** What RMI_PSCI_COMPLETE reads (DEN0137 B4.3.7.1). @category REC */
 export interface PsciCompleteCtx {
   readonly s: RmmState;
   readonly callingPtr: bigint;
@@ -41,6 +41,7 @@ const isCpuOn = (r: Rec): boolean => CPU_ON.has(functionId(r.gprs[0] ?? 0n));
 /**
  * DEN0137 B3.27 PsciReturnCodePermitted(calling, target, status): PSCI_SUCCESS always; PSCI_DENIED
  * for a PSCI_CPU_ON whose target is not RUNNABLE; nothing else.
+ * @category REC
  */
 export function psciReturnCodePermitted(calling: Rec, target: Rec, status: bigint): boolean {
   if (status === PsciStatus.PSCI_SUCCESS) return true;
@@ -66,6 +67,7 @@ const onBoth = (p: (calling: Rec, target: Rec, c: PsciCompleteCtx) => boolean): 
  * target REC the Host names. The caller's gprs[0] gets the result, gprs[1..3] become zero. A
  * successful PSCI_CPU_ON of a target that is not RUNNABLE starts it: pc = entry point,
  * X0 = context id, X1..X30 = 0, RUNNABLE.
+ * @category REC
  */
 export const rmiPsciComplete = defineCommand<
   { readonly calling_rec: bigint; readonly target_rec: bigint; readonly status: bigint },

@@ -22,7 +22,7 @@ import { realmActivatePost, realmCreatePost, realmDestroyPost } from '../post/re
 // RMI_REALM_CREATE
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REALM_CREATE reads (DEN0137 B4.3.9). */
+/** What RMI_REALM_CREATE reads (DEN0137 B4.3.9). @category Realm */
 export interface RealmCreateCtx {
   readonly s: RmmState;
   readonly rd: bigint;
@@ -88,6 +88,7 @@ function addStartingRtts(s: RmmState, rdGi: GranuleIndex, p: RealmParams): RmmSt
 /**
  * DEN0137 B4.3.9 RMI_REALM_CREATE: creates a Realm in REALM_NEW from the RmiRealmParams the Host
  * left in a Non-secure granule, with its starting-level RTTs, its VMID and its initial RIM.
+ * @category Realm
  */
 export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly params_ptr: bigint }, RealmCreateCtx, Record<string, never>, CheckedRealmCreateCtx>({
   name: 'RMI_REALM_CREATE',
@@ -143,7 +144,7 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
 // RMI_REALM_ACTIVATE, RMI_REALM_DESTROY
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REALM_ACTIVATE and RMI_REALM_DESTROY read (DEN0137 B4.3.8, B4.3.10). */
+/** What RMI_REALM_ACTIVATE and RMI_REALM_DESTROY read (DEN0137 B4.3.8, B4.3.10). @category Realm */
 export interface RealmCtx {
   readonly s: RmmState;
   readonly rd: bigint;
@@ -155,7 +156,7 @@ const rdContext = (s: RmmState, i: { readonly rd: bigint }): RealmCtx => ({ s, r
 /** RealmCtx once no failure condition holds: Realm(rd) exists (rd_state: rd is an RD). */
 export type CheckedRealmCtx = Established<RealmCtx, 'realm'>;
 
-/** DEN0137 B4.3.8 RMI_REALM_ACTIVATE: a Realm in REALM_NEW becomes REALM_ACTIVE; its RIM is final. */
+/** DEN0137 B4.3.8 RMI_REALM_ACTIVATE: a Realm in REALM_NEW becomes REALM_ACTIVE; its RIM is final. @category Realm */
 export const rmiRealmActivate = defineCommand<{ readonly rd: bigint }, RealmCtx, Record<string, never>, CheckedRealmCtx>({
   name: 'RMI_REALM_ACTIVATE',
   context: rdContext,
@@ -173,7 +174,7 @@ export function startingRtts(r: Realm): GranuleIndex[] {
   return Array.from({ length: r.rttNumStart }, (_, k) => r.rttBase + k);
 }
 
-/** DEN0137 A2.1.4 RealmIsLive: the Realm owns a REC, or a starting-level RTT has an ASSIGNED or TABLE entry. */
+/** DEN0137 A2.1.4 RealmIsLive: the Realm owns a REC, or a starting-level RTT has an ASSIGNED or TABLE entry. @category Realm */
 export function realmIsLive(s: RmmState, r: Realm): boolean {
   return r.numRecs !== 0 || startingRtts(r).some((gi) => {
     const t = s.rtts.get(gi);
@@ -184,6 +185,7 @@ export function realmIsLive(s: RmmState, r: Realm): boolean {
 /**
  * DEN0137 B4.3.10 RMI_REALM_DESTROY: a Realm that is not live is destroyed; its RD and
  * starting-level RTT granules become DELEGATED and its VMID is freed.
+ * @category Realm
  */
 export const rmiRealmDestroy = defineCommand<{ readonly rd: bigint }, RealmCtx, Record<string, never>, CheckedRealmCtx>({
   name: 'RMI_REALM_DESTROY',

@@ -30,7 +30,7 @@ import { granuleArg, nsGranuleArg, onRec, recAt, recRunning } from './common.js'
 // model
 // -------------------------------------------------------------------------------------
 
-/** RmiRecEnterFlags (DEN0137 B4.4.15): emul_mmio, inject_sea, trap_wfi, trap_wfe, ripas_response; bits 63:5 SBZ. */
+/** RmiRecEnterFlags (DEN0137 B4.4.15): emul_mmio, inject_sea, trap_wfi, trap_wfe, ripas_response; bits 63:5 SBZ. @category REC */
 export const RecEnterFlag = {
   EMUL_MMIO: 1n << 0n,
   INJECT_SEA: 1n << 1n,
@@ -47,7 +47,7 @@ const LRS = LRS_FIELD.offset;
 /** List registers an RmiRecEnter holds (16). */
 const LRS_COUNT = LRS_FIELD.count ?? 1;
 
-/** The RmiRecEnter fields REC entry reads (DEN0137 A4.2.1). */
+/** The RmiRecEnter fields REC entry reads (DEN0137 A4.2.1). @category REC */
 export interface RecEnterValues {
   readonly flags: bigint;
   readonly gicv3Hcr: bigint;
@@ -57,7 +57,7 @@ export interface RecEnterValues {
   readonly bytes: Uint8Array;
 }
 
-/** What RMI_REC_ENTER reads (DEN0137 B4.3.14.1.2). */
+/** What RMI_REC_ENTER reads (DEN0137 B4.3.14.1.2). @category REC */
 export interface RecEnterCtx {
   readonly s: RmmState;
   readonly recPtr: bigint;
@@ -70,7 +70,7 @@ export interface RecEnterCtx {
   readonly enter: RecEnterValues;
 }
 
-/** What the entry half did (DEN0137 A4.2). */
+/** What the entry half did (DEN0137 A4.2). @category REC */
 export interface RecEntryReport {
   /** An SEA was injected into the Realm (inject_sea after a Data Abort at an Unprotected IPA). */
   readonly seaInjected: boolean;
@@ -84,7 +84,7 @@ export interface RecEntryReport {
   readonly exit: RecExitFields | undefined;
 }
 
-/** What the post-conditions of RMI_REC_ENTER read once the REC has exited (DEN0137 B4.3.14.3; post/rec-enter.ts). */
+/** What the post-conditions of RMI_REC_ENTER read once the REC has exited (DEN0137 B4.3.14.3; post/rec-enter.ts). @category REC */
 export interface RecEnterConclusion {
   /** What the entry half did. */
   readonly entry: RecEntryReport;
@@ -147,6 +147,7 @@ const seaInjected = (c: RecEnterCtx): boolean => flag(c, RecEnterFlag.INJECT_SEA
  * X1 = rec.ripas_addr, X2 = RecRipasChangeResponse), copies enter.gprs into a pending Host
  * call's RsiHostCall (X0 = RSI_SUCCESS), takes enter.flags.trap_wfi / trap_wfe and the GIC state
  * for this run, and injects an SEA when asked after a Data Abort at an Unprotected IPA.
+ * @category REC
  */
 export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_ptr: bigint }, RecEnterCtx, RecEntryReport, CheckedRecEnterCtx, RecEnterConclusion>({
   name: 'RMI_REC_ENTER',

@@ -22,19 +22,19 @@ import { recAuxCountPost, recCreatePost, recDestroyPost } from '../post/rec.js';
 // RMI_REC_AUX_COUNT
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REC_AUX_COUNT reads (DEN0137 B4.3.11). */
+/** What RMI_REC_AUX_COUNT reads (DEN0137 B4.3.11). @category REC */
 export interface RecAuxCountCtx {
   readonly s: RmmState;
   readonly rd: bigint;
 }
 
-/** DEN0137 B3 RecAuxCount: auxiliary granules a REC of this Realm needs (the platform's value, ≤ 16). */
+/** DEN0137 B3 RecAuxCount: auxiliary granules a REC of this Realm needs (the platform's value, ≤ 16). @category REC */
 export function recAuxCount(s: RmmState): number {
   // DECISION D-RECAUX: the platform's value for every Realm, as TF-RMM returns 16.
   return s.platform.recAuxCount;
 }
 
-/** DEN0137 B4.3.11 RMI_REC_AUX_COUNT: how many auxiliary granules RMI_REC_CREATE needs for this Realm. */
+/** DEN0137 B4.3.11 RMI_REC_AUX_COUNT: how many auxiliary granules RMI_REC_CREATE needs for this Realm. @category REC */
 export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RecAuxCountCtx, { readonly aux_count: bigint }>({
   name: 'RMI_REC_AUX_COUNT',
   context: (s, i) => ({ s, rd: i.rd }),
@@ -47,7 +47,7 @@ export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RecAuxCount
 // RMI_REC_CREATE
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REC_CREATE reads (DEN0137 B4.3.12). */
+/** What RMI_REC_CREATE reads (DEN0137 B4.3.12). @category REC */
 export interface RecCreateCtx {
   readonly s: RmmState;
   readonly rd: bigint;
@@ -80,6 +80,7 @@ export type CheckedRecCreateCtx = Established<RecCreateCtx, 'params' | 'realm'>;
 /**
  * DEN0137 B4.3.12 RMI_REC_CREATE: creates a REC with the next REC index of a Realm in REALM_NEW,
  * with its auxiliary granules; a runnable REC extends the RIM.
+ * @category REC
  */
 export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }, RecCreateCtx, Record<string, never>, CheckedRecCreateCtx>({
   name: 'RMI_REC_CREATE',
@@ -145,7 +146,7 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
 // RMI_REC_DESTROY
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REC_DESTROY reads (DEN0137 B4.3.13). */
+/** What RMI_REC_DESTROY reads (DEN0137 B4.3.13). @category REC */
 export interface RecDestroyCtx {
   readonly s: RmmState;
   readonly recPtr: bigint;
@@ -163,7 +164,7 @@ function destroyContext(s: RmmState, i: { readonly rec_ptr: bigint }): RecDestro
   return { s, recPtr: i.rec_ptr, rec, owner: rec === undefined ? undefined : s.realms.get(rec.owner) };
 }
 
-/** DEN0137 B4.3.13 RMI_REC_DESTROY: a REC that is not running is destroyed with its auxiliary granules. */
+/** DEN0137 B4.3.13 RMI_REC_DESTROY: a REC that is not running is destroyed with its auxiliary granules. @category REC */
 export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, RecDestroyCtx, Record<string, never>, CheckedRecDestroyCtx>({
   name: 'RMI_REC_DESTROY',
   context: destroyContext,

@@ -32,7 +32,7 @@ import { rttInitRipasPost, rttSetRipasPost } from '../post/ripas.js';
 // shared
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_INIT_RIPAS reads: `ipa` is the base of the range, the walk goes to level 3 (DEN0137 B4.3.18.1.2). */
+/** What RMI_RTT_INIT_RIPAS reads: `ipa` is the base of the range, the walk goes to level 3 (DEN0137 B4.3.18.1.2). @category RTT */
 export interface RipasRangeCtx extends WalkCtx {
   /** The top input. */
   readonly top: bigint;
@@ -73,6 +73,7 @@ function initWalkTop(g: Geometry, w: RttWalkResult, base: number, top: number): 
  * DEN0137 B4.3.18 RMI_RTT_INIT_RIPAS: for a Realm in REALM_NEW, the run of UNASSIGNED entries of
  * one RTT from `base` up to walk_top gets RIPAS RAM, and the RIM is extended with one RIPAS
  * descriptor per entry (B4.3.18.4). Outputs walk_top.
+ * @category RTT
  */
 export const rmiRttInitRipas = defineCommand<
   { readonly rd: bigint; readonly base: bigint; readonly top: bigint },
@@ -127,7 +128,7 @@ export const rmiRttInitRipas = defineCommand<
 // RMI_RTT_SET_RIPAS
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_SET_RIPAS reads (DEN0137 B4.3.21.1.2). */
+/** What RMI_RTT_SET_RIPAS reads (DEN0137 B4.3.21.1.2). @category RTT */
 export interface SetRipasCtx extends RipasRangeCtx {
   readonly recPtr: bigint;
   /** Rec(rec_ptr), read whatever rec_ptr is (D-WELLFORMED). */
@@ -167,6 +168,7 @@ function setWalkTop(g: Geometry, w: RttWalkResult, rec: Rec, base: number, top: 
  * (RSI_IPA_STATE_SET): the entries of one RTT from `base` up to walk_top get rec.ripas_value,
  * and rec.ripas_addr advances to min(top, walk_top), which is also the output. HIPAS and the
  * RIM are unchanged.
+ * @category RTT
  */
 export const rmiRttSetRipas = defineCommand<
   { readonly rd: bigint; readonly rec_ptr: bigint; readonly base: bigint; readonly top: bigint },

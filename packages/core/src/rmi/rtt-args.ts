@@ -24,7 +24,7 @@ import { realmAt, withRealm, type HasState } from './common.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** The context every RTT and DATA command builds (DEN0137 B4.3.1–B4.3.22 contexts): the Realm, one IPA, and the walk to it. */
+/** The context every RTT and DATA command builds (DEN0137 B4.3.1–B4.3.22 contexts): the Realm, one IPA, and the walk to it. @category RTT */
 export interface WalkCtx extends HasState {
   /** The rd input. */
   readonly rd: bigint;
@@ -44,14 +44,14 @@ export interface WalkCtx extends HasState {
  */
 export type Walked<C extends WalkCtx> = Established<C, 'walk'>;
 
-/** Inputs of the commands that name an RTT level: RMI_RTT_DESTROY, RMI_RTT_FOLD, RMI_RTT_READ_ENTRY, RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.16.1.1). */
+/** Inputs of the commands that name an RTT level: RMI_RTT_DESTROY, RMI_RTT_FOLD, RMI_RTT_READ_ENTRY, RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.16.1.1). @category RTT */
 export interface RttLevelInput {
   readonly rd: bigint;
   readonly ipa: bigint;
   readonly level: bigint;
 }
 
-/** A {@link WalkCtx} whose walk goes to the `level` input: RMI_RTT_READ_ENTRY, RMI_RTT_(UN)MAP_UNPROTECTED (DEN0137 B4.3.20.1.2, B4.3.22.1.2). */
+/** A {@link WalkCtx} whose walk goes to the `level` input: RMI_RTT_READ_ENTRY, RMI_RTT_(UN)MAP_UNPROTECTED (DEN0137 B4.3.20.1.2, B4.3.22.1.2). @category RTT */
 export interface LevelWalkCtx extends WalkCtx {
   /** The level input. */
   readonly level: number;

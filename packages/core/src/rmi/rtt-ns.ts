@@ -39,15 +39,15 @@ import {
 // shared
 // -------------------------------------------------------------------------------------
 
-/** Inputs of RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.22.1.1): those of every command that names a level. */
+/** Inputs of RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.22.1.1): those of every command that names a level. @category RTT */
 export type RttUnmapInput = RttLevelInput;
 
-/** Inputs of RMI_RTT_MAP_UNPROTECTED (DEN0137 B4.3.19.1.1). */
+/** Inputs of RMI_RTT_MAP_UNPROTECTED (DEN0137 B4.3.19.1.1). @category RTT */
 export interface RttMapInput extends RttLevelInput {
   readonly desc: bigint;
 }
 
-/** What RMI_RTT_UNMAP_UNPROTECTED reads: the walk goes to `level`, the level of the block or page (DEN0137 B4.3.22.1.2). */
+/** What RMI_RTT_UNMAP_UNPROTECTED reads: the walk goes to `level`, the level of the block or page (DEN0137 B4.3.22.1.2). @category RTT */
 export type RttNsCtx = LevelWalkCtx;
 
 /** The level_bound, ipa_align and ipa_bound rows of both commands. */
@@ -66,7 +66,7 @@ const walkStopsAbove = (w: RttWalkResult, c: RttNsCtx): boolean => w.level < c.l
 // RMI_RTT_MAP_UNPROTECTED
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_MAP_UNPROTECTED reads (DEN0137 B4.3.19.1.2). */
+/** What RMI_RTT_MAP_UNPROTECTED reads (DEN0137 B4.3.19.1.2). @category RTT */
 export interface RttMapCtx extends RttNsCtx {
   readonly desc: bigint;
   /** RttEntryFromDescriptor(desc). */
@@ -77,6 +77,7 @@ export interface RttMapCtx extends RttNsCtx {
  * DEN0137 B4.3.19 RMI_RTT_MAP_UNPROTECTED: the UNASSIGNED_NS entry that maps `ipa` at `level`
  * becomes ASSIGNED_NS with the output address, MemAttr and S2AP of `desc`. The PA's GPT entry is
  * not checked and no granule changes state.
+ * @category RTT
  */
 export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record<string, never>, Walked<RttMapCtx>>({
   name: 'RMI_RTT_MAP_UNPROTECTED',
@@ -117,6 +118,7 @@ export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record
 /**
  * DEN0137 B4.3.22 RMI_RTT_UNMAP_UNPROTECTED: the ASSIGNED_NS entry that maps `ipa` at `level`
  * becomes UNASSIGNED_NS. Outputs `top`, the next live entry of that RTT (B3.76).
+ * @category RTT
  */
 export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { readonly top: bigint }, Walked<RttNsCtx>>({
   name: 'RMI_RTT_UNMAP_UNPROTECTED',

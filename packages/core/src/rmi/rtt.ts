@@ -47,7 +47,7 @@ export type { RttLevelInput } from './rtt-args.js';
 // shared
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_CREATE, RMI_RTT_DESTROY and RMI_RTT_FOLD read: the walk goes to level − 1, the parent of the RTT (DEN0137 B4.3.16.1.2). */
+/** What RMI_RTT_CREATE, RMI_RTT_DESTROY and RMI_RTT_FOLD read: the walk goes to level − 1, the parent of the RTT (DEN0137 B4.3.16.1.2). @category RTT */
 export interface RttStructureCtx extends WalkCtx {
   /** The level input (the level of the child RTT). */
   readonly level: number;
@@ -92,7 +92,7 @@ const packEntry = (e: RttEntry): number => packMeta(e.state, e.ripas, e.memAttr,
 // RMI_RTT_CREATE
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_CREATE reads (DEN0137 B4.3.15.1.2). */
+/** What RMI_RTT_CREATE reads (DEN0137 B4.3.15.1.2). @category RTT */
 export interface RttCreateCtx extends RttStructureCtx {
   readonly rtt: bigint;
 }
@@ -100,6 +100,7 @@ export interface RttCreateCtx extends RttStructureCtx {
 /**
  * DEN0137 B4.3.15 RMI_RTT_CREATE: a DELEGATED granule becomes a level-`level` RTT below the
  * entry that maps `ipa` at level − 1, which becomes TABLE; the new RTT unfolds that entry.
+ * @category RTT
  */
 export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint }, RttCreateCtx, Record<string, never>, Walked<RttCreateCtx>>({
   name: 'RMI_RTT_CREATE',
@@ -138,6 +139,7 @@ export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint
  * DEN0137 B4.3.16 RMI_RTT_DESTROY: a non-live, non-starting RTT is unlinked and given back as a
  * DELEGATED granule; its parent entry becomes UNASSIGNED with RIPAS DESTROYED. Outputs the RTT's
  * PA and `top`, the next live entry of the parent RTT (B3.76).
+ * @category RTT
  */
 export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { readonly rtt: bigint; readonly top: bigint }, Established<RttStructureCtx, 'realm' | 'walk'>>({
   name: 'RMI_RTT_DESTROY',
@@ -169,7 +171,7 @@ export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { rea
 // RMI_RTT_FOLD
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_FOLD reads (DEN0137 B4.3.17.1.2). */
+/** What RMI_RTT_FOLD reads (DEN0137 B4.3.17.1.2). @category RTT */
 export interface RttFoldCtx extends RttStructureCtx {
   /** RttFold(child), evaluated before the command; undefined when the child is not homogeneous. */
   readonly fold: RttEntry | undefined;
@@ -178,6 +180,7 @@ export interface RttFoldCtx extends RttStructureCtx {
 /**
  * DEN0137 B4.3.17 RMI_RTT_FOLD: a homogeneous non-starting RTT is destroyed and its parent entry
  * takes the folded state, RIPAS, output address and attributes (A5.5.6). Outputs the RTT's PA.
+ * @category RTT
  */
 export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rtt: bigint }, Established<RttFoldCtx, 'walk' | 'fold'>>({
   name: 'RMI_RTT_FOLD',
@@ -213,13 +216,13 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
 // RMI_RTT_READ_ENTRY
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_READ_ENTRY reads: the walk goes to `level` (DEN0137 B4.3.20.1.2). */
+/** What RMI_RTT_READ_ENTRY reads: the walk goes to `level` (DEN0137 B4.3.20.1.2). @category RTT */
 export type RttReadCtx = LevelWalkCtx;
 
 /** RmiRttEntryState (DEN0137 B3.61 RttEntryState): UNASSIGNED(_NS) 0, ASSIGNED(_NS) 1, TABLE 2. */
 const RMI_ENTRY_STATE: Readonly<Record<RttEntryState, bigint>> = [0n, 1n, 2n, 0n, 1n];
 
-/** The outputs of RMI_RTT_READ_ENTRY (DEN0137 B4.3.20.1.3). */
+/** The outputs of RMI_RTT_READ_ENTRY (DEN0137 B4.3.20.1.3). @category RTT */
 export interface RttReadOutput {
   readonly walk_level: bigint;
   readonly state: bigint;
@@ -230,6 +233,7 @@ export interface RttReadOutput {
 /**
  * DEN0137 B4.3.20 RMI_RTT_READ_ENTRY: the level the walk to `ipa` reached and the state,
  * descriptor and RIPAS of the entry there. Changes nothing.
+ * @category RTT
  */
 export const rmiRttReadEntry = defineCommand<RttLevelInput, RttReadCtx, RttReadOutput, Walked<RttReadCtx>>({
   name: 'RMI_RTT_READ_ENTRY',

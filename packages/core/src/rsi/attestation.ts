@@ -59,6 +59,7 @@ function challengeBytes(c: RealmCallCtx): Uint8Array {
  * DEN0137 B5.3.2 RSI_ATTESTATION_TOKEN_INIT: starts a token for a 64-byte challenge, abandoning
  * any token in progress on this REC. The claims (challenge, RPV, RIM, REMs, hash algorithm) are
  * sampled now and the token is built at once; X1 is an upper bound on its size.
+ * @category RSI
  */
 export const rsiAttestationTokenInit = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'RSI_ATTESTATION_TOKEN_INIT',
@@ -98,6 +99,7 @@ const chunkOf = (c: MemoryCtx): number => Math.min(Number(sizeOf(c) < GRANULE ? 
  * DEN0137 B5.3.1 RSI_ATTESTATION_TOKEN_CONTINUE: copies the next chunk of the token (at most
  * `size` bytes) to addr + offset in Realm memory and returns its length; RSI_INCOMPLETE until
  * the last chunk, then RSI_SUCCESS with no token in progress any more.
+ * @category RSI
  */
 export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome, CheckedMemoryCtx>({
   name: 'RSI_ATTESTATION_TOKEN_CONTINUE',

@@ -16,7 +16,7 @@ import { replaceGranule } from '../realm/memory.js';
 import { rsiRealmConfigPost } from '../post/rsi-calls.js';
 import { addrEmpty, addressChecked, granuleAligned, memoryContext, unmapped, type CheckedMemoryCtx, type MemoryCtx } from './realm-memory.js';
 
-/** DEN0137 B5.4.5 RsiRealmConfig of `realm`: ipa_width, hash_algo (RsiHashAlgorithm: 0 SHA-256, 1 SHA-512), rpv; every other byte zero. */
+/** DEN0137 B5.4.5 RsiRealmConfig of `realm`: ipa_width, hash_algo (RsiHashAlgorithm: 0 SHA-256, 1 SHA-512), rpv; every other byte zero. @category RSI */
 export function realmConfigBytes(realm: Realm): Uint8Array {
   const rpv = new DataView(realm.rpv.buffer, realm.rpv.byteOffset, realm.rpv.byteLength);
   return encodeStruct(RsiRealmConfig, {
@@ -29,6 +29,7 @@ export function realmConfigBytes(realm: Realm): Uint8Array {
 /**
  * DEN0137 B5.3.9 RSI_REALM_CONFIG: the granule at IPA `addr` receives the Realm's RsiRealmConfig
  * (the whole 4 KB structure: its reserved bytes are zero).
+ * @category RSI
  */
 export const rsiRealmConfig = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome, CheckedMemoryCtx>({
   name: 'RSI_REALM_CONFIG',

@@ -20,7 +20,7 @@ import { addrEmpty, addressChecked, memoryContext, unmapped, type CheckedMemoryC
 // RsiHostCall
 // -------------------------------------------------------------------------------------
 
-/** Alignment and size of an RsiHostCall structure (DEN0137 B5.4.2). */
+/** Alignment and size of an RsiHostCall structure (DEN0137 B5.4.2). @category RSI */
 export const HOST_CALL_ALIGN = 0x100n;
 const IMM = fieldOf(RsiHostCall, 'imm').offset;
 const GPRS = fieldOf(RsiHostCall, 'gprs').offset;
@@ -51,6 +51,7 @@ export function writeHostCallGprs(s: RmmState, t: Extract<ProtectedTarget, { kin
 /**
  * DEN0137 B5.3.4 RSI_HOST_CALL: a REC exit due to Host call with exit.imm and exit.gprs[0..30]
  * taken from the RsiHostCall at `addr`; rec.host_call_pending is set until the next entry.
+ * @category RSI
  */
 export const rsiHostCall = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome, CheckedMemoryCtx>({
   name: 'RSI_HOST_CALL',

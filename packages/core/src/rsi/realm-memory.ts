@@ -18,7 +18,7 @@ import { protectedTarget, unmappedAbort, type ProtectedTarget } from '../realm/m
 // model
 // -------------------------------------------------------------------------------------
 
-/** The context of an RSI command that touches Realm memory at one address. @internal */
+/** The context of an RSI command that touches Realm memory at one address (DEN0137 B5.3.1, B5.3.4, B5.3.9). @category RSI */
 export interface MemoryCtx extends RealmCallCtx {
   /** The address input. */
   readonly addr: bigint;

@@ -4,9 +4,8 @@
  * (an InternalError naming the command), never a cast in apply.
  */
 import { describe, expect, it } from 'vitest';
-import { defineCommand } from '../../src/engine/command.js';
-import { established, type Established } from '../../src/engine/refine.js';
 import { InternalError, catalogue, initialState, rmiRealmActivate, rmiRecDestroy, type Rule } from '../../src/index.js';
+import { defineCommand, established, type Established } from '../../src/internal.js';
 import { G } from '../support/fixtures.js';
 
 const s0 = initialState();
