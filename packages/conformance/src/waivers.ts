@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { formatValidationErrors } from '@realmspec/core';
+import { formatValidationErrors } from '@realmspec/core/internal';
 
 /** One waiver: a rule or a group, and why it is accepted. */
 const Waiver = t.intersection([t.type({ reason: t.string }), t.partial({ rule: t.string, group: t.string })], 'waiver');

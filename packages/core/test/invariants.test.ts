@@ -10,22 +10,14 @@ import {
   Gpt,
   GranuleState,
   invariantViolations,
-  makeRtt,
-  packMeta,
   RealmState,
-  rttMetas,
-  rttAddrs,
   RttEntryState,
   Ripas,
   RuleHits,
   transitionViolations,
-  updateRealm,
-  updateRec,
-  updateState,
-  withGranuleBytes,
-  withMeasurement,
   type RmmState,
 } from '../src/index.js';
+import { makeRtt, packMeta, rttMetas, rttAddrs, updateRealm, updateRec, updateState, withGranuleBytes, withMeasurement } from '../src/internal.js';
 import { G, R, ok, withRealm, withRec } from './support/fixtures.js';
 import { DATA, SRC, T, withProtectedTables, withSources } from './rtt/support.js';
 

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
-import { catalogue, formatValidationErrors, RuleHits, setRecording, type Catalogue } from '@realmspec/core';
+import { catalogue, RuleHits, type Catalogue } from '@realmspec/core';
+import { formatValidationErrors, setRecording } from '@realmspec/core/internal';
 import { count, CoverageFile, FORMAT, type OrderingCounters, type RuleCounters, type Source } from './schema.js';
 
 // -------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, inject } from 'vitest';
-import { RuleHits, setRecording, takeCallerHits } from '@realmspec/core';
+import { RuleHits } from '@realmspec/core';
+import { setRecording, takeCallerHits } from '@realmspec/core/internal';
 import { coverageOf, encodeCoverage } from './data.js';
 import { DIR_KEY } from './vitest-context.js';
 

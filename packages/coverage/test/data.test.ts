@@ -4,7 +4,8 @@
  * records a run made without hits.
  */
 import { describe, expect, it } from 'vitest';
-import { catalogue, initialState, RuleHits, setRecording, smc } from '@realmspec/core';
+import { catalogue, initialState, RuleHits, smc } from '@realmspec/core';
+import { setRecording } from '@realmspec/core/internal';
 import { catalogueDigest, collect, count, coverageOf, mergeCoverage, type CoverageFile } from '../src/index.js';
 import { G, smallRun } from './support.js';
 

@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-import { granuleAt, granuleIndex, gptName, hex, granuleAddr, type Gpt as CoreGpt, type GranuleIndex, type PMap, type RmmState } from '@realmspec/core';
+import { granuleAt, granuleIndex, gptName, granuleAddr, type Gpt as CoreGpt, type GranuleIndex, type PMap, type RmmState } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { coreGptOfGpi, gpiName, type Gpi } from './gpi.js';
 import { gpiAt, type Gpt } from './gpt.js';
 

@@ -12,7 +12,6 @@ import {
   catalogue,
   decodePlatform,
   encodeStruct,
-  formatValidationErrors,
   hostWrite,
   initialState,
   RmiRealmParams,
@@ -23,6 +22,7 @@ import {
   type RealmAction,
   type RmmState,
 } from '@realmspec/core';
+import { formatValidationErrors } from '@realmspec/core/internal';
 import { POOL, type Config, type EnvStep, type InputDomain, type Payload, type Scalar, type ScalarDomain, type StructFields } from './config.js';
 
 // -------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { catalogue, formatValidationErrors, PlatformCodec, U64 } from '@realmspec/core';
+import { catalogue, PlatformCodec, U64 } from '@realmspec/core';
+import { formatValidationErrors } from '@realmspec/core/internal';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -16,7 +16,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { formatValidationErrors } from '@realmspec/core';
+import { formatValidationErrors } from '@realmspec/core/internal';
 import { buildReport, CoverageFile, coverageOf, emptyCoverage, encodeCoverage, mergeCoverage } from '@realmspec/coverage';
 import type { SearchResult } from './engine.js';
 import type { Explored } from './parallel.js';

@@ -6,7 +6,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { LifecycleCodec as CoreLifecycleCodec, PlatformLifecycle, formatValidationErrors, hexBytes, isPlatformLifecycle } from '@realmspec/core';
+import { LifecycleCodec as CoreLifecycleCodec, PlatformLifecycle, hexBytes, isPlatformLifecycle } from '@realmspec/core';
+import { formatValidationErrors } from '@realmspec/core/internal';
 
 // -------------------------------------------------------------------------------------
 // model

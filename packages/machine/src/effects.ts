@@ -8,7 +8,8 @@
  *
  * @packageDocumentation
  */
-import { InternalError, granuleAddr, granuleIndex, hex, type GranuleIndex, type RmmState } from '@realmspec/core';
+import { InternalError, granuleAddr, granuleIndex, type GranuleIndex, type RmmState } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { RmmEl3Fid, gpiAt, rmmEl3FidName, rmmEl3Smc, rmmEl3StatusName, type El3State } from '@realmspec/el3';
 import { scrubGranule } from '@realmspec/memory';
 import type { Step } from './steps.js';

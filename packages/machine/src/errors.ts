@@ -9,7 +9,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { formatValidationErrors, hex } from '@realmspec/core';
+import { formatValidationErrors, hex } from '@realmspec/core/internal';
 import { describeGpf, type MemoryFault } from '@realmspec/memory';
 
 // -------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { GRANULE_SIZE, U64, hex } from '@realmspec/core';
+import { GRANULE_SIZE, U64 } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { Pas, physRead, physWrite } from '@realmspec/memory';
 import { Address, Bytes, Index, RealmScriptCodec } from './codecs.js';
 import { decodeWith, invalid, type HostResult } from './errors.js';

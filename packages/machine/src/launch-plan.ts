@@ -8,7 +8,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { GRANULE_SIZE, hex, minIpaWidth } from '@realmspec/core';
+import { GRANULE_SIZE, minIpaWidth } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { Address, Bytes, Index, Size } from './codecs.js';
 import { invalid, type HostError } from './errors.js';
 import { parseArm64Image } from './kernel.js';

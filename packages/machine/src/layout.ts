@@ -6,7 +6,8 @@
  * @internal
  * @packageDocumentation
  */
-import { InternalError, realmCommands, rmiCommands, routed } from '@realmspec/core';
+import { InternalError, realmCommands, rmiCommands } from '@realmspec/core';
+import { routed } from '@realmspec/core/internal';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -12,7 +12,6 @@ import {
   decodeRmiResult,
   ecOf,
   functionId,
-  hex,
   ipaOfHpfar,
   isvOf,
   psciStatusName,
@@ -24,6 +23,7 @@ import {
   type RecExitFields,
   type Ripas,
 } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { accessSizeOf } from '@realmspec/memory';
 import { realmCallInputs } from './layout.js';
 import { callText } from './steps.js';

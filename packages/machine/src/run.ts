@@ -8,7 +8,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { RmiRecEnter, catalogueCommand, encodeStruct, hex, type RealmAction } from '@realmspec/core';
+import { RmiRecEnter, catalogueCommand, encodeStruct, type RealmAction } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { Address, Index, RealmScriptCodec } from './codecs.js';
 import { decodeWith, invalid, type HostResult } from './errors.js';
 import { rmiResultName } from './names.js';

@@ -10,7 +10,6 @@ import {
   catalogueCommand,
   functionId,
   granuleIndex,
-  hex,
   smc,
   type RealmAction,
   type RunResult,
@@ -21,6 +20,7 @@ import {
   type RuleHits,
   type SpecFailure,
 } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { El3Fid, el3Smc, type El3State, type SmcRoute } from '@realmspec/el3';
 import { accessDivergence, describeAccessResult, realmAccessResult, type AccessResult } from '@realmspec/memory';
 import { effectsOf, runEffects } from './effects.js';

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { hex } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { gpiName, type Gpi } from '@realmspec/el3';
 
 // -------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
-import { GranuleState, RealmState, granuleIndex, protectedTarget } from '@realmspec/core';
+import { GranuleState, RealmState, granuleIndex } from '@realmspec/core';
+import { protectedTarget } from '@realmspec/core/internal';
 import { Gpi, gptChanges } from '@realmspec/el3';
 import { Pas, physRead } from '@realmspec/memory';
 import * as _ from '../src/index.js';

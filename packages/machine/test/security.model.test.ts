@@ -12,7 +12,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as fc from 'fast-check';
-import { granuleIndex, withGranuleBytes } from '@realmspec/core';
+import { granuleIndex } from '@realmspec/core';
+import { withGranuleBytes } from '@realmspec/core/internal';
 import { Gpi, withGpi } from '@realmspec/el3';
 import { commands } from './security/commands.js';
 import { WORLD, checkWorld, initialModel } from './security/world.js';

@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import { GRANULE_SIZE, hex } from '@realmspec/core';
+import { GRANULE_SIZE } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { Gpi, gptLookup, gpiName, type Gpt } from '@realmspec/el3';
 import { Pas, pasName } from './pas.js';
 

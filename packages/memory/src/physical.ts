@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { GRANULE_SIZE, GranuleState, granuleAddr, granuleAt, granuleIndex, granuleStateName, readBytes, writeBytes, type RmmState } from '@realmspec/core';
+import { GRANULE_SIZE, GranuleState, granuleAddr, granuleAt, granuleIndex, granuleStateName, type RmmState } from '@realmspec/core';
+import { readBytes, writeBytes } from '@realmspec/core/internal';
 import type { Gpt } from '@realmspec/el3';
 import { gpcCheckRange, type GranuleProtectionFault } from './gpc.js';
 import { Pas } from './pas.js';

@@ -12,15 +12,14 @@ import {
   RecExitReason,
   ecOf,
   faultOf,
-  hex,
   hpfarOf,
   isvOf,
-  leValue,
   type RealmAccessAction,
   type RealmStepResult,
   type RecExitFields,
   type RmmState,
 } from '@realmspec/core';
+import { hex, leValue } from '@realmspec/core/internal';
 import type { Gpi, Gpt } from '@realmspec/el3';
 import { gpcCheck } from './gpc.js';
 import type { Pas } from './pas.js';

@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-import { granuleBytes, wipeGranule, type GranuleIndex, type RmmState } from '@realmspec/core';
+import { granuleBytes, type GranuleIndex, type RmmState } from '@realmspec/core';
+import { wipeGranule } from '@realmspec/core/internal';
 
 // -------------------------------------------------------------------------------------
 // model

@@ -8,7 +8,8 @@
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeFeatures0, formatValidationErrors, geometryOf, Gpt, makePlatform, MAX_LEVEL_BITS, MIN_LEVEL_BITS, minIpaWidth, type Platform, type PlatformConfig } from '@realmspec/core';
+import { decodeFeatures0, geometryOf, Gpt, makePlatform, MAX_LEVEL_BITS, MIN_LEVEL_BITS, minIpaWidth, type Platform, type PlatformConfig } from '@realmspec/core';
+import { formatValidationErrors } from '@realmspec/core/internal';
 import { boundedArray, closed, U64 } from './codec.js';
 
 /** The most DRAM or GPT ranges a header may list. */

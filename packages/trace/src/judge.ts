@@ -7,7 +7,6 @@
  * @packageDocumentation
  */
 import {
-  hex,
   judge,
   realmCallOutcomes,
   recExitReasonName,
@@ -19,6 +18,7 @@ import {
   type RmmState,
   type Verdict,
 } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import type { ExitExpect, RealmExpect, RmiExpect } from './codec.js';
 
 // -------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { catalogue, defaultPlatform, formatValidationErrors, functionId, type CatalogueCommand, type Platform, type RealmAccessAction } from '@realmspec/core';
+import { catalogue, defaultPlatform, functionId, type CatalogueCommand, type Platform, type RealmAccessAction } from '@realmspec/core';
+import { formatValidationErrors } from '@realmspec/core/internal';
 import { decodePlatformHeader } from './header.js';
 import { MAX_LINE_BYTES, textLines, type RawLine } from './lines.js';
 import {

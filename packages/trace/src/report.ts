@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-import { hex, type CommandTally } from '@realmspec/core';
+import { type CommandTally } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import type { LineError, Step } from './parse.js';
 import type { ReplayResult, StepOutcome } from './run.js';
 

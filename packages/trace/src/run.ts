@@ -8,7 +8,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   decodeRmiResult,
   decodeStruct,
-  hex,
   psciStatusName,
   rsiStatusName,
   encodeStructInto,
@@ -34,6 +33,7 @@ import {
   type RmmState,
   type RuleHits,
 } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import { bootHes } from '@realmspec/hes';
 import type { RealmAction, Step, Trace } from './parse.js';
 import { joinJudged, judgeExit, judgeRealmCall, judgeRmi } from './judge.js';

@@ -6,7 +6,8 @@
  *
  * @packageDocumentation
  */
-import { decodeRmiResult, gptName, hex, psciStatusName, rsiStatusName, SMCCC_NOT_SUPPORTED, type Platform, type RecExitFields } from '@realmspec/core';
+import { decodeRmiResult, gptName, psciStatusName, rsiStatusName, SMCCC_NOT_SUPPORTED, type Platform, type RecExitFields } from '@realmspec/core';
+import { hex } from '@realmspec/core/internal';
 import type { ExitExpect, Limits, RealmExpect, RmiExpect } from './codec.js';
 import type { RealmAction, Step } from './parse.js';
 

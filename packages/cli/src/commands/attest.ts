@@ -9,7 +9,8 @@
 import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { formatValidationErrors, hexBytes, verifyCcaToken, type CcaTokenClaims } from '@realmspec/core';
+import { hexBytes, verifyCcaToken, type CcaTokenClaims } from '@realmspec/core';
+import { formatValidationErrors } from '@realmspec/core/internal';
 import { bootMachine, DEMO, demoInitrd, demoKernel, describeHostError, launchRealm, obtainAttestationToken } from '@realmspec/machine';
 import { badInput, fsReason, type Outcome } from '../output.js';
 

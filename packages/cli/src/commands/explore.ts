@@ -10,7 +10,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
-import { formatValidationErrors } from '@realmspec/core';
+import { formatValidationErrors } from '@realmspec/core/internal';
 import { buildReport, coverageOf, encodeCoverage, summaryLine, type CoverageFile } from '@realmspec/coverage';
 import { buildSetup, explore, mergeShards, parseConfig, pathLabels, readShard, traceOf, writeShard, type Progress, type SearchResult, type Setup, type ShardFile } from '@realmspec/explore';
 import { badInput, ExitStatus, fsReason, type Outcome } from '../output.js';

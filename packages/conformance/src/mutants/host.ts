@@ -14,17 +14,10 @@ import {
   RmiRealmParams,
   RmiRecParams,
   rttLevelSize,
-  rttMeta,
   rttWalk,
-  rttWithRipas,
-  metaRipas,
-  updateRec,
-  withGranuleBytes,
-  withMeasurement,
-  withRealmRecord,
-  withRec,
   type RmmState,
 } from '@realmspec/core';
+import { rttMeta, rttWithRipas, metaRipas, updateRec, withGranuleBytes, withMeasurement, withRealmRecord, withRec } from '@realmspec/core/internal';
 import { afterSuccess, applyAnyway, failureX0, inputOf, misreport, onRmi, rdOf, skipCheck, withRtts, type Mutant } from './kit.js';
 
 /** `s` with the RIPAS of the level 3 entry of Realm `rd` at `ipa` set to `ripas` (nothing when the walk does not reach one). */

@@ -13,13 +13,13 @@ import {
   granuleIndex,
   rmiRoute,
   statusCode,
-  updateState,
   type RealmAction as CoreRealmAction,
   type RmmState,
   type RoutedCommand,
   type Rule,
   type StatusName,
 } from '@realmspec/core';
+import { updateState } from '@realmspec/core/internal';
 import type { EnterAnswer, Impl, RmiAnswer } from '../impl.js';
 
 // -------------------------------------------------------------------------------------

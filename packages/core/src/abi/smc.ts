@@ -12,13 +12,13 @@ import { InternalError } from '../internal/errors.js';
 import { U64_MAX } from '../model/bits.js';
 import type { RmmState } from '../model/state.js';
 
-/** SMCCC_NOT_SUPPORTED (−1) as a 64-bit register value. */
+/** SMCCC_NOT_SUPPORTED (−1) as a 64-bit register value. @category SMC/ABI */
 export const SMCCC_NOT_SUPPORTED = U64_MAX;
 
-/** SMCCC v1.3 bit 16 of a function id: the SVE hint, which the callee ignores (DEN0137 B1.1). */
+/** SMCCC v1.3 bit 16 of a function id: the SVE hint, which the callee ignores (DEN0137 B1.1). @category SMC/ABI */
 export const SMCCC_SVE_HINT = 1 << 16;
 
-/** The result of one SMC. */
+/** The result of one SMC. @category SMC/ABI */
 export interface SmcResult {
   /** The state after the call (the same object when the call changed nothing). */
   readonly state: RmmState;
@@ -30,15 +30,15 @@ export interface SmcResult {
   readonly failure: SpecFailure | undefined;
 }
 
-/** A command the SMC layer can route to: takes and returns registers by name. */
+/** A command the SMC layer can route to: takes and returns registers by name. @category SMC/ABI */
 export type RegisterCommand = Command<Record<string, bigint>, unknown, Readonly<Record<string, bigint>>>;
 
-/** DEN0137 B4.4.25: X0 of an RMI command, status in bits 7:0 and index in bits 15:8. */
+/** DEN0137 B4.4.25: X0 of an RMI command, status in bits 7:0 and index in bits 15:8. @category SMC/ABI */
 export function encodeRmiResult(code: number, index: number): bigint {
   return BigInt(code | ((index & 0xff) << 8));
 }
 
-/** A command with its register layout resolved once from the catalogue. */
+/** A command with its register layout resolved once from the catalogue. @category SMC/ABI */
 export interface RoutedCommand {
   /** The command. */
   readonly command: RegisterCommand;
@@ -102,7 +102,7 @@ export function callWithRegisters(s: RmmState, r: RoutedCommand, regs: readonly 
   return { state: next, regs: out, command: entry, failure: undefined };
 }
 
-/** Function id of an SMC: W0 (SMCCC passes the function id in the low 32 bits) without the SVE hint. */
+/** Function id of an SMC: W0 (SMCCC passes the function id in the low 32 bits) without the SVE hint. @category SMC/ABI */
 export function functionId(x0: bigint): number {
   // DECISION D-FID: W0 without the SVE hint; bits 63:32 of X0 are ignored.
   return (Number(x0 & 0xffff_ffffn) & ~SMCCC_SVE_HINT) >>> 0;

@@ -7,10 +7,10 @@
  */
 import { SMCCC_NOT_SUPPORTED } from './smc.js';
 
-/** RmiStatusCode names by code (DEN0137 B4.4.25); codes 5 and up are reserved in 1.0. */
+/** RmiStatusCode names by code (DEN0137 B4.4.25); codes 5 and up are reserved in 1.0. @category SMC/ABI */
 export const RMI_STATUS_NAMES = ['RMI_SUCCESS', 'RMI_ERROR_INPUT', 'RMI_ERROR_REALM', 'RMI_ERROR_REC', 'RMI_ERROR_RTT'] as const;
 
-/** RsiCommandReturnCode as X0 values (DEN0137 B5.4.1). */
+/** RsiCommandReturnCode as X0 values (DEN0137 B5.4.1). @category SMC/ABI */
 export const RsiStatus = {
   RSI_SUCCESS: 0n,
   RSI_ERROR_INPUT: 1n,
@@ -19,7 +19,7 @@ export const RsiStatus = {
   RSI_ERROR_UNKNOWN: 4n,
 } as const;
 
-/** PsciReturnCode as 64-bit X0 values, negative codes sign-extended (DEN0137 B6.4.2). */
+/** PsciReturnCode as 64-bit X0 values, negative codes sign-extended (DEN0137 B6.4.2). @category SMC/ABI */
 export const PsciStatus = {
   PSCI_SUCCESS: 0n,
   PSCI_OFF: 1n,
@@ -38,7 +38,7 @@ const nameOf = (table: Readonly<Record<string, bigint>>): ReadonlyMap<bigint, st
 const rsiNames = nameOf(RsiStatus);
 const psciNames = nameOf(PsciStatus);
 
-/** The name of RmiStatusCode `code` (DEN0137 B4.4.25), or undefined for a reserved code. */
+/** The name of RmiStatusCode `code` (DEN0137 B4.4.25), or undefined for a reserved code. @category SMC/ABI */
 export function rmiStatusName(code: number): string | undefined {
   return RMI_STATUS_NAMES[code];
 }
@@ -46,6 +46,7 @@ export function rmiStatusName(code: number): string | undefined {
 /**
  * The status name and index an RMI X0 encodes (DEN0137 B4.4.25): `SMCCC_NOT_SUPPORTED` for −1,
  * `unknown status 0x…` when bits 63:16 are set or the code is reserved.
+ * @category SMC/ABI
  */
 export function decodeRmiResult(x0: bigint): { readonly status: string; readonly index: number } {
   if (x0 === SMCCC_NOT_SUPPORTED) return { status: 'SMCCC_NOT_SUPPORTED', index: 0 };
@@ -53,12 +54,12 @@ export function decodeRmiResult(x0: bigint): { readonly status: string; readonly
   return { status: name ?? `unknown status 0x${x0.toString(16)}`, index: Number((x0 >> 8n) & 0xffn) };
 }
 
-/** The name of an RSI X0 (DEN0137 B5.4.1), `SMCCC_NOT_SUPPORTED` for −1, or undefined. */
+/** The name of an RSI X0 (DEN0137 B5.4.1), `SMCCC_NOT_SUPPORTED` for −1, or undefined. @category SMC/ABI */
 export function rsiStatusName(x0: bigint): string | undefined {
   return rsiNames.get(x0) ?? (x0 === SMCCC_NOT_SUPPORTED ? 'SMCCC_NOT_SUPPORTED' : undefined);
 }
 
-/** The name of a PSCI X0 (DEN0137 B6.4.2), or undefined. */
+/** The name of a PSCI X0 (DEN0137 B6.4.2), or undefined. @category SMC/ABI */
 export function psciStatusName(x0: bigint): string | undefined {
   return psciNames.get(x0);
 }

@@ -17,24 +17,24 @@ import { Tagged, decodeCbor, encodeCbor, isBytes, isCborMap } from './cbor.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** COSE algorithm ES384, ECDSA with SHA-384 (RFC 9053 §2.1; DEN0137 A7.2.3). */
+/** COSE algorithm ES384, ECDSA with SHA-384 (RFC 9053 §2.1; DEN0137 A7.2.3). @category Measurement & attestation */
 export const COSE_ALG_ES384 = -35;
-/** CBOR tag of COSE_Sign1_Tagged (RFC 9052 §4.2; DEN0137 A7.2.3). */
+/** CBOR tag of COSE_Sign1_Tagged (RFC 9052 §4.2; DEN0137 A7.2.3). @category Measurement & attestation */
 export const COSE_SIGN1_TAG = 18;
-/** Bytes of one P-384 coordinate or scalar (DEN0137 A7.2.3.1, RAK). */
+/** Bytes of one P-384 coordinate or scalar (DEN0137 A7.2.3.1, RAK). @category Measurement & attestation */
 export const P384_BYTES = 48;
 
-/** What made a COSE structure unacceptable (RFC 9052 §4.2, §7; DEN0137 A7.2.3). */
+/** What made a COSE structure unacceptable (RFC 9052 §4.2, §7; DEN0137 A7.2.3). @category Measurement & attestation */
 export type CoseErrorKind = 'malformed' | 'untagged' | 'wrong-alg' | 'bad-key' | 'bad-signature';
 
-/** A COSE decoding or verification failure (DEN0137 A7.2.3). */
+/** A COSE decoding or verification failure (DEN0137 A7.2.3). @category Measurement & attestation */
 export interface CoseError {
   readonly kind: CoseErrorKind;
   /** What was wrong, naming the member. */
   readonly detail: string;
 }
 
-/** A decoded COSE_Sign1 whose signature has not been checked (RFC 9052 §4.2; DEN0137 A7.2.3). */
+/** A decoded COSE_Sign1 whose signature has not been checked (RFC 9052 §4.2; DEN0137 A7.2.3). @category Measurement & attestation */
 export interface CoseSign1 {
   /** The protected header bucket exactly as encoded (a bstr's contents). */
   readonly protectedBytes: Uint8Array;
@@ -73,7 +73,7 @@ function fail<A>(kind: CoseErrorKind, detail: string): E.Either<CoseError, A> {
 // COSE_Sign1
 // -------------------------------------------------------------------------------------
 
-/** The `Sig_structure` a COSE_Sign1 signs: `["Signature1", protected, h'', payload]` (RFC 9052 §4.4; DEN0137 A7.2.3). */
+/** The `Sig_structure` a COSE_Sign1 signs: `["Signature1", protected, h'', payload]` (RFC 9052 §4.4; DEN0137 A7.2.3). @category Measurement & attestation */
 export function sigStructure1(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
   return encodeCbor(['Signature1', protectedBytes, EMPTY, payload]);
 }
@@ -82,6 +82,7 @@ export function sigStructure1(protectedBytes: Uint8Array, payload: Uint8Array): 
  * Signs `payload` with the P-384 scalar `privateKey` (48 bytes): a tagged COSE_Sign1 with
  * protected header `{1: -35}`, an empty unprotected header and an RFC 6979 signature
  * (DEN0137 A7.2.3). A bad key is a caller bug and throws.
+ * @category Measurement & attestation
  */
 export function coseSign1(payload: Uint8Array, privateKey: Uint8Array): Uint8Array {
   const signature = es384Sign(sigStructure1(PROTECTED_ES384, payload), privateKey);
@@ -111,7 +112,7 @@ function decodeProtected(bytes: Uint8Array): E.Either<CoseError, ReadonlyMap<unk
   return E.right(m.right);
 }
 
-/** Decodes a tagged COSE_Sign1 whose algorithm is ES384, without checking the signature (RFC 9052 §4.2; DEN0137 A7.2.3). */
+/** Decodes a tagged COSE_Sign1 whose algorithm is ES384, without checking the signature (RFC 9052 §4.2; DEN0137 A7.2.3). @category Measurement & attestation */
 export function decodeCoseSign1(bytes: Uint8Array): E.Either<CoseError, CoseSign1> {
   const item = decodeCbor(bytes, [COSE_SIGN1_TAG]);
   if (E.isLeft(item)) return fail('malformed', `COSE_Sign1: ${item.left}`);
@@ -133,7 +134,7 @@ export function decodeCoseSign1(bytes: Uint8Array): E.Either<CoseError, CoseSign
   return E.right({ protectedBytes: prot, alg, unprotected: unprot, payload, signature });
 }
 
-/** A SEC1 P-384 public key (compressed or not) as its 97-byte uncompressed point, if on the curve (DEN0137 A7.2.3.1.7). */
+/** A SEC1 P-384 public key (compressed or not) as its 97-byte uncompressed point, if on the curve (DEN0137 A7.2.3.1.7). @category Measurement & attestation */
 export function p384PublicKey(publicKey: Uint8Array): E.Either<CoseError, Uint8Array> {
   try {
     return E.right(p384.Point.fromBytes(publicKey).toBytes(false));
@@ -142,7 +143,7 @@ export function p384PublicKey(publicKey: Uint8Array): E.Either<CoseError, Uint8A
   }
 }
 
-/** Checks the ES384 signature of a decoded COSE_Sign1 with a SEC1 P-384 public key (RFC 9052 §4.4; DEN0137 A7.2.3). */
+/** Checks the ES384 signature of a decoded COSE_Sign1 with a SEC1 P-384 public key (RFC 9052 §4.4; DEN0137 A7.2.3). @category Measurement & attestation */
 export function verifyCoseSign1(msg: CoseSign1, publicKey: Uint8Array): E.Either<CoseError, Uint8Array> {
   const key = p384PublicKey(publicKey);
   if (E.isLeft(key)) return key;
@@ -158,7 +159,7 @@ export function verifyCoseSign1(msg: CoseSign1, publicKey: Uint8Array): E.Either
   return ok ? E.right(msg.payload) : fail('bad-signature', 'signature does not verify');
 }
 
-/** Decodes a tagged ES384 COSE_Sign1 and verifies it with `publicKey` (SEC1); the payload on success (DEN0137 A7.2.3). */
+/** Decodes a tagged ES384 COSE_Sign1 and verifies it with `publicKey` (SEC1); the payload on success (DEN0137 A7.2.3). @category Measurement & attestation */
 export function coseSign1Verify(bytes: Uint8Array, publicKey: Uint8Array): E.Either<CoseError, Uint8Array> {
   const msg = decodeCoseSign1(bytes);
   return E.isLeft(msg) ? msg : verifyCoseSign1(msg.right, publicKey);
@@ -175,6 +176,7 @@ export function coseSign1Verify(bytes: Uint8Array, publicKey: Uint8Array): E.Eit
  * each 48 bytes. No alg, kid or key_ops: the spec names none, the signature algorithm is fixed
  * by the token's own protected header, and TF-RMM's key encoder writes exactly these four
  * members in this order, so the bytes (and hence the platform challenge, their hash) agree.
+ * @category Measurement & attestation
  */
 export function encodeCoseKeyP384(publicKey: Uint8Array): Uint8Array {
   // DECISION D-COSE-KEY: exactly kty, crv, x, y.
@@ -196,6 +198,7 @@ export function encodeCoseKeyP384(publicKey: Uint8Array): Uint8Array {
  * Decodes a P-384 COSE_Key to its 97-byte uncompressed SEC1 point (DEN0137 A7.2.3.1). Accepts
  * extra members (kid, key_ops...) but requires kty EC2, crv P-384, 48-byte x and y byte
  * strings, alg ES384 if present, no private part, and a point on the curve.
+ * @category Measurement & attestation
  */
 export function decodeCoseKeyP384(bytes: Uint8Array): E.Either<CoseError, Uint8Array> {
   const item = decodeCbor(bytes);

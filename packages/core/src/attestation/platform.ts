@@ -16,10 +16,10 @@ import { HASH_SIZES } from './token.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** The CCA platform profile claim's value (DEN0137 A7.2.3.2.1). */
+/** The CCA platform profile claim's value (DEN0137 A7.2.3.2.1). @category Measurement & attestation */
 export const PLATFORM_PROFILE = 'tag:arm.com,2023:cca_platform#1.0.0';
 
-/** Claim keys of the CCA platform token (DEN0137 A7.2.3.2.10). */
+/** Claim keys of the CCA platform token (DEN0137 A7.2.3.2.10). @category Measurement & attestation */
 export const PlatformClaimKey = {
   /** EAT nonce: the hash of RAK_pub (A7.2.3.2.2). */
   CHALLENGE: 10,
@@ -41,7 +41,7 @@ export const PlatformClaimKey = {
   HASH_ALGO_ID: 2402,
 } as const;
 
-/** Keys of one software component map (DEN0137 A7.2.3.2.7). */
+/** Keys of one software component map (DEN0137 A7.2.3.2.7). @category Measurement & attestation */
 export const SwComponentKey = {
   /** Component type (text, optional). */
   TYPE: 1,
@@ -55,7 +55,7 @@ export const SwComponentKey = {
   HASH_ALGO_ID: 6,
 } as const;
 
-/** CCA platform lifecycle states, the claim's bits 15:8 shifted into place (DEN0137 A7.2.3.2.6). */
+/** CCA platform lifecycle states, the claim's bits 15:8 shifted into place (DEN0137 A7.2.3.2.6). @category Measurement & attestation */
 export const PlatformLifecycle = {
   /** Unknown. */
   UNKNOWN: 0x0000,
@@ -73,12 +73,12 @@ export const PlatformLifecycle = {
   DECOMMISSIONED: 0x6000,
 } as const;
 
-/** The lifecycle claim holds a defined state in bits 15:8 (any IMPDEF bits 7:0) (DEN0137 A7.2.3.2.6). */
+/** The lifecycle claim holds a defined state in bits 15:8 (any IMPDEF bits 7:0) (DEN0137 A7.2.3.2.6). @category Measurement & attestation */
 export function isPlatformLifecycle(v: number): boolean {
   return Number.isInteger(v) && v >= 0 && v <= 0x60ff && (v & 0x0f00) === 0;
 }
 
-/** One CCA platform software component (DEN0137 A7.2.3.2.7). */
+/** One CCA platform software component (DEN0137 A7.2.3.2.7). @category Measurement & attestation */
 export interface SwComponent {
   /** Component type, e.g. "BL2" (key 1). */
   readonly type?: string | undefined;
@@ -92,7 +92,7 @@ export interface SwComponent {
   readonly hashAlgoId?: string | undefined;
 }
 
-/** The claims of a CCA platform token, by readable name (DEN0137 A7.2.3.2). */
+/** The claims of a CCA platform token, by readable name (DEN0137 A7.2.3.2). @category Measurement & attestation */
 export interface PlatformClaims {
   /** Profile (265): {@link PLATFORM_PROFILE}. */
   readonly profile: string;
@@ -143,7 +143,7 @@ const SwComponentRecord = t.intersection([
   t.partial({ type: tstr, version: tstr, hashAlgoId: tstr }),
 ]);
 
-/** io-ts codec of the lifecycle claim: a value in one of the ranges of DEN0137 A7.2.3.2.6. */
+/** io-ts codec of the lifecycle claim: a value in one of the ranges of DEN0137 A7.2.3.2.6. @category Measurement & attestation */
 export const LifecycleCodec = new t.Type<number, number, unknown>(
   'lifecycle',
   (u): u is number => typeof u === 'number' && isPlatformLifecycle(u),
@@ -165,10 +165,10 @@ const PlatformRecord = t.intersection([
   t.partial({ verificationService: tstr }),
 ]);
 
-/** io-ts codec of a decoded CCA platform claim map (a CBOR `Map`) (DEN0137 A7.2.3.2.10). */
+/** io-ts codec of a decoded CCA platform claim map (a CBOR `Map`) (DEN0137 A7.2.3.2.10). @category Measurement & attestation */
 export const PlatformClaimsCodec: t.Decoder<unknown, PlatformClaims> = claimMap(PlatformRecord, platformNames);
 
-/** Decodes and checks the CCA platform token payload; a Left names the offending claims (DEN0137 A7.2.3.2). */
+/** Decodes and checks the CCA platform token payload; a Left names the offending claims (DEN0137 A7.2.3.2). @category Measurement & attestation */
 export function decodePlatformClaims(payload: Uint8Array): E.Either<string, PlatformClaims> {
   const item = decodeCbor(payload);
   return E.isLeft(item) ? E.left(`payload: ${item.left}`) : decodeWith(PlatformClaimsCodec, item.right);
@@ -191,6 +191,7 @@ function swComponentMap(c: SwComponent): Map<number, unknown> {
 /**
  * The CCA platform token payload: the claim map in deterministic CBOR (DEN0137 A7.2.3.2).
  * Claims that break the schema are a caller bug and throw.
+ * @category Measurement & attestation
  */
 export function platformTokenPayload(claims: PlatformClaims): Uint8Array {
   const m = new Map<number, unknown>([

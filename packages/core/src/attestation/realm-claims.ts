@@ -15,7 +15,7 @@ import { HASH_ALGO_IDS, HASH_SIZES, REALM_PROFILE, RealmClaimKey, hashAlgoIdSize
 // model
 // -------------------------------------------------------------------------------------
 
-/** The claims of a Realm token, by readable name (DEN0137 A7.2.3.1). */
+/** The claims of a Realm token, by readable name (DEN0137 A7.2.3.1). @category Measurement & attestation */
 export interface RealmTokenClaims {
   /** Challenge (10), 64 bytes. */
   readonly challenge: Uint8Array;
@@ -64,7 +64,7 @@ const RealmRecord = t.intersection([
   t.partial({ profile: literalText(REALM_PROFILE) }),
 ]);
 
-/** io-ts codec of a decoded Realm claim map (a CBOR `Map`), field by field (DEN0137 A7.2.3.1.9). */
+/** io-ts codec of a decoded Realm claim map (a CBOR `Map`), field by field (DEN0137 A7.2.3.1.9). @category Measurement & attestation */
 export const RealmClaimsCodec: t.Decoder<unknown, RealmTokenClaims> = claimMap(RealmRecord, realmNames);
 
 /** The RIM and REMs have the size of the Realm hash algorithm (DEN0137 A7.2.3.1.4–6). */
@@ -80,13 +80,13 @@ function measurementSizesAgree(c: RealmTokenClaims): E.Either<string, RealmToken
   return E.right(c);
 }
 
-/** Checks an already CBOR-decoded Realm claim map (DEN0137 A7.2.3.1). */
+/** Checks an already CBOR-decoded Realm claim map (DEN0137 A7.2.3.1). @category Measurement & attestation */
 export function realmClaimsFromMap(u: unknown): E.Either<string, RealmTokenClaims> {
   const c = decodeWith(RealmClaimsCodec, u);
   return E.isLeft(c) ? c : measurementSizesAgree(c.right);
 }
 
-/** Decodes and checks a Realm token payload; a Left names the offending claims (DEN0137 A7.2.3.1). */
+/** Decodes and checks a Realm token payload; a Left names the offending claims (DEN0137 A7.2.3.1). @category Measurement & attestation */
 export function decodeRealmClaims(payload: Uint8Array): E.Either<string, RealmTokenClaims> {
   const item = decodeCbor(payload);
   return E.isLeft(item) ? E.left(`payload: ${item.left}`) : realmClaimsFromMap(item.right);

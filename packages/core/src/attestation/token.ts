@@ -22,10 +22,10 @@ import { coseSign1, decodeCoseKeyP384 } from './cose.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** CBOR tag of the CCA token collection (DEN0137 A7.2.3). */
+/** CBOR tag of the CCA token collection (DEN0137 A7.2.3). @category Measurement & attestation */
 export const CCA_TOKEN_TAG = 399;
 
-/** Keys of the CCA token collection (DEN0137 A7.2.3). */
+/** Keys of the CCA token collection (DEN0137 A7.2.3). @category Measurement & attestation */
 export const CcaCollectionKey = {
   /** The CCA platform token (0xACCA). */
   PLATFORM_TOKEN: 44234,
@@ -33,10 +33,10 @@ export const CcaCollectionKey = {
   REALM_TOKEN: 44241,
 } as const;
 
-/** The Realm profile claim's value (DEN0137 A7.2.3.1.2). */
+/** The Realm profile claim's value (DEN0137 A7.2.3.1.2). @category Measurement & attestation */
 export const REALM_PROFILE = 'tag:arm.com,2023:realm#1.0.0';
 
-/** Claim keys of the Realm token (DEN0137 A7.2.3.1.9). */
+/** Claim keys of the Realm token (DEN0137 A7.2.3.1.9). @category Measurement & attestation */
 export const RealmClaimKey = {
   /** EAT nonce: the 64-byte challenge (A7.2.3.1.1). */
   CHALLENGE: 10,
@@ -56,42 +56,42 @@ export const RealmClaimKey = {
   PUBLIC_KEY_HASH_ALGO_ID: 44240,
 } as const;
 
-/** An IANA hash function name as the token's hash algorithm claims use it (DEN0137 A7.2.3.1.6, A7.2.3.1.8). */
+/** An IANA hash function name as the token's hash algorithm claims use it (DEN0137 A7.2.3.1.6, A7.2.3.1.8). @category Measurement & attestation */
 export type HashAlgoId = 'sha-256' | 'sha-384' | 'sha-512';
 
-/** The Realm hash algorithms of RMM 1.0 by claim name (DEN0137 A7.2.3.1.6, B4.4.7). */
+/** The Realm hash algorithms of RMM 1.0 by claim name (DEN0137 A7.2.3.1.6, B4.4.7). @category Measurement & attestation */
 export type RealmHashAlgo = 'sha-256' | 'sha-512';
 
-/** Every {@link HashAlgoId} a token may name (DEN0137 A7.2.3.1.6, A7.2.3.1.8). */
+/** Every {@link HashAlgoId} a token may name (DEN0137 A7.2.3.1.6, A7.2.3.1.8). @category Measurement & attestation */
 export const HASH_ALGO_IDS: readonly HashAlgoId[] = ['sha-256', 'sha-384', 'sha-512'];
 
-/** The digest sizes in bytes of the {@link HASH_ALGO_IDS}: what a measurement or hash claim may hold (DEN0137 A7.2.3). */
+/** The digest sizes in bytes of the {@link HASH_ALGO_IDS}: what a measurement or hash claim may hold (DEN0137 A7.2.3). @category Measurement & attestation */
 export const HASH_SIZES: readonly number[] = [32, 48, 64];
 
-/** Whether `u` is one of the {@link HASH_ALGO_IDS}. */
+/** Whether `u` is one of the {@link HASH_ALGO_IDS}. @category Measurement & attestation */
 export function isHashAlgoId(u: unknown): u is HashAlgoId {
   return typeof u === 'string' && (HASH_ALGO_IDS as readonly string[]).includes(u);
 }
 
-/** Digest size in bytes of a {@link HashAlgoId} (DEN0137 A7.2.3.1.4). */
+/** Digest size in bytes of a {@link HashAlgoId} (DEN0137 A7.2.3.1.4). @category Measurement & attestation */
 export function hashAlgoIdSize(a: HashAlgoId): number {
   return a === 'sha-256' ? 32 : a === 'sha-384' ? 48 : 64;
 }
 
-/** The hash `a` of `data` (DEN0137 A7.2.3.2.2: the platform challenge is H(RAK_pub)). */
+/** The hash `a` of `data` (DEN0137 A7.2.3.2.2: the platform challenge is H(RAK_pub)). @category Measurement & attestation */
 export function hashWith(a: HashAlgoId, data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash(a.replace('-', '')).update(data).digest());
 }
 
-/** The claim name of a Realm hash algorithm (DEN0137 A7.2.3.1.6). */
+/** The claim name of a Realm hash algorithm (DEN0137 A7.2.3.1.6). @category Measurement & attestation */
 export function realmHashAlgoName(a: HashAlgorithm): RealmHashAlgo {
   return a === HashAlgorithm.SHA_256 ? 'sha-256' : 'sha-512';
 }
 
-/** The hash algorithm the RMM uses for H(RAK_pub): SHA-256, as TF-RMM does (DEN0137 A7.2.3.1.8). */
+/** The hash algorithm the RMM uses for H(RAK_pub): SHA-256, as TF-RMM does (DEN0137 A7.2.3.1.8). @category Measurement & attestation */
 export const RAK_HASH_ALGO: HashAlgoId = 'sha-256';
 
-/** What the RMM samples from a Realm at RSI_ATTESTATION_TOKEN_INIT (DEN0137 A7.2.3.1, B5.3.2). */
+/** What the RMM samples from a Realm at RSI_ATTESTATION_TOKEN_INIT (DEN0137 A7.2.3.1, B5.3.2). @category Measurement & attestation */
 export interface RealmClaims {
   /** The 64-byte challenge from X1..X8. */
   readonly challenge: Uint8Array;
@@ -125,6 +125,7 @@ function exactly(b: Uint8Array, size: number, what: string): Uint8Array {
  * The Realm token payload: the Realm claim map in deterministic CBOR (DEN0137 A7.2.3.1).
  * Measurements are cut to the hash size (as TF-RMM does); `rakPublicCoseKey` is the RAK's
  * COSE_Key bytes. Inputs of the wrong shape are a model bug and throw.
+ * @category Measurement & attestation
  */
 export function realmTokenPayload(claims: RealmClaims, rakPublicCoseKey: Uint8Array): Uint8Array {
   // DECISION D-TOKEN-CLAIMS: profile claim always present; measurements cut to the hash size.
@@ -145,12 +146,12 @@ export function realmTokenPayload(claims: RealmClaims, rakPublicCoseKey: Uint8Ar
   );
 }
 
-/** The Realm token: the claims as a tagged COSE_Sign1 signed with the port's RAK (DEN0137 A7.2.3.1). */
+/** The Realm token: the claims as a tagged COSE_Sign1 signed with the port's RAK (DEN0137 A7.2.3.1). @category Measurement & attestation */
 export function signRealmToken(claims: RealmClaims, port: AttestationPort): Uint8Array {
   return coseSign1(realmTokenPayload(claims, port.rakPublicKey), port.rakPrivateKey);
 }
 
-/** The CCA token collection: tag 399 over `{44234: platform token, 44241: Realm token}` (DEN0137 A7.2.3). */
+/** The CCA token collection: tag 399 over `{44234: platform token, 44241: Realm token}` (DEN0137 A7.2.3). @category Measurement & attestation */
 export function ccaToken(platformToken: Uint8Array, realmToken: Uint8Array): Uint8Array {
   return encodeCbor(
     new Tagged(
@@ -163,7 +164,7 @@ export function ccaToken(platformToken: Uint8Array, realmToken: Uint8Array): Uin
   );
 }
 
-/** The whole CCA attestation token for `claims` on the platform behind `port` (DEN0137 A7.2.3). */
+/** The whole CCA attestation token for `claims` on the platform behind `port` (DEN0137 A7.2.3). @category Measurement & attestation */
 export function buildCcaToken(port: AttestationPort, claims: RealmClaims): Uint8Array {
   return ccaToken(port.platformToken, signRealmToken(claims, port));
 }

@@ -17,7 +17,7 @@ import { CCA_TOKEN_TAG, CcaCollectionKey, RealmClaimKey, hashWith, isHashAlgoId,
 // model
 // -------------------------------------------------------------------------------------
 
-/** The link of the token's chain that failed (DEN0137 A7.2.3). */
+/** The link of the token's chain that failed (DEN0137 A7.2.3). @category Measurement & attestation */
 export type CcaTokenErrorKind =
   /** The token is not a byte array. */
   | 'input'
@@ -44,20 +44,20 @@ export type CcaTokenErrorKind =
   /** A Realm claim is missing or ill-typed (A7.2.3.1). */
   | 'realm-claims';
 
-/** Why a CCA token was rejected (DEN0137 A7.2.3). */
+/** Why a CCA token was rejected (DEN0137 A7.2.3). @category Measurement & attestation */
 export interface CcaTokenError {
   readonly kind: CcaTokenErrorKind;
   /** What was wrong, naming the member or claim. */
   readonly detail: string;
 }
 
-/** What a verifier trusts: the platform's Initial Attestation Key (DEN0137 A7.2.3.2). */
+/** What a verifier trusts: the platform's Initial Attestation Key (DEN0137 A7.2.3.2). @category Measurement & attestation */
 export interface CcaTrustAnchor {
   /** The IAK public key: a SEC1 P-384 point (97 or 49 bytes) or an SPKI PEM text. */
   readonly iakPublicKey: Uint8Array | string;
 }
 
-/** The claims of a verified CCA token (DEN0137 A7.2.3). */
+/** The claims of a verified CCA token (DEN0137 A7.2.3). @category Measurement & attestation */
 export interface CcaTokenClaims {
   /** The CCA platform token's claims. */
   readonly platform: PlatformClaims;
@@ -80,7 +80,7 @@ function coseDetail(e: CoseError): string {
 // steps
 // -------------------------------------------------------------------------------------
 
-/** The IAK as an uncompressed SEC1 point, from raw bytes or an SPKI PEM (DEN0137 A7.2.3.2). */
+/** The IAK as an uncompressed SEC1 point, from raw bytes or an SPKI PEM (DEN0137 A7.2.3.2). @category Measurement & attestation */
 export function iakPublicKeyBytes(key: Uint8Array | string): E.Either<CcaTokenError, Uint8Array> {
   let raw: Uint8Array;
   if (typeof key === 'string') {
@@ -128,6 +128,7 @@ function collection(item: unknown): E.Either<CcaTokenError, { platform: Uint8Arr
  * public key claim as a P-384 COSE_Key; the binding (platform challenge = H(Realm public key
  * claim), H named by claim 44240; A7.2.3.2.2); the Realm token's signature with that key; and
  * the Realm claims (A7.2.3.1). Never throws.
+ * @category Measurement & attestation
  */
 export function verifyCcaToken(token: Uint8Array, trustAnchor: CcaTrustAnchor): E.Either<CcaTokenError, CcaTokenClaims> {
   // DECISION D-VERIFY: the acceptance rules are listed in spec/DECISIONS.md.

@@ -11,7 +11,7 @@
 // model
 // -------------------------------------------------------------------------------------
 
-/** Attributes of a Realm by their spec names (DEN0137 C1.16 RmmRealm). */
+/** Attributes of a Realm by their spec names (DEN0137 C1.16 RmmRealm). @category Catalogue */
 export const REALM_FIELDS = [
   'feat_lpa2',
   'ipa_width',
@@ -28,7 +28,7 @@ export const REALM_FIELDS = [
   // Implementation parameters the model keeps with the Realm (B4.4.7 RmiRealmParams).
   'params',
 ] as const;
-/** An attribute of a Realm (DEN0137 C1.16). */
+/** An attribute of a Realm (DEN0137 C1.16). @category Catalogue */
 export type RealmField = (typeof REALM_FIELDS)[number];
 
 /**
@@ -36,6 +36,7 @@ export type RealmField = (typeof REALM_FIELDS)[number];
  * keeps for Realm execution: `enter` (what the current REC entry set: run granule, WFx traps,
  * GIC state; A4.2), `exit` (what the last REC exit was; A4.3) and `attest_token` (the token
  * being handed out; A7.2.2).
+ * @category Catalogue
  */
 export const REC_FIELDS = [
   'attest_state',
@@ -59,10 +60,10 @@ export const REC_FIELDS = [
   'exit',
   'attest_token',
 ] as const;
-/** An attribute of a REC (DEN0137 C1.19). */
+/** An attribute of a REC (DEN0137 C1.19). @category Catalogue */
 export type RecField = (typeof REC_FIELDS)[number];
 
-/** What one footprint entry names. Argument strings are locator names (or decimal literals). */
+/** What one footprint entry names. Argument strings are locator names (or decimal literals). @category Catalogue */
 export type FootprintTarget =
   /** Granule(at).state or Granule(at).gpt (C1.6). */
   | { readonly object: 'Granule'; readonly at: string; readonly field: 'state' | 'gpt' }

@@ -20,10 +20,11 @@ export { parseFootprint, footprintLocators, REALM_FIELDS, REC_FIELDS, type Footp
 /**
  * A rule id: `<COMMAND>/<label>` for a failure condition, `<COMMAND>/success/<label>` for a
  * success condition, `invariant/<id>` for a state invariant.
+ * @category Catalogue
  */
 export type RuleId = string;
 
-/** One catalogue rule: a failure or success condition of one command. */
+/** One catalogue rule: a failure or success condition of one command. @category Catalogue */
 export interface Rule {
   /** Stable id. */
   readonly id: RuleId;
@@ -65,7 +66,7 @@ export interface Rule {
   readonly transition?: boolean;
 }
 
-/** One footprint entry of a command, parsed (DEN0137 B4.3.x.4). */
+/** One footprint entry of a command, parsed (DEN0137 B4.3.x.4). @category Catalogue */
 export interface FootprintItem {
   /** The entry's id (the spec's footprint ID for `spec` entries). */
   readonly id: string;
@@ -83,7 +84,7 @@ export interface FootprintItem {
   readonly locators: readonly string[];
 }
 
-/** One command of the catalogue with its rules. */
+/** One command of the catalogue with its rules. @category Catalogue */
 export interface CatalogueCommand {
   /** The command as written in `spec/`. */
   readonly spec: CommandSpec;
@@ -116,6 +117,7 @@ export interface CatalogueCommand {
 /**
  * One ordering constraint between two failure conditions of a command (DEN0137 B1.6.2): when
  * both hold, `before` (or a condition preceding it) is reported, never `after`.
+ * @category Catalogue
  */
 export interface OrderingRule {
   /** Stable id: `<COMMAND>/order/<before><<after>`. */
@@ -130,7 +132,7 @@ export interface OrderingRule {
   readonly after: Rule;
 }
 
-/** The decoded catalogue. */
+/** The decoded catalogue. @category Catalogue */
 export interface Catalogue {
   /** Commands in catalogue order (RMI, RSI, PSCI; by name). */
   readonly commands: readonly CatalogueCommand[];
@@ -165,7 +167,7 @@ const codes: Readonly<Record<StatusName, number>> = {
   PSCI_INVALID_ADDRESS: -9,
 };
 
-/** DEN0137 B4.4.25 RmiStatusCode, B5.4.1 RsiCommandReturnCode, B6.4 PsciReturnCode: the code of a status name. */
+/** DEN0137 B4.4.25 RmiStatusCode, B5.4.1 RsiCommandReturnCode, B6.4 PsciReturnCode: the code of a status name. @category Catalogue */
 export function statusCode(s: StatusName): number {
   return codes[s];
 }
@@ -177,6 +179,7 @@ export function statusCode(s: StatusName): number {
 /**
  * Decodes and cross-checks raw catalogue files and the invariants file; every problem is
  * reported with its file and path.
+ * @category Catalogue
  */
 export function decodeCatalogue(files: readonly RawCommandFile[], invariantsFile: unknown = { invariants: [] }): E.Either<string[], Catalogue> {
   const problems: string[] = [];
@@ -326,10 +329,10 @@ function load(): Catalogue {
   return r.right;
 }
 
-/** The rule catalogue shipped in `@realmspec/spec`, decoded at load. */
+/** The rule catalogue shipped in `@realmspec/spec`, decoded at load. @category Catalogue */
 export const catalogue: Catalogue = load();
 
-/** The catalogue entry of command `name`; throws {@link InternalError} when there is none. */
+/** The catalogue entry of command `name`; throws {@link InternalError} when there is none. @category Catalogue */
 export function catalogueCommand(name: string): CatalogueCommand {
   const c = catalogue.byName.get(name);
   if (c === undefined) throw new InternalError(`command ${name} is not in the rule catalogue`);

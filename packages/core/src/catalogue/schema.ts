@@ -19,7 +19,7 @@ const Register = t.refinement(t.string, (s) => /^X([0-9]|[12][0-9]|30)$/.test(s)
 /** A failure or success label: lower case, digits and underscores, as the spec writes them. */
 const Label = t.refinement(t.string, (s) => /^[a-z][a-z0-9_]*$/.test(s), 'Label');
 
-/** Status names a failure condition may give (DEN0137 B4.4.25, B5.4.1, B6.4). */
+/** Status names a failure condition may give (DEN0137 B4.4.25, B5.4.1, B6.4). @category Catalogue */
 export const StatusName = t.keyof(
   {
     RMI_ERROR_INPUT: null,
@@ -37,10 +37,10 @@ export const StatusName = t.keyof(
   },
   'StatusName',
 );
-/** A status name of the catalogue. */
+/** A status name of the catalogue. @category Catalogue */
 export type StatusName = t.TypeOf<typeof StatusName>;
 
-/** One register of a command's interface (DEN0137 B4.3.x.1 "Input values" / "Output values"). */
+/** One register of a command's interface (DEN0137 B4.3.x.1 "Input values" / "Output values"). @category Catalogue */
 export const RegisterField = t.intersection(
   [
     t.type({ name: Label, reg: Register, type: t.string, description: t.string }),
@@ -48,7 +48,7 @@ export const RegisterField = t.intersection(
   ],
   'RegisterField',
 );
-/** One register of a command's interface. */
+/** One register of a command's interface. @category Catalogue */
 export type RegisterField = t.TypeOf<typeof RegisterField>;
 
 /**
@@ -57,7 +57,7 @@ export type RegisterField = t.TypeOf<typeof RegisterField>;
  */
 export const Origin = t.keyof({ spec: null, derived: null }, 'Origin');
 
-/** One failure condition (DEN0137 B1.6): label, condition in words, status and index rule. */
+/** One failure condition (DEN0137 B1.6): label, condition in words, status and index rule. @category Catalogue */
 export const FailureCondition = t.intersection(
   [
     t.type({
@@ -83,15 +83,15 @@ export const FailureCondition = t.intersection(
   ],
   'FailureCondition',
 );
-/** One failure condition. */
+/** One failure condition. @category Catalogue */
 export type FailureCondition = t.TypeOf<typeof FailureCondition>;
 
-/** A failure-condition ordering `[before...] < [after...]` (DEN0137 B1.6.2). */
+/** A failure-condition ordering `[before...] < [after...]` (DEN0137 B1.6.2). @category Catalogue */
 export const Ordering = t.intersection(
   [t.type({ before: t.array(Label), after: t.array(Label) }), t.partial({ note: t.string })],
   'Ordering',
 );
-/** A failure-condition ordering. */
+/** A failure-condition ordering. @category Catalogue */
 export type Ordering = t.TypeOf<typeof Ordering>;
 
 /**
@@ -99,6 +99,7 @@ export type Ordering = t.TypeOf<typeof Ordering>;
  * `spec` for a row of the spec's success table (B4.3.x.3, B5.3.x.3, B6.3.x.3) and `derived` for
  * one the model adds (a post-condition stated elsewhere in the spec, or implied by it), with its
  * `reason`.
+ * @category Catalogue
  */
 export const SuccessCondition = t.intersection(
   [
@@ -116,7 +117,7 @@ export const SuccessCondition = t.intersection(
   ],
   'SuccessCondition',
 );
-/** One success condition. */
+/** One success condition. @category Catalogue */
 export type SuccessCondition = t.TypeOf<typeof SuccessCondition>;
 
 /** A footprint value in the spec's notation, e.g. `Granule(addr).state` (see `footprint.ts`). */
@@ -126,6 +127,7 @@ const FootprintValue = t.refinement(t.string, (s) => typeof parseFootprint(s) !=
  * One entry of a command's footprint: what it may change (DEN0137 B4.3.x.4). `origin` is `spec`
  * for a row of the spec's footprint table and `derived` for state the model keeps that the
  * spec's table does not name (granule contents, Realm execution state), with its `reason`.
+ * @category Catalogue
  */
 export const FootprintEntry = t.intersection(
   [
@@ -134,15 +136,15 @@ export const FootprintEntry = t.intersection(
   ],
   'FootprintEntry',
 );
-/** One entry of a command's footprint. */
+/** One entry of a command's footprint. @category Catalogue */
 export type FootprintEntry = t.TypeOf<typeof FootprintEntry>;
 
-/** Which interface a command belongs to. */
+/** Which interface a command belongs to. @category Catalogue */
 export const Interface = t.keyof({ RMI: null, RSI: null, PSCI: null }, 'Interface');
-/** Which interface a command belongs to. */
+/** Which interface a command belongs to. @category Catalogue */
 export type Interface = t.TypeOf<typeof Interface>;
 
-/** One command of the catalogue. */
+/** One command of the catalogue. @category Catalogue */
 export const CommandSpec = t.intersection(
   [
     t.type({
@@ -166,10 +168,10 @@ export const CommandSpec = t.intersection(
   ],
   'CommandSpec',
 );
-/** One command of the catalogue, as decoded. */
+/** One command of the catalogue, as decoded. @category Catalogue */
 export type CommandSpec = t.TypeOf<typeof CommandSpec>;
 
-/** One state invariant (`spec/invariants.json`): a property every reachable state has, with its spec section. */
+/** One state invariant (`spec/invariants.json`): a property every reachable state has, with its spec section. @category Catalogue */
 export const InvariantSpec = t.intersection(
   [
     t.type({ id: Label, section: t.string, text: t.string }),
@@ -180,7 +182,7 @@ export const InvariantSpec = t.intersection(
   ],
   'InvariantSpec',
 );
-/** One state invariant. */
+/** One state invariant. @category Catalogue */
 export type InvariantSpec = t.TypeOf<typeof InvariantSpec>;
 
 /** The invariants file. */

@@ -22,7 +22,7 @@ import { rmiPsciComplete } from '../rmi/psci-complete.js';
 import { runRec, type RunObserver, type RunResult } from '../exec/run.js';
 import type { RealmAction } from '../realm/types.js';
 
-/** The RMI commands the model implements, in FID order. */
+/** The RMI commands the model implements, in FID order. @category SMC/ABI */
 export const rmiCommands: readonly RegisterCommand[] = [
   asRegisterCommand(rmiVersion),
   asRegisterCommand(rmiGranuleDelegate),
@@ -51,14 +51,14 @@ export const rmiCommands: readonly RegisterCommand[] = [
 
 const table = dispatchTable(rmiCommands);
 
-/** The RMI command that answers `fid` (SVE hint cleared), with its register layout, if any. */
+/** The RMI command that answers `fid` (SVE hint cleared), with its register layout, if any. @category SMC/ABI */
 export function rmiRoute(fid: number): RoutedCommand | undefined {
   return table.route(fid);
 }
 const recEnter = asRegisterCommand(rmiRecEnter);
 const encodeRmi = (f: SpecFailure): bigint => encodeRmiResult(f.code, f.index);
 
-/** Options of {@link smc}. */
+/** Options of {@link smc}. @category SMC/ABI */
 export interface SmcOptions {
   /** Counts the catalogue rules the call reached and established. */
   readonly hits?: RuleHits;
@@ -71,7 +71,7 @@ export interface SmcOptions {
   readonly observe?: RunObserver;
 }
 
-/** The result of {@link smc}: for RMI_REC_ENTER also the Realm's run. */
+/** The result of {@link smc}: for RMI_REC_ENTER also the Realm's run. @category SMC/ABI */
 export interface HostSmcResult extends SmcResult {
   /** For RMI_REC_ENTER: the entry, the Realm's actions and the REC exit (DEN0137 B4.3.14, A4). */
   readonly run?: RunResult;
@@ -83,6 +83,7 @@ export interface HostSmcResult extends SmcResult {
  * SMCCC_NOT_SUPPORTED and changes nothing. RMI_REC_ENTER runs the Realm actions of
  * `options.realm`. Pass hits (or `options.hits`) to count which catalogue rules the call
  * reached and established.
+ * @category SMC/ABI
  */
 export function smc(s: RmmState, regs: readonly bigint[], options?: RuleHits | SmcOptions): HostSmcResult {
   const o: SmcOptions = options instanceof RuleHits ? { hits: options } : (options ?? {});

@@ -16,14 +16,14 @@ let on = false;
 let recording: RuleHits | undefined;
 let callerHits = new Set<RuleHits>();
 
-/** Turns checked mode on or off for every command of the model; returns the previous setting. */
+/** Turns checked mode on or off for every command of the model; returns the previous setting. @category Engine */
 export function setCheckedMode(enabled: boolean): boolean {
   const was = on;
   on = enabled;
   return was;
 }
 
-/** Whether checked mode is on. */
+/** Whether checked mode is on. @category Engine */
 export function isCheckedMode(): boolean {
   return on;
 }

@@ -16,12 +16,13 @@ import type { RuleHits } from './hits.js';
 import { hitsOr, isCheckedMode } from './checked.js';
 import { frameViolations, showChange } from './frame.js';
 import { isConditional, type PostCheck, type PostDefinition, type Transition } from './post.js';
+import type { Refinement } from './refine.js';
 
 // -------------------------------------------------------------------------------------
 // model
 // -------------------------------------------------------------------------------------
 
-/** A spec failure: the first failure condition that held, with its status, index and defined outputs. */
+/** A spec failure: the first failure condition that held, with its status, index and defined outputs. @category Engine */
 export interface SpecFailure {
   /** The catalogue id of the condition. */
   readonly rule: RuleId;
@@ -35,7 +36,7 @@ export interface SpecFailure {
   readonly outputs: Readonly<Record<string, bigint>>;
 }
 
-/** The result of a command: a failure (state unchanged), or the new state and the outputs. */
+/** The result of a command: a failure (state unchanged), or the new state and the outputs. @category Engine */
 export type CommandResult<O> = E.Either<SpecFailure, readonly [RmmState, O]>;
 
 /** A failure predicate over a command's context. Must be total: false when its inputs are not well formed. */
@@ -51,19 +52,28 @@ export interface FailureImpl<C> {
   readonly outputs?: (c: C) => Readonly<Record<string, bigint>>;
 }
 
-/** Register values by name. */
+/** Register values by name. @category Engine */
 export type Registers = Readonly<Record<string, bigint>>;
 
-/** What a command module supplies to {@link defineCommand}. */
-export interface CommandDefinition<I, C, O, P = O> {
+/**
+ * What a command module supplies to {@link defineCommand}: input `I`, context `C`, outputs `O`,
+ * the context `A` apply takes once the failure conditions passed (`C` when they establish
+ * nothing apply needs; `engine/refine.ts`), and what the post-conditions read `P`.
+ */
+export interface CommandDefinition<I, C, O, A extends C = C, P = O> {
   /** Catalogue name of the command. */
   readonly name: string;
   /** Builds the context the predicates and apply read. Total: it reads, never fails. */
   readonly context: (s: RmmState, input: I) => C;
   /** One predicate per failure label of the catalogue entry; the catalogue gives the order. */
   readonly failures: Readonly<Record<string, Check<C> | FailureImpl<C>>>;
-  /** Performs the command; called only when no failure condition holds. Total. */
-  readonly apply: (c: C) => readonly [RmmState, O];
+  /**
+   * What the failure conditions establish for apply: the engine runs it after the ordered check
+   * and before apply. Required when `A` is narrower than `C` ({@link CheckedWhenNarrowed}).
+   */
+  readonly checked?: Refinement<C, A>;
+  /** Performs the command on the checked context; called only when no failure condition holds. Total. */
+  readonly apply: (c: A) => readonly [RmmState, O];
   /**
    * The success conditions as predicates over a transition, the footprint's locators and the
    * outputs the spec leaves open (see `engine/post.ts`). Written from the spec, not from apply.
@@ -76,7 +86,10 @@ export interface CommandDefinition<I, C, O, P = O> {
   readonly postAt?: 'conclusion';
 }
 
-/** A command of the model: call it to run check then apply. */
+/** A definition must give `checked` when apply's context `A` is narrower than the context `C` the predicates read. */
+export type CheckedWhenNarrowed<C, A extends C> = [C] extends [A] ? unknown : { readonly checked: Refinement<C, A> };
+
+/** A command of the model: call it to run check then apply. @category Engine */
 export interface Command<I, C, O, P = O> {
   /** Runs the command: the first failure condition that holds, or the new state and outputs. */
   (s: RmmState, input: I, hits?: RuleHits): CommandResult<O>;
@@ -90,7 +103,11 @@ export interface Command<I, C, O, P = O> {
   readonly context: (s: RmmState, input: I) => C;
   /** The check phase alone: the failure, or the context that apply would take. Changes nothing. */
   readonly check: (s: RmmState, input: I, hits?: RuleHits) => E.Either<SpecFailure, C>;
-  /** The apply phase alone. */
+  /**
+   * The apply phase alone, on a context the check phase built: it runs the definition's
+   * refinement first, so a context lacking what the failure conditions establish (a call whose
+   * conditions hold) throws {@link InternalError} naming the command.
+   */
   readonly apply: (c: C) => readonly [RmmState, O];
   /** Every failure condition that holds for this state and input, in listed order (for ordering checks). */
   readonly holding: (s: RmmState, input: I) => Rule[];
@@ -213,7 +230,7 @@ function showInput(input: unknown): string {
  * Builds a command from its definition, checking that the code and the catalogue entry agree
  * label for label (a mismatch is a model bug and throws at load time).
  */
-export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>): Command<I, C, O, P> {
+export function defineCommand<I, C, O, A extends C = C, P = O>(def: CommandDefinition<I, C, O, A, P> & CheckedWhenNarrowed<C, A>): Command<I, C, O, P> {
   const entry = catalogueCommand(def.name);
   const rows = buildRows(entry, def.failures);
   // Success conditions another command establishes (e.g. on the next REC entry) are not counted here.
@@ -289,10 +306,22 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return checkTrusted(s, input, given);
   };
 
+  // The refinement between check and apply (engine/refine.ts): a type guard, so the context
+  // itself is apply's argument (no copy). Without one, A is C (CheckedWhenNarrowed makes
+  // `checked` required otherwise), and apply is the definition's.
+  const refinement = def.checked;
+  const apply: (c: C) => readonly [RmmState, O] =
+    refinement === undefined
+      ? (def.apply as (c: C) => readonly [RmmState, O])
+      : (c) => {
+          if (!refinement.holds(c)) throw new InternalError(`${entry.name}: apply reached without what the failure conditions establish (${refinement.establishes})`);
+          return def.apply(c);
+        };
+
   const trusted = (s: RmmState, input: I, hits?: RuleHits): CommandResult<O> => {
     const checked = checkTrusted(s, input, hits);
     if (E.isLeft(checked)) return checked;
-    const out = def.apply(checked.right);
+    const out = apply(checked.right);
     if (def.postAt === undefined) verify({ pre: s, input, post: out[0], out: out[1] as unknown as P }, hits);
     return E.right(out);
   };
@@ -329,7 +358,7 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return held.filter((r) => ok.has(r.rule)).map((r) => failureOf(r, c));
   };
 
-  return Object.assign(run, { entry, context: def.context, check, apply: def.apply, holding, permitted, failure, post: def.post, verify, trusted });
+  return Object.assign(run, { entry, context: def.context, check, apply, holding, permitted, failure, post: def.post, verify, trusted });
 }
 
 /**

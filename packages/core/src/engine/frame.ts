@@ -19,7 +19,7 @@ import type { Locator } from './post.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** One change between two states, named as footprints name state (DEN0137 C1.6, C1.16, C1.19, C1.28). */
+/** One change between two states, named as footprints name state (DEN0137 C1.6, C1.16, C1.19, C1.28). @category State */
 export type Change =
   /** Granule(gi).state or .gpt changed. */
   | { readonly kind: 'granule'; readonly gi: GranuleIndex; readonly field: 'state' | 'gpt' }
@@ -137,7 +137,7 @@ function rttChanges(gi: GranuleIndex, a: Rtt, b: Rtt, out: Change[]): void {
   });
 }
 
-/** Every change from `pre` to `post` (which must share a platform). */
+/** Every change from `pre` to `post` (which must share a platform). @category State */
 export function stateChanges(pre: RmmState, post: RmmState): Change[] {
   const out: Change[] = [];
   if (pre === post) return out;
@@ -166,7 +166,7 @@ export function stateChanges(pre: RmmState, post: RmmState): Change[] {
 // footprint
 // -------------------------------------------------------------------------------------
 
-/** Text of a change, for reports. */
+/** Text of a change, for reports. @category State */
 export function showChange(c: Change): string {
   switch (c.kind) {
     case 'granule':

@@ -6,7 +6,7 @@
  */
 import { catalogue, type Rule } from '../catalogue/index.js';
 
-/** Per-command tally of a {@link RuleHits}. */
+/** Per-command tally of a {@link RuleHits}. @category Engine */
 export interface CommandTally {
   /** Command name. */
   readonly command: string;
@@ -34,6 +34,7 @@ export interface CommandTally {
  * - an invariant: `reached[n]`, checked; `held[n]`, it held;
  * - an ordering constraint (`catalogue.orderings`): `orderBoth[k]`, both conditions held in
  *   one call; `orderRespected[k]`, and the outcome respected the constraint.
+ * @category Engine
  */
 export class RuleHits {
   /** Evaluations per rule number. */

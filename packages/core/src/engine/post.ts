@@ -16,7 +16,7 @@ import type { RmmState } from '../model/state.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** One transition of a command: the state before, the input, the state after, the outputs. */
+/** One transition of a command: the state before, the input, the state after, the outputs. @category Engine */
 export interface Transition<I, O> {
   /** The state the command ran on. */
   readonly pre: RmmState;
@@ -28,10 +28,10 @@ export interface Transition<I, O> {
   readonly out: O;
 }
 
-/** A predicate over a transition. */
+/** A predicate over a transition. @category Engine */
 export type PostCheck<I, O> = (t: Transition<I, O>) => boolean;
 
-/** A success condition that applies only in some cases (DEN0137 B4.3.12.3 `runnable` and the like). */
+/** A success condition that applies only in some cases (DEN0137 B4.3.12.3 `runnable` and the like). @category Engine */
 export interface ConditionalPost<I, O> {
   /** Whether this transition is a case the condition speaks about (read from the pre-state and input). */
   readonly when: PostCheck<I, O>;
@@ -39,10 +39,10 @@ export interface ConditionalPost<I, O> {
   readonly holds: PostCheck<I, O>;
 }
 
-/** A locator's value: a granule index, an entry index or count, or a list of granule indexes. */
+/** A locator's value: a granule index, an entry index or count, or a list of granule indexes. @category Engine */
 export type Locator = number | readonly number[];
 
-/** What a command module supplies for its success conditions and footprint. */
+/** What a command module supplies for its success conditions and footprint. @category Engine */
 export interface PostDefinition<I, O> {
   /** One predicate per success label of the catalogue entry that this command establishes. */
   readonly success: Readonly<Record<string, PostCheck<I, O> | ConditionalPost<I, O>>>;

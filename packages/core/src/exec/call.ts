@@ -30,7 +30,7 @@ import type { RealmCallResult, RecExitFields } from '../realm/types.js';
 // routing
 // -------------------------------------------------------------------------------------
 
-/** The RSI commands and PSCI functions the model implements (DEN0137 B5.3, B6.3). */
+/** The RSI commands and PSCI functions the model implements (DEN0137 B5.3, B6.3). @category SMC/ABI */
 export const realmCommands: readonly RealmCommand[] = [
   asRealmCommand(rsiVersion),
   asRealmCommand(rsiFeatures),
@@ -52,7 +52,7 @@ export const realmCommands: readonly RealmCommand[] = [
   asRealmCommand(psciFeatures),
 ];
 
-/** A Realm command with its register layout resolved from the catalogue. */
+/** A Realm command with its register layout resolved from the catalogue. @category SMC/ABI */
 export interface RoutedRealmCommand {
   /** The command. */
   readonly command: RealmCommand;
@@ -74,17 +74,17 @@ for (const command of realmCommands) {
   }
 }
 
-/** The Realm command that answers `fid` (SVE hint cleared), if any (DEN0137 B5.1, B6.1). */
+/** The Realm command that answers `fid` (SVE hint cleared), if any (DEN0137 B5.1, B6.1). @category SMC/ABI */
 export function realmCommandOf(fid: number): RealmCommand | undefined {
   return byFid.get(fid)?.command;
 }
 
-/** The Realm command that answers `fid`, with its register layout, if any. */
+/** The Realm command that answers `fid`, with its register layout, if any. @category SMC/ABI */
 export function realmRoute(fid: number): RoutedRealmCommand | undefined {
   return byFid.get(fid);
 }
 
-/** SMCCC version the RMM reports to Realms: 1.2 (SMCCC_VERSION). */
+/** SMCCC version the RMM reports to Realms: 1.2 (SMCCC_VERSION). @category SMC/ABI */
 export const SMCCC_VERSION = 0x1_0002n;
 
 /** Number of argument registers a Realm SMC passes: X1..X17 (SMCCC v1.2). */

@@ -20,13 +20,13 @@ import { checkRealmActions } from '../realm/actions.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** The inputs of RMI_REC_ENTER (DEN0137 B4.3.14.1.1). */
+/** The inputs of RMI_REC_ENTER (DEN0137 B4.3.14.1.1). @category REC execution */
 export interface RecEnterInput {
   readonly rec: bigint;
   readonly run_ptr: bigint;
 }
 
-/** The result of one RMI_REC_ENTER with the Realm's actions (DEN0137 B4.3.14). */
+/** The result of one RMI_REC_ENTER with the Realm's actions (DEN0137 B4.3.14). @category REC execution */
 export interface RunResult {
   /** The state after the command. */
   readonly state: RmmState;
@@ -54,6 +54,7 @@ export interface RunResult {
  * Watches each Realm action of {@link runRec}: the state before it, the action, and its result.
  * Adapters use it to check the action against their own model (the memory model's view of an
  * access) without re-implementing the run loop.
+ * @category REC execution
  */
 export type RunObserver = (before: RmmState, action: RealmAction, result: RealmStepResult) => void;
 
@@ -63,6 +64,7 @@ export type RunObserver = (before: RmmState, action: RealmAction, result: RealmS
  * list that ends without an exit ends with a REC exit due to IRQ (an interrupt for the Host
  * arrives). Actions after the exit do not run; `leftover` counts them. The success conditions
  * are counted once the exit is written ({@link recEnterConcluded}).
+ * @category REC execution
  */
 export function runRec(s: RmmState, input: RecEnterInput, actions: readonly RealmAction[], hits?: RuleHits, observe?: RunObserver): RunResult {
   checkRealmActions(actions);
@@ -98,7 +100,7 @@ export function runRec(s: RmmState, input: RecEnterInput, actions: readonly Real
   return { state, x0, failure, entry, steps, exit, implicitIrq, leftover: actions.length - k };
 }
 
-/** How an RMI_REC_ENTER ran, from its entry half to the REC exit that ended it (DEN0137 B4.3.14). */
+/** How an RMI_REC_ENTER ran, from its entry half to the REC exit that ended it (DEN0137 B4.3.14). @category REC execution */
 export interface RecEnterRun {
   /** What the entry half reported. */
   readonly entry: RecEntryReport;
@@ -119,6 +121,7 @@ export interface RecEnterRun {
  * to after the exit) and the frame check over the entry half; counted in `hits` either way.
  * {@link runRec} ends with it; a harness that interleaves other CPUs' commands between
  * {@link realmStep}s calls it itself.
+ * @category REC execution
  */
 export function recEnterConcluded(c: RecEnterCtx, run: RecEnterRun, hits?: RuleHits): SpecFailure | undefined {
   if (run.exitGpf) return rmiRecEnter.failure('exit_pas', c, hits);

@@ -37,6 +37,7 @@ const DEFAULT_SERROR_ISS = (0b010n << 10n) | BigInt(FaultStatus.ASYNC_SERROR);
  * DEN0137 A4.3: runs Realm action `action` on REC `recGi`, which must be REC_RUNNING (entered by
  * RMI_REC_ENTER and not exited yet). When the action causes a REC exit, the RmiRecExit has been
  * written to the run granule and the REC is REC_READY again.
+ * @category REC execution
  */
 export function realmStep(s: RmmState, recGi: GranuleIndex, action: RealmAction, hits?: RuleHits): RealmStepResult {
   const rec = s.recs.get(recGi);

@@ -10,7 +10,7 @@
  */
 import type * as t from 'io-ts';
 
-/** A model bug: thrown, never returned. */
+/** A model bug: thrown, never returned. @category Errors */
 export class InternalError extends Error {
   /** @param message what went wrong, naming the rule or structure involved */
   constructor(message: string) {
@@ -19,7 +19,7 @@ export class InternalError extends Error {
   }
 }
 
-/** A call of the library API with a value outside its types; the message names the field. */
+/** A call of the library API with a value outside its types; the message names the field. @category Errors */
 export class InputError extends TypeError {
   /** The path of the offending field, e.g. `RMI_GRANULE_DELEGATE.addr` or `RmiRealmParams.s2sz`. */
   readonly field: string;

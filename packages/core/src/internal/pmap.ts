@@ -24,7 +24,7 @@
 const ABSENT: unique symbol = Symbol('absent');
 type Slot<V> = V | typeof ABSENT;
 
-/** Hashes a value to an unsigned 32-bit integer. Equal values must hash equally. */
+/** Hashes a value to an unsigned 32-bit integer. Equal values must hash equally. @category State */
 export type ValueHasher<V> = (v: V) => number;
 
 /** 32-bit mixer (murmur3 finaliser). */
@@ -104,6 +104,7 @@ function reroot<V>(node: Node<V>): Map<number, V> {
 /**
  * A persistent map from numbers (integers below 2^53) to values, with O(1) updates of the newest
  * version (Baker's rerooting; see the module comment). Used for every collection in the model state.
+ * @category State
  */
 export class PMap<V> {
   private constructor(

@@ -19,7 +19,7 @@ import type { RmmState } from '../model/state.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** A violation of an invariant: its catalogue rule and what is wrong, in words. */
+/** A violation of an invariant: its catalogue rule and what is wrong, in words. @category Invariants */
 export interface InvariantViolation {
   /** The invariant's rule (`invariant/<id>`). */
   readonly rule: Rule;
@@ -252,17 +252,17 @@ function run(rules: readonly Rule[], given: RuleHits | undefined, check: (r: Rul
 const stateRules = catalogue.invariants.filter((r) => r.transition !== true);
 const transitionRules = catalogue.invariants.filter((r) => r.transition === true);
 
-/** Every violation of a state invariant in `s` (empty when `s` is consistent); each check is counted in `hits`. */
+/** Every violation of a state invariant in `s` (empty when `s` is consistent); each check is counted in `hits`. @category Invariants */
 export function invariantViolations(s: RmmState, hits?: RuleHits): InvariantViolation[] {
   return run(stateRules, hits, (r, bad) => (stateChecks[r.label] as StateCheck)(s, bad));
 }
 
-/** Every violation of a transition invariant from `pre` to `post` (DEN0137 A7.1.1 and the like). */
+/** Every violation of a transition invariant from `pre` to `post` (DEN0137 A7.1.1 and the like). @category Invariants */
 export function transitionViolations(pre: RmmState, post: RmmState, hits?: RuleHits): InvariantViolation[] {
   return run(transitionRules, hits, (r, bad) => (transitionChecks[r.label] as TransitionCheck)(pre, post, bad));
 }
 
-/** The violations as lines of text (`invariant/<id>: message`), for test failures and reports. */
+/** The violations as lines of text (`invariant/<id>: message`), for test failures and reports. @category Invariants */
 export function showViolations(v: readonly InvariantViolation[]): string[] {
   return v.map((x) => `${x.rule.id}: ${x.message}`);
 }

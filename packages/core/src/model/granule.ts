@@ -12,7 +12,7 @@ import { hashValue } from '../internal/canon.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** RmmGranuleState (DEN0137 A2.2.3, C1.7). */
+/** RmmGranuleState (DEN0137 A2.2.3, C1.7). @category Granule */
 export const GranuleState = {
   /** Not delegated: owned by the Host or another agent. */
   UNDELEGATED: 0,
@@ -29,9 +29,9 @@ export const GranuleState = {
   /** Realm Translation Table. */
   RTT: 6,
 } as const;
-/** A granule lifecycle state (DEN0137 A2.2.3). */
+/** A granule lifecycle state (DEN0137 A2.2.3). @category Granule */
 export type GranuleState = (typeof GranuleState)[keyof typeof GranuleState];
-/** Names of {@link GranuleState} values, for reports. */
+/** Names of {@link GranuleState} values, for reports. @category Granule */
 export const granuleStateName: Readonly<Record<GranuleState, string>> = [
   'UNDELEGATED',
   'DELEGATED',
@@ -42,7 +42,7 @@ export const granuleStateName: Readonly<Record<GranuleState, string>> = [
   'RTT',
 ];
 
-/** The attributes of one granule (DEN0137 A2.2.2): lifecycle state and GPT entry. Values are interned. */
+/** The attributes of one granule (DEN0137 A2.2.2): lifecycle state and GPT entry. Values are interned. @category Granule */
 export interface Granule {
   /** Lifecycle state. */
   readonly state: GranuleState;
@@ -63,7 +63,7 @@ for (let s = 0; s <= 6; s++) {
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** The (interned) granule with this state and GPT entry. */
+/** The (interned) granule with this state and GPT entry. @category Granule */
 export function granule(state: GranuleState, gpt: Gpt): Granule {
   return (interned[state] as Granule[])[gpt] as Granule;
 }
@@ -82,7 +82,7 @@ export function initialGranule(p: Platform, gi: GranuleIndex): Granule {
 // queries
 // -------------------------------------------------------------------------------------
 
-/** DEN0137 B3 GranuleAccessPermitted(addr, PAS_NS): the GPT lets the Non-secure PAS access it. */
+/** DEN0137 B3 GranuleAccessPermitted(addr, PAS_NS): the GPT lets the Non-secure PAS access it. @category Granule */
 export function nsAccessPermitted(g: Granule): boolean {
   return g.gpt === Gpt.NS || g.gpt === Gpt.AAP;
 }

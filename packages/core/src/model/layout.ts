@@ -6,7 +6,7 @@
  */
 import { InputError } from '../internal/errors.js';
 
-/** One field of a little-endian structure. */
+/** One field of a little-endian structure. @category Codecs */
 export interface FieldLayout {
   /** Field name as the spec writes it, in lower case. */
   readonly name: string;
@@ -22,7 +22,7 @@ export interface FieldLayout {
   readonly signed?: boolean;
 }
 
-/** A structure layout: its size and its fields, in offset order. */
+/** A structure layout: its size and its fields, in offset order. @category Codecs */
 export interface Layout {
   /** Structure name as in the spec. */
   readonly name: string;
@@ -34,7 +34,7 @@ export interface Layout {
   readonly fields: readonly FieldLayout[];
 }
 
-/** A decoded structure: every field as a 64-bit value or an array of them. */
+/** A decoded structure: every field as a 64-bit value or an array of them. @category Codecs */
 export type StructValue = Readonly<Record<string, bigint | readonly bigint[]>>;
 
 function readElem(b: Uint8Array, at: number, bytes: number): bigint {
@@ -51,7 +51,7 @@ function writeElem(b: Uint8Array, at: number, bytes: number, v: bigint): void {
   }
 }
 
-/** Reads field `f` of `layout` from granule bytes `g`. */
+/** Reads field `f` of `layout` from granule bytes `g`. @category Codecs */
 export function readField(layout: Layout, f: FieldLayout, g: Uint8Array): bigint | readonly bigint[] {
   const at = layout.base + f.offset;
   if (f.count === undefined) return readElem(g, at, f.bytes);
@@ -60,7 +60,7 @@ export function readField(layout: Layout, f: FieldLayout, g: Uint8Array): bigint
   return out;
 }
 
-/** Decodes every field of `layout` from granule bytes `g`. Performs no validity check. */
+/** Decodes every field of `layout` from granule bytes `g`. Performs no validity check. @category Codecs */
 export function decodeStruct(layout: Layout, g: Uint8Array): StructValue {
   const out: Record<string, bigint | readonly bigint[]> = {};
   for (const f of layout.fields) out[f.name] = readField(layout, f, g);
@@ -70,6 +70,7 @@ export function decodeStruct(layout: Layout, g: Uint8Array): StructValue {
 /**
  * Encodes `values` into `g` (a 4096-byte granule image) at the layout's place; fields not given
  * are zero. A value wider than its field is truncated: callers validate widths first.
+ * @category Codecs
  */
 export function encodeStructInto(layout: Layout, values: Readonly<Record<string, bigint | readonly bigint[] | undefined>>, g: Uint8Array): void {
   checkStructValues(layout, values);
@@ -120,7 +121,7 @@ function fieldsByName(layout: Layout): ReadonlyMap<string, FieldLayout> {
   return m;
 }
 
-/** A fresh 4096-byte granule image holding `values` encoded by `layout`. */
+/** A fresh 4096-byte granule image holding `values` encoded by `layout`. @category Codecs */
 export function encodeStruct(layout: Layout, values: Readonly<Record<string, bigint | readonly bigint[] | undefined>>): Uint8Array {
   const g = new Uint8Array(4096);
   encodeStructInto(layout, values, g);
@@ -150,6 +151,7 @@ function reservedMask(layout: Layout): Uint32Array {
  * DEN0137 B4.2, B5.2: whether the structure in `g` is a valid encoding as far as layout goes:
  * every byte outside the fields is zero and no SBZ bit of a field is set. Enumeration and range
  * checks belong to the structure's own validity function.
+ * @category Codecs
  */
 export function hasZeroReservedBits(layout: Layout, g: Uint8Array): boolean {
   const mask = reservedMask(layout);

@@ -18,7 +18,7 @@ export function granuleView(s: RmmState, gi: GranuleIndex): Uint8Array {
   return s.memory.get(gi) ?? ZERO_GRANULE;
 }
 
-/** The 4096 bytes of granule `gi` (zeros when nothing was written), as a fresh copy the caller owns. */
+/** The 4096 bytes of granule `gi` (zeros when nothing was written), as a fresh copy the caller owns. @category Granule */
 export function granuleBytes(s: RmmState, gi: GranuleIndex): Uint8Array {
   return (s.memory.get(gi) ?? ZERO_GRANULE).slice();
 }
@@ -33,7 +33,7 @@ export function wipeGranule(s: RmmState, gi: GranuleIndex): RmmState {
   return s.memory.has(gi) ? updateState(s, { memory: s.memory.delete(gi) }) : s;
 }
 
-/** A granule protection fault: an access the GPT does not permit from the accessing PAS. */
+/** A granule protection fault: an access the GPT does not permit from the accessing PAS. @category Granule */
 export interface GranuleProtectionFault {
   readonly fault: 'GPF';
   /** The first PA of the access that the GPT denies. */
@@ -56,6 +56,7 @@ function checkHostAccess(s: RmmState, pa: bigint, len: number): GranuleProtectio
 /**
  * The Host writes `bytes` at `pa` through the Non-secure PAS. A granule whose GPT entry does not
  * permit Non-secure access gives a granule protection fault and nothing is written.
+ * @category Granule
  */
 export function hostWrite(s: RmmState, pa: bigint, bytes: Uint8Array): E.Either<GranuleProtectionFault, RmmState> {
   if (pa + BigInt(bytes.length) > 1n << 64n) return E.left({ fault: 'GPF', pa, gpt: Gpt.ROOT });
@@ -76,7 +77,7 @@ export function hostWrite(s: RmmState, pa: bigint, bytes: Uint8Array): E.Either<
   return E.right(out);
 }
 
-/** The Host reads `len` bytes at `pa` through the Non-secure PAS; a denied granule gives a granule protection fault. */
+/** The Host reads `len` bytes at `pa` through the Non-secure PAS; a denied granule gives a granule protection fault. @category Granule */
 export function hostRead(s: RmmState, pa: bigint, len: number): E.Either<GranuleProtectionFault, Uint8Array> {
   if (pa + BigInt(len) > 1n << 64n) return E.left({ fault: 'GPF', pa, gpt: Gpt.ROOT });
   const fault = checkHostAccess(s, pa, len);

@@ -16,7 +16,7 @@ import { MAX_LEVEL_BITS, MIN_LEVEL_BITS, maxIpaWidth, geometryOf, type Geometry 
 // model
 // -------------------------------------------------------------------------------------
 
-/** A GPT entry (Granule Protection Information) as the RMM sees it (DEN0137 A2.2.2, C1.8). */
+/** A GPT entry (Granule Protection Information) as the RMM sees it (DEN0137 A2.2.2, C1.8). @category Platform */
 export const Gpt = {
   /** GPT_NS: accessible from the Non-secure PAS only. */
   NS: 0,
@@ -29,12 +29,12 @@ export const Gpt = {
   /** GPT_AAP: accessible from any PAS. */
   AAP: 4,
 } as const;
-/** A GPT entry value (DEN0137 C1.8). */
+/** A GPT entry value (DEN0137 C1.8). @category Platform */
 export type Gpt = (typeof Gpt)[keyof typeof Gpt];
-/** Names of {@link Gpt} values, for reports. */
+/** Names of {@link Gpt} values, for reports. @category Platform */
 export const gptName: Readonly<Record<Gpt, string>> = ['GPT_NS', 'GPT_REALM', 'GPT_SECURE', 'GPT_ROOT', 'GPT_AAP'];
 
-/** RmiFeatureRegister0 decoded into its fields (DEN0137 B4.4.6). */
+/** RmiFeatureRegister0 decoded into its fields (DEN0137 B4.4.6). @category Platform */
 export interface Features0 {
   /** S2SZ: largest IPA width a Realm may use. */
   readonly s2sz: number;
@@ -62,7 +62,7 @@ export interface Features0 {
   readonly maxRecsOrder: number;
 }
 
-/** DEN0137 B4.4.6: decodes RmiFeatureRegister0. Bits 63:42 are reserved and ignored here. */
+/** DEN0137 B4.4.6: decodes RmiFeatureRegister0. Bits 63:42 are reserved and ignored here. @category Platform */
 export function decodeFeatures0(v: bigint): Features0 {
   return {
     s2sz: bits(v, 7, 0),
@@ -80,7 +80,7 @@ export function decodeFeatures0(v: bigint): Features0 {
   };
 }
 
-/** A physical address range `[base, base + size)`. */
+/** A physical address range `[base, base + size)`. @category Platform */
 export interface PaRange {
   /** First byte. */
   readonly base: bigint;
@@ -88,10 +88,10 @@ export interface PaRange {
   readonly size: bigint;
 }
 
-/** A GPT entry an UNDELEGATED granule may have: anything but GPT_REALM (DEN0137 A2.2.3). */
+/** A GPT entry an UNDELEGATED granule may have: anything but GPT_REALM (DEN0137 A2.2.3). @category Platform */
 export type HostGpt = Exclude<Gpt, typeof Gpt.REALM>;
 
-/** A range whose granules start with a GPT entry other than GPT_NS. */
+/** A range whose granules start with a GPT entry other than GPT_NS. @category Platform */
 export interface GptRange extends PaRange {
   /** The initial GPT entry of every granule in the range. */
   readonly gpt: HostGpt;
@@ -100,6 +100,7 @@ export interface GptRange extends PaRange {
 /**
  * What the RMM receives from EL3 / HES at boot (DEN0137 A7.2.3; data.md §7.4): the RAK and the
  * CCA platform token bound to it.
+ * @category Measurement & attestation
  */
 export interface AttestationPort {
   /** The RAK private key: a 48-byte P-384 scalar. */
@@ -114,6 +115,7 @@ export interface AttestationPort {
  * How a platform computes Realm measurements (DECISIONS D-SYMBOLIC-MEASURE): `'sha'` with the
  * Realm's hash algorithm, SHA-256 or SHA-512 (DEN0137 A7.1); `'symbolic'` with a cheap 128-bit
  * non-cryptographic digest of the same bytes, for exhaustive exploration.
+ * @category Platform
  */
 export type MeasurementMode = 'sha' | 'symbolic';
 
@@ -122,10 +124,11 @@ export type MeasurementMode = 'sha' | 'symbolic';
  * `parts` under the Realm hash algorithm `algo` (DEN0137 A7.1.1), which callers zero-fill to a
  * 64-byte RmmRealmMeasurement. 32 or 64 bytes (SHA-256, SHA-512) in `'sha'` mode, 16 in
  * `'symbolic'` mode ({@link symbolicDigest}). The parts are read, never kept or changed.
+ * @category Platform
  */
 export type MeasurementDigest = (algo: HashAlgorithm, parts: readonly Uint8Array[]) => Uint8Array;
 
-/** DEN0137 A7.1: the RHA itself, SHA-256 or SHA-512 of the concatenated parts (node:crypto). */
+/** DEN0137 A7.1: the RHA itself, SHA-256 or SHA-512 of the concatenated parts (node:crypto). @category Platform */
 export const shaDigest: MeasurementDigest = (algo, parts) => {
   const h = createHash(algo === HashAlgorithm.SHA_512 ? 'sha512' : 'sha256');
   for (const p of parts) h.update(p);
@@ -212,6 +215,7 @@ function murmur128(b: Uint8Array, seed: number): Uint8Array {
  * parts, seeded with the hash algorithm so that SHA-256 and SHA-512 Realms differ. 16 bytes, so
  * a measurement still identifies the sequence of measured descriptors (and contents) but costs a
  * fraction of SHA. Not a cryptographic hash: for exploring the model only.
+ * @category Platform
  */
 export const symbolicDigest: MeasurementDigest = (algo, parts) => {
   let b: Uint8Array;
@@ -229,12 +233,12 @@ export const symbolicDigest: MeasurementDigest = (algo, parts) => {
   return murmur128(b, 0x524d4d00 + algo);
 };
 
-/** The digest primitive of a {@link MeasurementMode}. */
+/** The digest primitive of a {@link MeasurementMode}. @category Platform */
 export function measurementDigest(mode: MeasurementMode): MeasurementDigest {
   return mode === 'symbolic' ? symbolicDigest : shaDigest;
 }
 
-/** The platform description a model state is built on (trace contract "platform"). */
+/** The platform description a model state is built on (trace contract "platform"). @category Platform */
 export interface Platform {
   /** Physical ranges whose granules are delegable (DEN0137 B3 PaIsDelegable). */
   readonly dram: readonly PaRange[];
@@ -280,10 +284,10 @@ export interface Platform {
 // constructors
 // -------------------------------------------------------------------------------------
 
-/** The default platform's RmiFeatureRegister0: 48-bit IPA, LPA2, 2 BPs and WPs, PMU with 31 counters, SHA-256 and SHA-512, 1 LR, MAX_RECS_ORDER 10. */
+/** The default platform's RmiFeatureRegister0: 48-bit IPA, LPA2, 2 BPs and WPs, PMU with 31 counters, SHA-256 and SHA-512, 1 LR, MAX_RECS_ORDER 10. @category Platform */
 export const DEFAULT_FEATURES0 = 0x283fc104130n;
 
-/** Settings that make up a {@link Platform}; every field is optional. */
+/** Settings that make up a {@link Platform}; every field is optional. @category Platform */
 export interface PlatformConfig {
   readonly dram?: readonly PaRange[];
   readonly features0?: bigint;
@@ -302,6 +306,7 @@ export interface PlatformConfig {
  * The RmiFeatureRegister0 a platform has when its config gives none: {@link DEFAULT_FEATURES0},
  * whose S2SZ (48) is what the default geometry maps without LPA2; in a small geometry S2SZ is
  * the widest IPA that geometry maps with LPA2, 12 + 4·levelBits + 4 (D-SMALL-SCOPE).
+ * @category Platform
  */
 export function defaultFeatures0(g: Geometry): bigint {
   if (g.levelBits === MAX_LEVEL_BITS) return DEFAULT_FEATURES0;
@@ -314,6 +319,7 @@ export function defaultFeatures0(g: Geometry): bigint {
  * 0x8000_0000..0xBFE0_0000 (1 GB − 2 MB), features0 {@link DEFAULT_FEATURES0} (with S2SZ
  * narrowed in a small geometry: {@link defaultFeatures0}), recAuxCount 16, VMID16, no
  * FEAT_HPMN0, every granule initially GPT_NS, 9 IPA bits per RTT level, SHA measurements.
+ * @category Platform
  */
 export function makePlatform(config: PlatformConfig = {}): Platform {
   const dram = config.dram ?? [{ base: 0x8000_0000n, size: 0x3fe0_0000n }];
@@ -342,10 +348,10 @@ export function makePlatform(config: PlatformConfig = {}): Platform {
   };
 }
 
-/** The built-in default platform. */
+/** The built-in default platform. @category Platform */
 export const defaultPlatform: Platform = makePlatform();
 
-/** `p` with the attestation port `port` (DEN0137 A7.2.3: what the RMM receives at boot). */
+/** `p` with the attestation port `port` (DEN0137 A7.2.3: what the RMM receives at boot). @category Platform */
 export function withAttestation(p: Platform, port: AttestationPort | undefined): Platform {
   return {
     dram: p.dram,
@@ -364,7 +370,7 @@ export function withAttestation(p: Platform, port: AttestationPort | undefined):
   };
 }
 
-/** `p` computing measurements in mode `mode` (D-SYMBOLIC-MEASURE); everything else as in `p`. */
+/** `p` computing measurements in mode `mode` (D-SYMBOLIC-MEASURE); everything else as in `p`. @category Platform */
 export function withMeasurementMode(p: Platform, mode: MeasurementMode): Platform {
   return {
     dram: p.dram,
@@ -387,13 +393,13 @@ export function withMeasurementMode(p: Platform, mode: MeasurementMode): Platfor
 // queries
 // -------------------------------------------------------------------------------------
 
-/** DEN0137 B3 PaIsDelegable, for a granule: it lies in one of the platform's DRAM ranges. */
+/** DEN0137 B3 PaIsDelegable, for a granule: it lies in one of the platform's DRAM ranges. @category Platform */
 export function isDelegableGranule(p: Platform, gi: GranuleIndex): boolean {
   for (const [start, end] of p.dramGranules) if (gi >= start && gi < end) return true;
   return false;
 }
 
-/** The GPT entry a granule has before anything changes it. */
+/** The GPT entry a granule has before anything changes it. @category Platform */
 export function initialGpt(p: Platform, gi: GranuleIndex): HostGpt {
   if (p.gpt.length === 0) return Gpt.NS;
   const pa = BigInt(gi) << 12n;
@@ -405,7 +411,7 @@ export function initialGpt(p: Platform, gi: GranuleIndex): HostGpt {
 // codecs
 // -------------------------------------------------------------------------------------
 
-/** A 64-bit value as the trace contract writes it (`"0x…"`, decimal digits, or a JSON integer below 2^53), or a bigint in [0, 2^64). */
+/** A 64-bit value as the trace contract writes it (`"0x…"`, decimal digits, or a JSON integer below 2^53), or a bigint in [0, 2^64). @category Platform */
 export const U64 = new t.Type<bigint, string, unknown>(
   'U64',
   (u): u is bigint => typeof u === 'bigint' && u >= 0n && u < 1n << 64n,
@@ -426,7 +432,7 @@ export const U64 = new t.Type<bigint, string, unknown>(
   (v) => '0x' + v.toString(16),
 );
 
-/** Bytes written as hex (an even number of digits, optional `0x` or `0X`), `min`..`max` bytes long. */
+/** Bytes written as hex (an even number of digits, optional `0x` or `0X`), `min`..`max` bytes long. @category Platform */
 export function hexBytes(min = 0, max = Number.MAX_SAFE_INTEGER): t.Type<Uint8Array, string, unknown> {
   const what = max === Number.MAX_SAFE_INTEGER ? 'a hex string of whole bytes' : `hex text of ${min}..${max} bytes`;
   return new t.Type<Uint8Array, string, unknown>(
@@ -443,13 +449,13 @@ export function hexBytes(min = 0, max = Number.MAX_SAFE_INTEGER): t.Type<Uint8Ar
   );
 }
 
-/** Bytes written as hex, any length ({@link hexBytes}). */
+/** Bytes written as hex, any length ({@link hexBytes}). @category Platform */
 export const HexBytes = hexBytes();
 
 // GPT_REALM is not a starting GPT entry: only delegation puts a granule in the Realm PAS.
 const GptName = t.keyof({ GPT_NS: null, GPT_SECURE: null, GPT_ROOT: null, GPT_AAP: null }, 'GptName');
 
-/** io-ts codec of the trace contract's `"platform"` object (with realmspec's documented extensions). */
+/** io-ts codec of the trace contract's `"platform"` object (with realmspec's documented extensions). @category Platform */
 export const PlatformCodec = t.exact(
   t.partial({
     dram: t.array(t.exact(t.type({ base: U64, size: U64 }))),
@@ -464,7 +470,7 @@ export const PlatformCodec = t.exact(
   'Platform',
 );
 
-/** Decodes a platform description (trace header or user input) into a {@link Platform}. */
+/** Decodes a platform description (trace header or user input) into a {@link Platform}. @category Platform */
 export function decodePlatform(u: unknown): t.Validation<Platform> {
   return pipe(
     PlatformCodec.decode(u),

@@ -11,7 +11,7 @@ import type { Platform } from './platform.js';
 import { DEFAULT_GEOMETRY, maxIpaWidth, minIpaWidth, type Geometry } from './rtt.js';
 import type { StructValue } from './layout.js';
 
-/** RmiRealmParams decoded into typed fields (DEN0137 B4.4.12). */
+/** RmiRealmParams decoded into typed fields (DEN0137 B4.4.12). @category Realm */
 export interface RealmParams {
   /** The raw decoded structure (all fields as 64-bit values), for measurement. */
   readonly raw: StructValue;
@@ -45,7 +45,7 @@ export interface RealmParams {
   readonly rttNumStart: bigint;
 }
 
-/** Smallest IPA width the model supports in the default geometry (TF-RMM RMI_FEATURE_MIN_IPA_SIZE; DECISIONS D-PARAMS); {@link minIpaWidth} in any geometry. */
+/** Smallest IPA width the model supports in the default geometry (TF-RMM RMI_FEATURE_MIN_IPA_SIZE; DECISIONS D-PARAMS); {@link minIpaWidth} in any geometry. @category Realm */
 export const MIN_IPA_WIDTH = minIpaWidth(DEFAULT_GEOMETRY);
 
 function num(v: bigint | readonly bigint[] | undefined): bigint {
@@ -60,7 +60,7 @@ export function u64sToBytes(vs: readonly bigint[]): Uint8Array {
   return out;
 }
 
-/** Decodes the RmiRealmParams in granule `g`. No validity check. */
+/** Decodes the RmiRealmParams in granule `g`. No validity check. @category Realm */
 export function decodeRealmParams(g: Uint8Array): RealmParams {
   const raw = decodeStruct(RmiRealmParams, g);
   const flags = num(raw.flags);
@@ -88,6 +88,7 @@ export function decodeRealmParams(g: Uint8Array): RealmParams {
  * flags bit is zero, hash_algo is 0 or 1, num_bps and num_wps are not the reserved value 0, and
  * s2sz is at most 52 (no architecture IPA is wider). Range and feature limits are
  * {@link realmParamsSupported}'s business (DECISIONS D-PARAMS).
+ * @category Realm
  */
 export function realmParamsAreValid(g: Uint8Array, p: RealmParams): boolean {
   // DECISION D-PARAMS: only encoding questions; platform limits are realmParamsSupported's.
@@ -99,6 +100,7 @@ export function realmParamsAreValid(g: Uint8Array, p: RealmParams): boolean {
  * feature the Realm asks for is one the platform has (RmiFeatureRegister0), and the IPA width
  * lies between the geometry's narrowest and widest (D-SMALL-SCOPE: 32..48, or 52 with LPA2, by
  * default).
+ * @category Realm
  */
 export function realmParamsSupported(platform: Platform, p: RealmParams): boolean {
   // DECISION D-PARAMS: TF-RMM's limits; ranges here, encodings in realmParamsAreValid.
@@ -120,6 +122,7 @@ export function realmParamsSupported(platform: Platform, p: RealmParams): boolea
  * walk starts at `level` in geometry `g` (4 KB granule by default), or undefined when that start
  * level cannot map that width on a platform whose PA width is `paWidth` (DEN0137 A5.5.3;
  * states.md §6.2, after the Arm ARM's S2InconsistentSL and S2InvalidSL; D-SMALL-SCOPE).
+ * @category Realm
  */
 export function rttStartTables(g: Geometry, s2sz: number, level: number, lpa2: boolean, paWidth: number): number | undefined {
   // DECISION D-RTTCFG: the Arm ARM's S2InconsistentSL rule for 4 KB granules (no body in 1.0-rel0).
@@ -144,6 +147,7 @@ export function rttStartTables(g: Geometry, s2sz: number, level: number, lpa2: b
 /**
  * DEN0137 B3 RttConfigIsValid (no body in 1.0-rel0): `s2sz`, the starting level and the number of
  * concatenated starting tables agree with each other and with the platform ({@link rttStartTables}).
+ * @category Realm
  */
 export function rttConfigIsValid(platform: Platform, p: RealmParams): boolean {
   if (p.rttLevelStart < -1n || p.rttLevelStart > 3n) return false;

@@ -9,7 +9,7 @@ import type { GranuleIndex } from './bits.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** RmmRealmState (DEN0137 A2.1.5, C1.18). */
+/** RmmRealmState (DEN0137 A2.1.5, C1.18). @category Realm */
 export const RealmState = {
   /** Under construction: the Host can add content; RECs cannot run. */
   REALM_NEW: 0,
@@ -18,22 +18,22 @@ export const RealmState = {
   /** The Realm powered off (PSCI_SYSTEM_OFF or PSCI_SYSTEM_RESET); RECs cannot run again. */
   REALM_SYSTEM_OFF: 2,
 } as const;
-/** A Realm lifecycle state (DEN0137 A2.1.5). */
+/** A Realm lifecycle state (DEN0137 A2.1.5). @category Realm */
 export type RealmState = (typeof RealmState)[keyof typeof RealmState];
-/** Names of {@link RealmState} values, for reports. */
+/** Names of {@link RealmState} values, for reports. @category Realm */
 export const realmStateName: Readonly<Record<RealmState, string>> = ['REALM_NEW', 'REALM_ACTIVE', 'REALM_SYSTEM_OFF'];
 
-/** RmmHashAlgorithm, the Realm hash algorithm RHA (DEN0137 A7.1, B4.4.7). */
+/** RmmHashAlgorithm, the Realm hash algorithm RHA (DEN0137 A7.1, B4.4.7). @category Realm */
 export const HashAlgorithm = {
   /** SHA-256. */
   SHA_256: 0,
   /** SHA-512. */
   SHA_512: 1,
 } as const;
-/** A Realm hash algorithm (DEN0137 B4.4.7). */
+/** A Realm hash algorithm (DEN0137 B4.4.7). @category Realm */
 export type HashAlgorithm = (typeof HashAlgorithm)[keyof typeof HashAlgorithm];
 
-/** The attributes of a Realm (DEN0137 C1.16 RmmRealm), plus the parameters that later commands use. */
+/** The attributes of a Realm (DEN0137 C1.16 RmmRealm), plus the parameters that later commands use. @category Realm */
 export interface Realm {
   /** Lifecycle state. */
   readonly state: RealmState;
@@ -73,12 +73,12 @@ export interface Realm {
   readonly numWps: number;
 }
 
-/** Number of measurement slots: RIM and four REMs (DEN0137 A7.1). */
+/** Number of measurement slots: RIM and four REMs (DEN0137 A7.1). @category Realm */
 export const MEASUREMENT_SLOTS = 5;
-/** Bytes in one measurement slot (RmmRealmMeasurement, 512 bits). */
+/** Bytes in one measurement slot (RmmRealmMeasurement, 512 bits). @category Realm */
 export const MEASUREMENT_BYTES = 64;
 
-/** Digest size of a Realm hash algorithm in bytes. */
+/** Digest size of a Realm hash algorithm in bytes. @category Realm */
 export function hashSize(a: HashAlgorithm): number {
   return a === HashAlgorithm.SHA_256 ? 32 : 64;
 }

@@ -9,30 +9,30 @@ import type { GranuleIndex } from './bits.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** RmmRecState (DEN0137 A2.3.4, C1.24). */
+/** RmmRecState (DEN0137 A2.3.4, C1.24). @category REC */
 export const RecState = {
   /** Not running: the REC can be entered or destroyed. */
   REC_READY: 0,
   /** Running: inside RMI_REC_ENTER on some PE. */
   REC_RUNNING: 1,
 } as const;
-/** A REC lifecycle state (DEN0137 A2.3.4). */
+/** A REC lifecycle state (DEN0137 A2.3.4). @category REC */
 export type RecState = (typeof RecState)[keyof typeof RecState];
 
-/** RmmRecAttestState (DEN0137 C1.20). */
+/** RmmRecAttestState (DEN0137 C1.20). @category REC */
 export const AttestState = {
   /** No attestation token generation is under way. */
   NO_ATTEST_IN_PROGRESS: 0,
   /** RSI_ATTESTATION_TOKEN_INIT started a token; CONTINUE calls produce it. */
   ATTEST_IN_PROGRESS: 1,
 } as const;
-/** Whether a REC is producing an attestation token (DEN0137 C1.20). */
+/** Whether a REC is producing an attestation token (DEN0137 C1.20). @category REC */
 export type AttestState = (typeof AttestState)[keyof typeof AttestState];
 
-/** Number of general-purpose registers saved in a REC: X0..X30. */
+/** Number of general-purpose registers saved in a REC: X0..X30. @category REC */
 export const REC_GPRS = 31;
 
-/** The attributes of a REC (DEN0137 C1.19 RmmRec). */
+/** The attributes of a REC (DEN0137 C1.19 RmmRec). @category REC */
 export interface Rec {
   /** owner: granule index of the RD of the owning Realm. */
   readonly owner: GranuleIndex;
@@ -119,7 +119,7 @@ export const REC_RUN_INITIAL = {
   attestOffset: 0,
 } as const;
 
-/** DEN0137 A2.3.3 RecIndex: the REC index an RmiRecMpidr value encodes (Aff3:Aff2:Aff1:Aff0[3:0]). */
+/** DEN0137 A2.3.3 RecIndex: the REC index an RmiRecMpidr value encodes (Aff3:Aff2:Aff1:Aff0[3:0]). @category REC */
 export function recIndexOfMpidr(mpidr: bigint): number {
   const m = Number(mpidr & 0xffff_ffffn);
   const aff0 = m & 0xf;

@@ -33,27 +33,27 @@ import type { RmmState } from './state.js';
 // IPA space
 // -------------------------------------------------------------------------------------
 
-/** First Unprotected IPA of `realm`: 2^(ipa_width − 1) (DEN0137 A5.2.1). */
+/** First Unprotected IPA of `realm`: 2^(ipa_width − 1) (DEN0137 A5.2.1). @category RTT */
 export function protectedTop(realm: Realm): number {
   return 2 ** (realm.ipaWidth - 1);
 }
 
-/** Size of the IPA space of `realm`: 2^ipa_width (DEN0137 A5.2.1). */
+/** Size of the IPA space of `realm`: 2^ipa_width (DEN0137 A5.2.1). @category RTT */
 export function ipaSpaceTop(realm: Realm): number {
   return 2 ** realm.ipaWidth;
 }
 
-/** DEN0137 B3.4 AddrIsProtected: `ipa` is a Protected IPA of `realm` (its top IPA bit is clear). */
+/** DEN0137 B3.4 AddrIsProtected: `ipa` is a Protected IPA of `realm` (its top IPA bit is clear). @category RTT */
 export function addrIsProtected(realm: Realm, ipa: bigint | number): boolean {
   return ipa < protectedTop(realm);
 }
 
-/** DEN0137 A5.2.1: `ipa` is an Unprotected IPA of `realm`, in [2^(w−1), 2^w). */
+/** DEN0137 A5.2.1: `ipa` is an Unprotected IPA of `realm`, in [2^(w−1), 2^w). @category RTT */
 export function addrIsUnprotected(realm: Realm, ipa: bigint | number): boolean {
   return ipa >= protectedTop(realm) && ipa < ipaSpaceTop(realm);
 }
 
-/** DEN0137 A5.5.10: `ipa` lies inside the IPA space of `realm` (below 2^ipa_width). */
+/** DEN0137 A5.5.10: `ipa` lies inside the IPA space of `realm` (below 2^ipa_width). @category RTT */
 export function addrInIpaSpace(realm: Realm, ipa: bigint | number): boolean {
   return ipa < ipaSpaceTop(realm);
 }
@@ -62,9 +62,9 @@ export function addrInIpaSpace(realm: Realm, ipa: bigint | number): boolean {
 // levels and alignment
 // -------------------------------------------------------------------------------------
 
-/** The lowest RTT level of the architecture: −1, with LPA2 (DEN0137 A5.5.2); only the default geometry has it ({@link Geometry.minLevel}, D-SMALL-SCOPE). */
+/** The lowest RTT level of the architecture: −1, with LPA2 (DEN0137 A5.5.2); only the default geometry has it ({@link Geometry.minLevel}, D-SMALL-SCOPE). @category RTT */
 export const RTT_MIN_LEVEL = -1;
-/** RMM_RTT_PAGE_LEVEL: the level of 4 KB pages (DEN0137 A5.5.2). */
+/** RMM_RTT_PAGE_LEVEL: the level of 4 KB pages (DEN0137 A5.5.2). @category RTT */
 export const RTT_PAGE_LEVEL = 3;
 
 const isLevel = (level: number): boolean => Number.isInteger(level) && level >= RTT_MIN_LEVEL && level <= RTT_PAGE_LEVEL;
@@ -73,22 +73,23 @@ const isLevel = (level: number): boolean => Number.isInteger(level) && level >= 
  * DEN0137 B3.5 AddrIsRttLevelAligned: `addr` is aligned to the size of a level-`level` entry of
  * geometry `g`; false for a level outside −1..3 (level −1 has an entry size in every geometry,
  * though only the default one has level −1 tables: the alignment is arithmetic, D-SMALL-SCOPE).
+ * @category RTT
  */
 export function addrIsRttLevelAligned(g: Geometry, addr: bigint, level: number): boolean {
   return isLevel(level) && (addr & (g.masks[level + 1] as bigint)) === 0n;
 }
 
-/** DEN0137 B3.7 AlignDownToRttLevel, for an entry of geometry `g`. */
+/** DEN0137 B3.7 AlignDownToRttLevel, for an entry of geometry `g`. @category RTT */
 export function alignDownToRttLevel(g: Geometry, ipa: number, level: number): number {
   return ipa - (ipa % rttLevelSize(g, level));
 }
 
-/** DEN0137 B3.67 RttLevelIsValid: rtt_level_start ≤ level ≤ 3. */
+/** DEN0137 B3.67 RttLevelIsValid: rtt_level_start ≤ level ≤ 3. @category RTT */
 export function rttLevelIsValid(realm: Realm, level: number): boolean {
   return Number.isInteger(level) && level >= realm.rttLevelStart && level <= RTT_PAGE_LEVEL;
 }
 
-/** DEN0137 B3.66 RttLevelIsStarting: `level` is the Realm's starting level. */
+/** DEN0137 B3.66 RttLevelIsStarting: `level` is the Realm's starting level. @category RTT */
 export function rttLevelIsStarting(realm: Realm, level: number): boolean {
   return level === realm.rttLevelStart;
 }
@@ -96,6 +97,7 @@ export function rttLevelIsStarting(realm: Realm, level: number): boolean {
 /**
  * DEN0137 B3.65 RttLevelIsBlockOrPage: a block or page can be mapped at `level` in this Realm:
  * level 1, 2 or 3, and not above the Realm's starting level.
+ * @category RTT
  */
 export function rttLevelIsBlockOrPage(realm: Realm, level: number): boolean {
   // DECISION D-BLOCK-LEVEL: 1 ≤ level ≤ 3 as TF-RMM (S2TT_MIN_BLOCK_LEVEL), and also
@@ -149,6 +151,7 @@ const MEMATTR_RESERVED = 4n;
  * DEN0137 B3.56 RttDescriptorIsValidForUnprotected: no bit outside the Host-controlled fields
  * (MemAttr[2:0], S2AP, output address) is set, and MemAttr is not the reserved 0b100
  * (data.md §9; TF-RMM host_ns_s2tte_is_valid).
+ * @category RTT
  */
 export function rttDescriptorIsValidForUnprotected(desc: bigint): boolean {
   // DECISION D-NS-DESC: the output address field is read in the LPA2 layout (OA[49:12] in place,
@@ -157,7 +160,7 @@ export function rttDescriptorIsValidForUnprotected(desc: bigint): boolean {
   return (desc & ~DESC_HOST_MASK) === 0n && ((desc >> DESC_MEMATTR_SHIFT) & 7n) !== MEMATTR_RESERVED;
 }
 
-/** DEN0137 B3.59 RttEntryFromDescriptor: the output address, MemAttr and S2AP a Host descriptor gives. */
+/** DEN0137 B3.59 RttEntryFromDescriptor: the output address, MemAttr and S2AP a Host descriptor gives. @category RTT */
 export function rttDescriptorFields(desc: bigint): { readonly addr: bigint; readonly memAttr: number; readonly s2ap: number } {
   return {
     addr: (desc & DESC_OA_MASK) | (((desc >> DESC_OA_HI_SHIFT) & 3n) << 50n),
@@ -170,6 +173,7 @@ export function rttDescriptorFields(desc: bigint): { readonly addr: bigint; read
  * DEN0137 B4.3.20.3: the `desc` output of RMI_RTT_READ_ENTRY: zero for an UNASSIGNED or
  * UNASSIGNED_NS entry; the output address for ASSIGNED and TABLE; the output address, MemAttr
  * and S2AP for ASSIGNED_NS, in the stage 2 descriptor layout.
+ * @category RTT
  */
 export function rttEntryDescriptor(e: RttEntry): bigint {
   if (e.state === RttEntryState.UNASSIGNED || e.state === RttEntryState.UNASSIGNED_NS) return 0n;
@@ -183,7 +187,7 @@ export function rttEntryDescriptor(e: RttEntry): bigint {
 // walk
 // -------------------------------------------------------------------------------------
 
-/** DEN0137 C1.31 RmmRttWalkResult, with the table the walk reached and the entry's index in it. */
+/** DEN0137 C1.31 RmmRttWalkResult, with the table the walk reached and the entry's index in it. @category RTT */
 export interface RttWalkResult {
   /** level: the RTT level the walk reached. */
   readonly level: number;
@@ -204,6 +208,7 @@ export interface RttWalkResult {
  * entry is TABLE and the level is below `level`. The rtt_num_start concatenated starting tables
  * act as one; the result names the granule and index that hold the entry (as TF-RMM does).
  * Undefined when `ipa` lies beyond the starting tables (or `realm` is unknown by RD index).
+ * @category RTT
  */
 export function rttWalk(s: RmmState, realm: Realm | GranuleIndex, ipa: number, level: number): RttWalkResult | undefined {
   const r = typeof realm === 'number' ? s.realms.get(realm) : realm;
@@ -233,7 +238,7 @@ export function rttWalk(s: RmmState, realm: Realm | GranuleIndex, ipa: number, l
   return { level: l, rtt: gi, table: t, index, entry: rttEntry(t, index), size };
 }
 
-/** DEN0137 A5.5.10: the output address `ipa` translates to through the ASSIGNED or ASSIGNED_NS entry `w` reached; undefined otherwise. */
+/** DEN0137 A5.5.10: the output address `ipa` translates to through the ASSIGNED or ASSIGNED_NS entry `w` reached; undefined otherwise. @category RTT */
 export function rttOutputAddress(w: RttWalkResult, ipa: number): number | undefined {
   const st = w.entry.state;
   if (st !== RttEntryState.ASSIGNED && st !== RttEntryState.ASSIGNED_NS) return undefined;

@@ -11,7 +11,7 @@ import { mix32 } from '../internal/pmap.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** RmmRttEntryState (DEN0137 A5.5.4, C1.29): HIPAS of an entry, or TABLE. */
+/** RmmRttEntryState (DEN0137 A5.5.4, C1.29): HIPAS of an entry, or TABLE. @category RTT */
 export const RttEntryState = {
   /** Protected IPA, no DATA granule (HIPAS UNASSIGNED). */
   UNASSIGNED: 0,
@@ -24,9 +24,9 @@ export const RttEntryState = {
   /** Unprotected IPA mapped to a Host-chosen NS PA (HIPAS ASSIGNED_NS). */
   ASSIGNED_NS: 4,
 } as const;
-/** An RTT entry state (DEN0137 C1.29). */
+/** An RTT entry state (DEN0137 C1.29). @category RTT */
 export type RttEntryState = (typeof RttEntryState)[keyof typeof RttEntryState];
-/** Names of {@link RttEntryState} values, for reports. */
+/** Names of {@link RttEntryState} values, for reports. @category RTT */
 export const rttEntryStateName: Readonly<Record<RttEntryState, string>> = [
   'UNASSIGNED',
   'ASSIGNED',
@@ -35,7 +35,7 @@ export const rttEntryStateName: Readonly<Record<RttEntryState, string>> = [
   'ASSIGNED_NS',
 ];
 
-/** RmmRipas, the Realm IPA state of a Protected IPA (DEN0137 A5.2.2, C1.26). */
+/** RmmRipas, the Realm IPA state of a Protected IPA (DEN0137 A5.2.2, C1.26). @category RTT */
 export const Ripas = {
   /** No Realm resources: a Realm access takes a synchronous external abort. */
   EMPTY: 0,
@@ -44,12 +44,12 @@ export const Ripas = {
   /** Made inaccessible by the Host: a Realm access exits to the Host and never progresses. */
   DESTROYED: 2,
 } as const;
-/** A RIPAS value (DEN0137 C1.26). */
+/** A RIPAS value (DEN0137 C1.26). @category RTT */
 export type Ripas = (typeof Ripas)[keyof typeof Ripas];
-/** Names of {@link Ripas} values, for reports. */
+/** Names of {@link Ripas} values, for reports. @category RTT */
 export const ripasName: Readonly<Record<Ripas, string>> = ['EMPTY', 'RAM', 'DESTROYED'];
 
-/** One RTT entry as the spec describes it (DEN0137 C1.30 RmmRttEntry). */
+/** One RTT entry as the spec describes it (DEN0137 C1.30 RmmRttEntry). @category RTT */
 export interface RttEntry {
   /** Entry state. */
   readonly state: RttEntryState;
@@ -70,6 +70,7 @@ export interface RttEntry {
  * changing one entry copies one chunk and the chunk list (about 400 bytes) instead of the table
  * (8 KB), which keeps RTT commands out of the garbage collector's way. Tables are immutable; a
  * uniform table (Realm creation, unfolding a non-block entry) shares one cached chunk.
+ * @category RTT
  */
 export interface Rtt {
   /** Granule index of the RD of the owning Realm. */
@@ -120,6 +121,7 @@ export function rttAddr(rtt: Rtt, i: number): number {
  * architecture's 4 KB granule is `levelBits` 9 (512 entries), where level −1 (FEAT_LPA2) has 16
  * entries; smaller values give the small-scope configurations of exhaustive exploration, which
  * have no level −1. Obtain one with {@link geometryOf}; the platform carries it.
+ * @category RTT
  */
 export interface Geometry {
   /** IPA bits resolved per level: 9 for the architecture's 4 KB granule, 1..8 for small scope. */
@@ -134,9 +136,9 @@ export interface Geometry {
   readonly masks: readonly bigint[];
 }
 
-/** The fewest IPA bits per level a geometry may resolve (2 entries per RTT; D-SMALL-SCOPE). */
+/** The fewest IPA bits per level a geometry may resolve (2 entries per RTT; D-SMALL-SCOPE). @category RTT */
 export const MIN_LEVEL_BITS = 1;
-/** The most IPA bits per level: 9, the architecture's 4 KB granule (512 entries per RTT). */
+/** The most IPA bits per level: 9, the architecture's 4 KB granule (512 entries per RTT). @category RTT */
 export const MAX_LEVEL_BITS = 9;
 
 function makeGeometry(levelBits: number): Geometry {
@@ -159,26 +161,27 @@ const GEOMETRIES: ReadonlyArray<Geometry | undefined> = Array.from({ length: MAX
 /**
  * The geometry whose RTTs resolve `levelBits` IPA bits per level (an integer in
  * [{@link MIN_LEVEL_BITS}, {@link MAX_LEVEL_BITS}]; D-SMALL-SCOPE). The same object for the same value.
+ * @category RTT
  */
 export function geometryOf(levelBits: number): Geometry {
   if (!Number.isInteger(levelBits) || levelBits < MIN_LEVEL_BITS || levelBits > MAX_LEVEL_BITS) throw new RangeError(`levelBits ${levelBits} is outside ${MIN_LEVEL_BITS}..${MAX_LEVEL_BITS}`);
   return GEOMETRIES[levelBits] as Geometry;
 }
 
-/** The architecture's geometry for a 4 KB granule: 9 bits per level, 512 entries per RTT, 16 at level −1. */
+/** The architecture's geometry for a 4 KB granule: 9 bits per level, 512 entries per RTT, 16 at level −1. @category RTT */
 export const DEFAULT_GEOMETRY: Geometry = geometryOf(MAX_LEVEL_BITS);
 
-/** DEN0137 A5.5.2 RttLevelSize: bytes one entry of a level-`level` RTT maps in geometry `g` (4 KB at level 3). */
+/** DEN0137 A5.5.2 RttLevelSize: bytes one entry of a level-`level` RTT maps in geometry `g` (4 KB at level 3). @category RTT */
 export function rttLevelSize(g: Geometry, level: number): number {
   return g.sizes[level + 1] ?? 2 ** rttLevelShift(g, level);
 }
 
-/** log2 of {@link rttLevelSize}: 12 at level 3, + `g.levelBits` per level up. */
+/** log2 of {@link rttLevelSize}: 12 at level 3, + `g.levelBits` per level up. @category RTT */
 export function rttLevelShift(g: Geometry, level: number): number {
   return 12 + g.levelBits * (3 - level);
 }
 
-/** Entries in one RTT granule at `level` in geometry `g`: 2^levelBits at levels 0..3 (512 by default); 16 at level −1, which only the default geometry has. */
+/** Entries in one RTT granule at `level` in geometry `g`: 2^levelBits at levels 0..3 (512 by default); 16 at level −1, which only the default geometry has. @category RTT */
 export function rttEntries(g: Geometry, level: number): number {
   return g.entries[level + 1] ?? 0;
 }
@@ -187,6 +190,7 @@ export function rttEntries(g: Geometry, level: number): number {
  * The widest IPA space (s2sz) geometry `g` maps: one level-0 table resolves 12 + 4·levelBits
  * bits (48 by default), and FEAT_LPA2 adds 4 (52: level −1 in the default geometry, 16
  * concatenated level-0 tables in a small one). DEN0137 A5.5.3; DECISIONS D-RTTCFG, D-SMALL-SCOPE.
+ * @category RTT
  */
 export function maxIpaWidth(g: Geometry, lpa2: boolean): number {
   return 12 + 4 * g.levelBits + (lpa2 ? 4 : 0);
@@ -197,6 +201,7 @@ export function maxIpaWidth(g: Geometry, lpa2: boolean): number {
  * (TF-RMM's RMI_FEATURE_MIN_IPA_SIZE, D-PARAMS); in a small geometry what one level-3 starting
  * table maps, 12 + levelBits bits (one Protected and one Unprotected granule with 1 level bit).
  * DECISIONS D-SMALL-SCOPE.
+ * @category RTT
  */
 export function minIpaWidth(g: Geometry): number {
   // DECISION D-SMALL-SCOPE: TF-RMM's 32 does not scale; one level-3 table is the least a Realm can have.
@@ -377,7 +382,7 @@ export function rttWithRipas(rtt: Rtt, from: number, to: number, ripas: Ripas): 
 // queries
 // -------------------------------------------------------------------------------------
 
-/** Entry `i` of `rtt` in spec terms. */
+/** Entry `i` of `rtt` in spec terms. @category RTT */
 export function rttEntry(rtt: Rtt, i: number): RttEntry {
   const m = rttMeta(rtt, i);
   return {
@@ -389,7 +394,7 @@ export function rttEntry(rtt: Rtt, i: number): RttEntry {
   };
 }
 
-/** DEN0137 A5.5.8 RttIsLive: the table has an ASSIGNED or TABLE entry. */
+/** DEN0137 A5.5.8 RttIsLive: the table has an ASSIGNED or TABLE entry. @category RTT */
 export function rttIsLive(rtt: Rtt): boolean {
   return rtt.live > 0;
 }

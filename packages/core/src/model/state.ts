@@ -20,6 +20,7 @@ import { DEFAULT_GEOMETRY, type Rtt } from './rtt.js';
 /**
  * A model state. Values are immutable: every command returns a new state that shares all
  * unchanged parts with the old one. Collections are keyed by granule index (PA >> 12).
+ * @category State
  */
 export interface RmmState {
   /** The platform: delegable memory, features, implementation choices. */
@@ -44,7 +45,7 @@ export interface RmmState {
 
 const byH = (v: { readonly h: number }): number => v.h;
 
-/** The state of a freshly booted RMM on `platform`: every granule UNDELEGATED, memory zero. */
+/** The state of a freshly booted RMM on `platform`: every granule UNDELEGATED, memory zero. @category State */
 export function initialState(platform: Platform = defaultPlatform): RmmState {
   return {
     platform,
@@ -78,7 +79,7 @@ export function updateState(s: RmmState, patch: Partial<Omit<RmmState, 'platform
 // granules, Realms and RECs
 // -------------------------------------------------------------------------------------
 
-/** The attributes of granule `gi` (DEN0137 B3 Granule()). */
+/** The attributes of granule `gi` (DEN0137 B3 Granule()). @category State */
 export function granuleAt(s: RmmState, gi: GranuleIndex): Granule {
   return s.granules.get(gi) ?? initialGranule(s.platform, gi);
 }
@@ -119,7 +120,7 @@ function platformKey(p: Platform): string {
   return k;
 }
 
-/** A 53-bit hash of a state, in O(1): equal states hash equally. */
+/** A 53-bit hash of a state, in O(1): equal states hash equally. @category State */
 export function stateHash(s: RmmState): number {
   let h = hashValue(platformKey(s.platform));
   for (const m of [s.granules, s.realms, s.recs, s.rtts, s.memory, s.vmids]) h = (h * 31 + m.hash) % 9007199254740881;
@@ -133,6 +134,7 @@ function rttCanonical(r: Rtt): string {
 /**
  * The canonical key of a state: equal states give equal keys and different states different
  * keys. Linear in the size of the state; meant for exhaustive exploration of small configurations.
+ * @category State
  */
 export function stateKey(s: RmmState): string {
   const part = <V>(m: PMap<V>, f: (v: V) => string): string => m.entries().map(([k, v]) => k + '=' + f(v)).join(';');
@@ -147,7 +149,7 @@ export function stateKey(s: RmmState): string {
   ].join('|');
 }
 
-/** Whether two states are equal (DEN0137 leaves no attribute out: granules, Realms, RECs, RTTs, memory). */
+/** Whether two states are equal (DEN0137 leaves no attribute out: granules, Realms, RECs, RTTs, memory). @category State */
 export function stateEquals(a: RmmState, b: RmmState): boolean {
   return a === b || (stateHash(a) === stateHash(b) && stateKey(a) === stateKey(b));
 }

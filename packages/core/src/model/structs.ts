@@ -6,7 +6,7 @@
  */
 import type { Layout } from './layout.js';
 
-/** DEN0137 B4.4.12 RmiRealmParams: the Host's request to RMI_REALM_CREATE (4096 bytes). */
+/** DEN0137 B4.4.12 RmiRealmParams: the Host's request to RMI_REALM_CREATE (4096 bytes). @category Codecs */
 export const RmiRealmParams: Layout = {
   name: 'RmiRealmParams',
   base: 0,
@@ -28,10 +28,10 @@ export const RmiRealmParams: Layout = {
   ],
 };
 
-/** The RmiRealmParams fields that RIM initialisation measures (DEN0137 B4.3.9.4). */
+/** The RmiRealmParams fields that RIM initialisation measures (DEN0137 B4.3.9.4). @category Codecs */
 export const realmParamsMeasured = ['flags', 's2sz', 'sve_vl', 'num_bps', 'num_wps', 'pmu_num_ctrs', 'hash_algo'] as const;
 
-/** DEN0137 B4.4.19 RmiRecParams: the Host's request to RMI_REC_CREATE (4096 bytes). */
+/** DEN0137 B4.4.19 RmiRecParams: the Host's request to RMI_REC_CREATE (4096 bytes). @category Codecs */
 export const RmiRecParams: Layout = {
   name: 'RmiRecParams',
   base: 0,
@@ -48,10 +48,10 @@ export const RmiRecParams: Layout = {
   ],
 };
 
-/** The RmiRecParams fields that the REC measurement covers (DEN0137 B4.3.12.4). */
+/** The RmiRecParams fields that the REC measurement covers (DEN0137 B4.3.12.4). @category Codecs */
 export const recParamsMeasured = ['flags', 'pc', 'gprs'] as const;
 
-/** DEN0137 B4.4.15 RmiRecEnter: the first half of an RmiRecRun (bytes 0x000..0x7FF). */
+/** DEN0137 B4.4.15 RmiRecEnter: the first half of an RmiRecRun (bytes 0x000..0x7FF). @category Codecs */
 export const RmiRecEnter: Layout = {
   name: 'RmiRecEnter',
   base: 0,
@@ -65,7 +65,7 @@ export const RmiRecEnter: Layout = {
   ],
 };
 
-/** DEN0137 B4.4.17 RmiRecExit: the second half of an RmiRecRun (bytes 0x800..0xFFF). */
+/** DEN0137 B4.4.17 RmiRecExit: the second half of an RmiRecRun (bytes 0x800..0xFFF). @category Codecs */
 export const RmiRecExit: Layout = {
   name: 'RmiRecExit',
   base: 0x800,
@@ -92,7 +92,7 @@ export const RmiRecExit: Layout = {
   ],
 };
 
-/** DEN0137 B5.4.5 RsiRealmConfig: written by RSI_REALM_CONFIG (4096 bytes). */
+/** DEN0137 B5.4.5 RsiRealmConfig: written by RSI_REALM_CONFIG (4096 bytes). @category Codecs */
 export const RsiRealmConfig: Layout = {
   name: 'RsiRealmConfig',
   base: 0,
@@ -104,7 +104,7 @@ export const RsiRealmConfig: Layout = {
   ],
 };
 
-/** DEN0137 B5.4.2 RsiHostCall: a Realm's host-call structure (256 bytes, 256-byte aligned). */
+/** DEN0137 B5.4.2 RsiHostCall: a Realm's host-call structure (256 bytes, 256-byte aligned). @category Codecs */
 export const RsiHostCall: Layout = {
   name: 'RsiHostCall',
   base: 0,

@@ -384,6 +384,7 @@ const HARDWARE_FIELDS = new Set(['gicv3_hcr', 'gicv3_lrs', 'gicv3_misr', 'gicv3_
  * timers and PMU, so they may take any value, within their encodings: exit.gicv3_hcr only the
  * fields A6.1 lists (others zero), pmu_ovf_status an RmiPmuOverflowStatus (B4.4.10). Every other
  * field is fixed by the exit and must equal the model's.
+ * @category REC execution
  */
 export function recExitFieldPermits(field: string, observed: bigint, model: bigint): boolean {
   const name = field.replace(/\[[0-9]+\]$/, '');

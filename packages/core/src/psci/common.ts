@@ -22,6 +22,7 @@ const MPIDR_RESERVED = 0xffff_ffff_0000_00f0n;
  * DEN0137 B3.23 MpidrEqual(rmm_mpidr, rmi_mpidr): bits 3:0, 15:8, 23:16 and 31:24 of the first
  * value equal aff0..aff3 of the RmiRecMpidr; other bits are not compared. The PSCI functions do
  * not use it on a Realm's argument (D-MPIDR): it would let values no REC has match a REC.
+ * @category PSCI
  */
 export function mpidrEqual(rmmMpidr: bigint, recMpidr: bigint): boolean {
   const mask = 0xffff_ff0fn;
@@ -31,6 +32,7 @@ export function mpidrEqual(rmmMpidr: bigint, recMpidr: bigint): boolean {
 /**
  * MpidrIsValid for a Realm's MPIDR argument: an RmiRecMpidr encoding (DEN0137 B4.4.18) with
  * Aff0[7:4] and bits 63:32 zero.
+ * @category PSCI
  */
 export function mpidrIsValid(mpidr: bigint): boolean {
   return (mpidr & MPIDR_RESERVED) === 0n;
@@ -39,6 +41,7 @@ export function mpidrIsValid(mpidr: bigint): boolean {
 /**
  * DEN0137 B3.24 MpidrIsUsed(mpidr) in `realm`: a valid encoding whose REC index (A2.3.3) is below
  * realm.rec_index, the index of the next REC to be created.
+ * @category PSCI
  */
 export function mpidrIsUsed(realm: Realm, mpidr: bigint): boolean {
   // DECISION D-MPIDR: B3.24 has no body. RECs are created in index order (REC_CREATE mpidr_index),
@@ -53,7 +56,7 @@ export function mpidrIsUsed(realm: Realm, mpidr: bigint): boolean {
 // arguments and exits
 // -------------------------------------------------------------------------------------
 
-/** The context of a PSCI function that names a REC by MPIDR (DEN0137 B6.3.1, B6.3.3; E-PSCI-TARGET). */
+/** The context of a PSCI function that names a REC by MPIDR (DEN0137 B6.3.1, B6.3.3; E-PSCI-TARGET). @category PSCI */
 export interface PsciTargetCtx extends RealmCallCtx {
   /** The MPIDR input, sanitised as SMC32 or SMC64 (DEN0137 B6.1). */
   readonly mpidr: bigint;

@@ -15,10 +15,10 @@ import { psciArg, psciExit, psciTargetContext, type PsciTargetCtx } from './comm
 // PSCI_VERSION
 // -------------------------------------------------------------------------------------
 
-/** PSCI version the RMM implements for Realms: 1.1 (DEN0137 B6.2; PsciInterfaceVersion). */
+/** PSCI version the RMM implements for Realms: 1.1 (DEN0137 B6.2; PsciInterfaceVersion). @category PSCI */
 export const PSCI_REALM_VERSION = 0x1_0001n;
 
-/** DEN0137 B6.3.8 PSCI_VERSION: X0 = the implemented PSCI version (1.1); no REC exit. */
+/** DEN0137 B6.3.8 PSCI_VERSION: X0 = the implemented PSCI version (1.1); no REC exit. @category PSCI */
 export const psciVersion = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'PSCI_VERSION',
   context: realmContext,
@@ -31,7 +31,7 @@ export const psciVersion = defineCommand<RealmCallInput, RealmCallCtx, RealmOutc
 // PSCI_FEATURES
 // -------------------------------------------------------------------------------------
 
-/** SMCCC_VERSION's function id (SMCCC v1.1+). */
+/** SMCCC_VERSION's function id (SMCCC v1.1+). @category PSCI */
 export const SMCCC_VERSION_FID = 0x8000_0000;
 
 // DECISION D-PSCI-FEATURES: the supported functions are the PSCI functions of the catalogue
@@ -42,7 +42,7 @@ const supported = new Set<number>([...catalogue.commands.filter((c) => c.iface =
 /** Whether psci_func_id names a function the RMM implements for Realms. */
 const isSupported = (c: RealmCallCtx): boolean => supported.has(Number(psciArg(c, 'psci_func_id', true)));
 
-/** DEN0137 B6.3.5 PSCI_FEATURES: PSCI_SUCCESS if psci_func_id (X1[31:0]) is implemented, else PSCI_NOT_SUPPORTED. */
+/** DEN0137 B6.3.5 PSCI_FEATURES: PSCI_SUCCESS if psci_func_id (X1[31:0]) is implemented, else PSCI_NOT_SUPPORTED. @category PSCI */
 export const psciFeatures = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'PSCI_FEATURES',
   context: realmContext,
@@ -62,6 +62,7 @@ const isSelf = (c: PsciTargetCtx): boolean => c.self;
 /**
  * DEN0137 B6.3.1 PSCI_AFFINITY_INFO: a REC exit due to PSCI with psci_pending set; the Host
  * names the target REC in RMI_PSCI_COMPLETE, which gives the Realm ON (PSCI_SUCCESS) or PSCI_OFF.
+ * @category PSCI
  */
 export const psciAffinityInfo = defineCommand<RealmCallInput, PsciTargetCtx, RealmOutcome>({
   name: 'PSCI_AFFINITY_INFO',

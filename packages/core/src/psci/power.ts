@@ -22,6 +22,7 @@ import { psciArg, psciExit, psciTargetContext, type PsciTargetCtx } from './comm
 /**
  * DEN0137 B6.3.4 PSCI_CPU_SUSPEND: every power state is a plain suspend; a REC exit due to PSCI
  * with no request pending, and the Realm sees PSCI_SUCCESS when the REC is entered again.
+ * @category PSCI
  */
 export const psciCpuSuspend = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'PSCI_CPU_SUSPEND',
@@ -31,7 +32,7 @@ export const psciCpuSuspend = defineCommand<RealmCallInput, RealmCallCtx, RealmO
   post: psciCpuSuspendPost,
 });
 
-/** DEN0137 B6.3.2 PSCI_CPU_OFF: the REC becomes NOT_RUNNABLE; a REC exit due to PSCI with no request pending. */
+/** DEN0137 B6.3.2 PSCI_CPU_OFF: the REC becomes NOT_RUNNABLE; a REC exit due to PSCI with no request pending. @category PSCI */
 export const psciCpuOff = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'PSCI_CPU_OFF',
   context: realmContext,
@@ -54,6 +55,7 @@ const entryOf = (c: RealmCallCtx): bigint => psciArg(c, 'entry_point_address');
  * DEN0137 B6.3.3 PSCI_CPU_ON: a REC exit due to PSCI with psci_pending set; RMI_PSCI_COMPLETE,
  * given the target REC by the Host, starts it (pc = entry_point_address, X0 = context_id,
  * RUNNABLE) or answers PSCI_ALREADY_ON when it is RUNNABLE (B4.3.7 on_already).
+ * @category PSCI
  */
 export const psciCpuOn = defineCommand<RealmCallInput, PsciTargetCtx, RealmOutcome>({
   name: 'PSCI_CPU_ON',
@@ -85,7 +87,7 @@ function systemOff(c: RealmCallCtx): readonly [ReturnType<typeof withRealmRecord
   return [withRealmRecord(c.s, c.rec.owner, realm), psciExit(c, [], false)];
 }
 
-/** DEN0137 B6.3.6 PSCI_SYSTEM_OFF: the Realm moves to REALM_SYSTEM_OFF; no REC of it can be entered again. */
+/** DEN0137 B6.3.6 PSCI_SYSTEM_OFF: the Realm moves to REALM_SYSTEM_OFF; no REC of it can be entered again. @category PSCI */
 export const psciSystemOff = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'PSCI_SYSTEM_OFF',
   context: realmContext,
@@ -94,7 +96,7 @@ export const psciSystemOff = defineCommand<RealmCallInput, RealmCallCtx, RealmOu
   post: psciSystemOffPost,
 });
 
-/** DEN0137 B6.3.7 PSCI_SYSTEM_RESET: as PSCI_SYSTEM_OFF; the Host must destroy and re-create the Realm. */
+/** DEN0137 B6.3.7 PSCI_SYSTEM_RESET: as PSCI_SYSTEM_OFF; the Host must destroy and re-create the Realm. @category PSCI */
 export const psciSystemReset = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'PSCI_SYSTEM_RESET',
   context: realmContext,

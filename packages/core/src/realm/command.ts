@@ -17,7 +17,7 @@ import type { ExitCause } from './types.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** A Realm call as a command receives it: the calling REC, the FID, and the input registers by catalogue name (DEN0137 B5.1). */
+/** A Realm call as a command receives it: the calling REC, the FID, and the input registers by catalogue name (DEN0137 B5.1). @category REC execution */
 export interface RealmCallInput {
   /** Granule index of the calling REC (REC_RUNNING). */
   readonly recGi: GranuleIndex;
@@ -27,7 +27,7 @@ export interface RealmCallInput {
   readonly regs: Readonly<Record<string, bigint>>;
 }
 
-/** The context every Realm call reads: CurrentRec() and CurrentRealm() (DEN0137 B5.3, B6.3). */
+/** The context every Realm call reads: CurrentRec() and CurrentRealm() (DEN0137 B5.3, B6.3). @category REC execution */
 export interface RealmCallCtx {
   readonly s: RmmState;
   readonly recGi: GranuleIndex;
@@ -40,14 +40,14 @@ export interface RealmCallCtx {
   readonly in: Readonly<Record<string, bigint>>;
 }
 
-/** What a Realm call does when no failure condition holds: return to the Realm or a REC exit (DEN0137 A4.3.4). */
+/** What a Realm call does when no failure condition holds: return to the Realm or a REC exit (DEN0137 A4.3.4). @category REC execution */
 export type RealmOutcome =
   /** Return to the Realm: X0 = `x0`, the outputs in their catalogue registers. */
   | { readonly kind: 'return'; readonly x0: bigint; readonly outputs: Readonly<Record<string, bigint>> }
   /** A REC exit. */
   | { readonly kind: 'exit'; readonly cause: ExitCause };
 
-/** A Realm call: an RSI command or a PSCI function, whatever context it builds (DEN0137 B5.3, B6.3). */
+/** A Realm call: an RSI command or a PSCI function, whatever context it builds (DEN0137 B5.3, B6.3). @category REC execution */
 export type RealmCommand = Command<RealmCallInput, unknown, RealmOutcome>;
 
 /** Views a Realm command with its own context type as a {@link RealmCommand}. @internal */

@@ -10,7 +10,7 @@
 // model
 // -------------------------------------------------------------------------------------
 
-/** ESR_EL2.EC values of the exceptions a Realm takes to R-EL2 (Arm ARM D24.2.43). */
+/** ESR_EL2.EC values of the exceptions a Realm takes to R-EL2 (Arm ARM D24.2.43). @category REC execution */
 export const ExceptionClass = {
   /** Trapped WFI, WFE, WFIT or WFET. */
   WFX: 0x01,
@@ -24,22 +24,22 @@ export const ExceptionClass = {
 
 /** ESR_EL2.EC field position. */
 const EC_SHIFT = 26n;
-/** ESR_EL2.IL: the trapped instruction was 32 bits long (Arm ARM D24.2.43). */
+/** ESR_EL2.IL: the trapped instruction was 32 bits long (Arm ARM D24.2.43). @category REC execution */
 export const ESR_IL = 1n << 25n;
-/** ISS.ISV: the syndrome describes the access (emulatable; DEN0137 A4.3.4.3). */
+/** ISS.ISV: the syndrome describes the access (emulatable; DEN0137 A4.3.4.3). @category REC execution */
 export const ESR_ISV = 1n << 24n;
 /** ISS.SAS: access size, log2 of bytes. */
 const SAS_SHIFT = 22n;
-/** ISS.SSE: the load sign-extends; never shown to the Host (DEN0137 A4.3.4.3). */
+/** ISS.SSE: the load sign-extends; never shown to the Host (DEN0137 A4.3.4.3). @category REC execution */
 export const ESR_SSE = 1n << 21n;
 /** ISS.SRT: the transfer register. */
 const SRT_SHIFT = 16n;
-/** ISS.SF: the transfer register is 64 bits wide (Arm ARM D24.2.43). */
+/** ISS.SF: the transfer register is 64 bits wide (Arm ARM D24.2.43). @category REC execution */
 export const ESR_SF = 1n << 15n;
-/** ISS.WnR: the access was a write (Arm ARM D24.2.43). */
+/** ISS.WnR: the access was a write (Arm ARM D24.2.43). @category REC execution */
 export const ESR_WNR = 1n << 6n;
 
-/** DFSC / IFSC values (Arm ARM D24.2.43, ISS encoding for Data and Instruction Aborts). */
+/** DFSC / IFSC values (Arm ARM D24.2.43, ISS encoding for Data and Instruction Aborts). @category REC execution */
 export const FaultStatus = {
   /** Translation fault, level 0; level n is this + n. */
   TRANSLATION_L0: 0x04,
@@ -86,12 +86,12 @@ export function sasOf(size: number): bigint {
   return size === 1 ? 0n : size === 2 ? 1n : size === 4 ? 2n : 3n;
 }
 
-/** The access size in bytes that ISS.SAS of `esr` encodes (DEN0137 A4.2.3). */
+/** The access size in bytes that ISS.SAS of `esr` encodes (DEN0137 A4.2.3). @category REC execution */
 export function accessSize(esr: bigint): number {
   return 1 << Number((esr >> SAS_SHIFT) & 3n);
 }
 
-/** ISS.SRT of `esr`: the register of the access (31 is XZR; DEN0137 A4.2.3). */
+/** ISS.SRT of `esr`: the register of the access (31 is XZR; DEN0137 A4.2.3). @category REC execution */
 export function esrSrt(esr: bigint): number {
   return Number((esr >> SRT_SHIFT) & 0x1fn);
 }
@@ -155,7 +155,7 @@ export function serrorView(esr: bigint): bigint {
   return esr & SERROR_MASK;
 }
 
-/** HPFAR_EL2 for a fault at `ipa`: FIPA (IPA[55:12]) in bits 43:4 (Arm ARM D24.2.79). */
+/** HPFAR_EL2 for a fault at `ipa`: FIPA (IPA[55:12]) in bits 43:4 (Arm ARM D24.2.79). @category REC execution */
 export function hpfarOf(ipa: bigint): bigint {
   return ((ipa >> 12n) & ((1n << 44n) - 1n)) << 4n;
 }
@@ -169,22 +169,22 @@ export function farView(va: bigint): bigint {
 // decoding (what the Host reads back from an RmiRecExit)
 // -------------------------------------------------------------------------------------
 
-/** ESR_EL2.EC of `esr` (Arm ARM D24.2.43). */
+/** ESR_EL2.EC of `esr` (Arm ARM D24.2.43). @category REC execution */
 export function ecOf(esr: bigint): number {
   return Number((esr >> EC_SHIFT) & 0x3fn);
 }
 
-/** Whether ESR_EL2.ISS.ISV is set: the syndrome describes the access (an emulatable abort; DEN0137 A4.3.4.3). */
+/** Whether ESR_EL2.ISS.ISV is set: the syndrome describes the access (an emulatable abort; DEN0137 A4.3.4.3). @category REC execution */
 export function isvOf(esr: bigint): boolean {
   return (esr & ESR_ISV) !== 0n;
 }
 
-/** The IPA of the granule HPFAR_EL2 `hpfar` names (the inverse of {@link hpfarOf}; Arm ARM D24.2.79). */
+/** The IPA of the granule HPFAR_EL2 `hpfar` names (the inverse of {@link hpfarOf}; Arm ARM D24.2.79). @category REC execution */
 export function ipaOfHpfar(hpfar: bigint): bigint {
   return ((hpfar >> 4n) & ((1n << 44n) - 1n)) << 12n;
 }
 
-/** The kind and RTT level of a translation or permission fault status (DFSC / IFSC), or undefined for another status (Arm ARM D24.2.43). */
+/** The kind and RTT level of a translation or permission fault status (DFSC / IFSC), or undefined for another status (Arm ARM D24.2.43). @category REC execution */
 export function faultOf(fsc: number): { readonly fault: 'translation' | 'permission'; readonly level: number } | undefined {
   if (fsc === FaultStatus.TRANSLATION_LM1) return { fault: 'translation', level: -1 };
   if (fsc >= FaultStatus.TRANSLATION_L0 && fsc <= FaultStatus.TRANSLATION_L0 + 3) return { fault: 'translation', level: fsc - FaultStatus.TRANSLATION_L0 };

@@ -10,7 +10,7 @@ import type { Platform } from '../model/platform.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** ICH_HCR_EL2 bits the Host controls: UIE, LRENPIE, NPIE, VGrp0EIE, VGrp0DIE, VGrp1EIE, VGrp1DIE, TDIR (DEN0137 A6.1). */
+/** ICH_HCR_EL2 bits the Host controls: UIE, LRENPIE, NPIE, VGrp0EIE, VGrp0DIE, VGrp1EIE, VGrp1DIE, TDIR (DEN0137 A6.1). @category REC */
 export const GICV3_HCR_HOST_BITS = 0b1111_1110n | (1n << 14n);
 
 /** ICH_LR<n>_EL2.State: bits 63:62; 0 is Invalid. */
@@ -41,7 +41,7 @@ const MIN_LPI = 8192n;
 // queries
 // -------------------------------------------------------------------------------------
 
-/** Number of list registers the platform's GIC implements: RmiFeatureRegister0.GICV3_NUM_LRS + 1 (DEN0137 A3.1.9). */
+/** Number of list registers the platform's GIC implements: RmiFeatureRegister0.GICV3_NUM_LRS + 1 (DEN0137 A3.1.9). @category REC */
 export function gicv3NumLrs(p: Platform): number {
   return p.features.gicv3NumLrs + 1;
 }
@@ -54,6 +54,7 @@ function vintidIsValid(intid: bigint): boolean {
  * DEN0137 B3.18 Gicv3ConfigIsValid, A6.1: gicv3_hcr sets only Host-controlled bits, and every
  * implemented list register that is not Invalid has HW == 0, its RES0 priority bits clear, no
  * pINTID bit but EOI, a valid vINTID, and a vINTID no other valid list register has.
+ * @category REC
  */
 export function gicv3ConfigIsValid(p: Platform, hcr: bigint, lrs: readonly bigint[]): boolean {
   // Any ICH_HCR_EL2 bit outside UIE..VGrp1DIE and TDIR makes REC entry fail.

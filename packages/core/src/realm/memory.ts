@@ -19,7 +19,7 @@ import type { ExitCause } from './types.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** Where a Protected IPA leads (DEN0137 A5.2.3, states.md §4.4). */
+/** Where a Protected IPA leads (DEN0137 A5.2.3, states.md §4.4). @category REC execution */
 export type ProtectedTarget =
   /** HIPAS ASSIGNED, RIPAS RAM: byte `offset` of DATA granule `gi`. */
   | { readonly kind: 'page'; readonly gi: GranuleIndex; readonly offset: number }

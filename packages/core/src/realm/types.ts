@@ -12,7 +12,7 @@ import type { RmmState } from '../model/state.js';
 // actions
 // -------------------------------------------------------------------------------------
 
-/** An SMC from the Realm: X0 = `regs[0]` (the FID), X1.. the rest; X registers not given up to X17 are zero (DEN0137 B1.2). */
+/** An SMC from the Realm: X0 = `regs[0]` (the FID), X1.. the rest; X registers not given up to X17 are zero (DEN0137 B1.2). @category REC execution */
 export interface RealmCallAction {
   readonly kind: 'call';
   readonly regs: readonly bigint[];
@@ -24,6 +24,7 @@ export interface RealmCallAction {
  * stores `value` when given (it is first put in the register), else the register's value. `isv`
  * (default true) says whether the hardware reports the access in the syndrome (ISS.ISV): an
  * access at an Unprotected IPA with ISV = 1 is emulatable by the Host.
+ * @category REC execution
  */
 export interface RealmAccessAction {
   readonly kind: 'access';
@@ -35,7 +36,7 @@ export interface RealmAccessAction {
   readonly isv?: boolean;
 }
 
-/** An interrupt for the Host or an SError during Realm execution (DEN0137 A4.3.5, A4.3.6, A4.3.10). */
+/** An interrupt for the Host or an SError during Realm execution (DEN0137 A4.3.5, A4.3.6, A4.3.10). @category REC execution */
 export interface RealmAsyncAction {
   readonly kind: 'exit';
   readonly reason: 'irq' | 'fiq' | 'serror';
@@ -43,21 +44,21 @@ export interface RealmAsyncAction {
   readonly iss?: bigint;
 }
 
-/** A WFI, WFE, WFIT or WFET instruction (DEN0137 A4.3.4.1); `timeout` is the WFIT/WFET operand. */
+/** A WFI, WFE, WFIT or WFET instruction (DEN0137 A4.3.4.1); `timeout` is the WFIT/WFET operand. @category REC execution */
 export interface RealmWfxAction {
   readonly kind: 'wfx';
   readonly instr: 'wfi' | 'wfe' | 'wfit' | 'wfet';
   readonly timeout?: bigint;
 }
 
-/** One thing a Realm does while its REC runs (DEN0137 A4.1). */
+/** One thing a Realm does while its REC runs (DEN0137 A4.1). @category REC execution */
 export type RealmAction = RealmCallAction | RealmAccessAction | RealmAsyncAction | RealmWfxAction;
 
 // -------------------------------------------------------------------------------------
 // exits
 // -------------------------------------------------------------------------------------
 
-/** RmiRecExitReason (DEN0137 B4.4.17). */
+/** RmiRecExitReason (DEN0137 B4.4.17). @category REC execution */
 export const RecExitReason = {
   RMI_EXIT_SYNC: 0,
   RMI_EXIT_IRQ: 1,
@@ -67,12 +68,12 @@ export const RecExitReason = {
   RMI_EXIT_HOST_CALL: 5,
   RMI_EXIT_SERROR: 6,
 } as const;
-/** An RmiRecExitReason value (DEN0137 B4.4.17). */
+/** An RmiRecExitReason value (DEN0137 B4.4.17). @category REC execution */
 export type RecExitReason = (typeof RecExitReason)[keyof typeof RecExitReason];
-/** Names of {@link RecExitReason} values, by code (DEN0137 B4.4.17). */
+/** Names of {@link RecExitReason} values, by code (DEN0137 B4.4.17). @category REC execution */
 export const recExitReasonName: readonly string[] = Object.keys(RecExitReason);
 
-/** Why a REC exits, with what the RMM reports (DEN0137 A4.3). */
+/** Why a REC exits, with what the RMM reports (DEN0137 A4.3). @category REC execution */
 export type ExitCause =
   | { readonly kind: 'irq' }
   | { readonly kind: 'fiq' }
@@ -105,7 +106,7 @@ export type ExitCause =
   | { readonly kind: 'ripas_change'; readonly base: bigint; readonly top: bigint; readonly value: number }
   | { readonly kind: 'host_call'; readonly imm: bigint; readonly gprs: readonly bigint[] };
 
-/** The RmiRecExit the RMM wrote, field by field (names as in DEN0137 B4.4.16). */
+/** The RmiRecExit the RMM wrote, field by field (names as in DEN0137 B4.4.16). @category REC execution */
 export interface RecExitFields {
   readonly exit_reason: number;
   readonly esr: bigint;
@@ -131,7 +132,7 @@ export interface RecExitFields {
 // results
 // -------------------------------------------------------------------------------------
 
-/** What an access that did not exit did inside the Realm (DEN0137 A5.2.3, A5.2.6–A5.2.9). */
+/** What an access that did not exit did inside the Realm (DEN0137 A5.2.3, A5.2.6–A5.2.9). @category REC execution */
 export type AccessOutcome =
   /** The access completed; for a read, `value` is what was loaded. */
   | { readonly kind: 'completed'; readonly value: bigint | undefined }
@@ -144,7 +145,7 @@ export type AccessOutcome =
   /** An Alignment fault was taken to the Realm (the access is not aligned to its size). */
   | { readonly kind: 'alignment_fault' };
 
-/** What a Realm call did (DEN0137 B5.3, B6.3). */
+/** What a Realm call did (DEN0137 B5.3, B6.3). @category REC execution */
 export interface RealmCallResult {
   /** The command the FID selected; undefined for SMCCC_VERSION and unknown FIDs. */
   readonly command: CatalogueCommand | undefined;
@@ -156,7 +157,7 @@ export interface RealmCallResult {
   readonly regs: readonly bigint[];
 }
 
-/** The result of one Realm action (DEN0137 A4.3). */
+/** The result of one Realm action (DEN0137 A4.3). @category REC execution */
 export interface RealmStepResult {
   /** The state after the action. */
   readonly state: RmmState;

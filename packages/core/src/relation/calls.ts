@@ -16,7 +16,7 @@ import { realmRoute } from '../exec/call.js';
 import type { RealmOutcome } from '../realm/command.js';
 import { rmiStatusText, rmiStatusValue, type CallOutcomes } from './judge.js';
 
-/** The model's answer to one call: its result registers, failure, and the state after it. */
+/** The model's answer to one call: its result registers, failure, and the state after it. @category Relation */
 export interface ModelAnswer {
   /** X0, X1, ... as the model returned them. */
   readonly regs: readonly bigint[];
@@ -39,6 +39,7 @@ function outputRegsOf(outputs: readonly (readonly [string, number])[]): Readonly
 /**
  * The outcomes DEN0137 permits for the Host SMC `regs` (X0 = FID) on state `pre`, given the
  * model's answer to it (from `smc`, or `runRec` for RMI_REC_ENTER).
+ * @category Relation
  */
 export function rmiCallOutcomes(pre: RmmState, regs: readonly bigint[], model: ModelAnswer): CallOutcomes {
   const r = rmiRoute(functionId(regs[0] ?? 0n));
@@ -86,6 +87,7 @@ function realmStatusValue(name: string): bigint | undefined {
 /**
  * The outcomes DEN0137 permits for the Realm call `regs` (X0 = FID) made by REC `recGi` on state
  * `pre`, given the model's answer to it; for a call that returns to the Realm.
+ * @category Relation
  */
 export function realmCallOutcomes(pre: RmmState, recGi: GranuleIndex, regs: readonly bigint[], model: ModelAnswer): CallOutcomes {
   const fid = functionId(regs[0] ?? 0n);

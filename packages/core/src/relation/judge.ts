@@ -20,6 +20,7 @@ import { hex } from '../model/bits.js';
  * An answer another implementation gave, as a trace records it: X0 raw or as a status name
  * (with an optional error index), and output registers X1.. (`null`: not observed). Values are
  * observations: any 64-bit value may appear.
+ * @category Relation
  */
 export interface Observed {
   /** X0 as returned. */
@@ -32,7 +33,7 @@ export interface Observed {
   readonly out?: ReadonlyArray<bigint | null>;
 }
 
-/** The verdict on an observed answer. */
+/** The verdict on an observed answer. @category Relation */
 export type Verdict =
   /** The answer is the model's own. */
   | { readonly kind: 'agrees' }
@@ -41,7 +42,7 @@ export type Verdict =
   /** The spec does not permit the answer. */
   | { readonly kind: 'mismatch'; readonly why: readonly string[]; readonly rules: readonly RuleId[] };
 
-/** The permitted outcomes of one call at the register level. */
+/** The permitted outcomes of one call at the register level. @category Relation */
 export interface CallOutcomes {
   /** The model's result registers: X0, then the outputs. */
   readonly model: readonly bigint[];
@@ -75,6 +76,7 @@ function showFailure(o: CallOutcomes, f: SpecFailure): string {
 /**
  * The verdict on `observed` given the permitted outcomes `o`. With `strict`, only the model's
  * own answer agrees: a permitted alternative is a mismatch.
+ * @category Relation
  */
 export function judge(o: CallOutcomes, observed: Observed, strict = false): Verdict {
   const modelX0 = o.model[0] ?? 0n;
@@ -182,7 +184,7 @@ export function judge(o: CallOutcomes, observed: Observed, strict = false): Verd
 // status encodings
 // -------------------------------------------------------------------------------------
 
-/** DEN0137 B4.4.25: X0 of RMI status `name` with error index `index`; SMCCC_NOT_SUPPORTED is −1. */
+/** DEN0137 B4.4.25: X0 of RMI status `name` with error index `index`; SMCCC_NOT_SUPPORTED is −1. @category Relation */
 export function rmiStatusValue(name: string, index: number): bigint | undefined {
   if (name === 'SMCCC_NOT_SUPPORTED') return SMCCC_NOT_SUPPORTED;
   if (name === 'RMI_SUCCESS') return 0n;
@@ -190,7 +192,7 @@ export function rmiStatusValue(name: string, index: number): bigint | undefined 
   return code === undefined ? undefined : BigInt(code | ((index & 0xff) << 8));
 }
 
-/** The RMI status in X0, for messages: name and index (DEN0137 B4.4.25). */
+/** The RMI status in X0, for messages: name and index (DEN0137 B4.4.25). @category Relation */
 export function rmiStatusText(x0: bigint): string {
   if (x0 === SMCCC_NOT_SUPPORTED) return 'SMCCC_NOT_SUPPORTED';
   const name = x0 >> 16n === 0n ? rmiStatusName(Number(x0 & 0xffn)) : undefined;

@@ -15,7 +15,7 @@ import type { RmmState } from '../model/state.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** What the spec permits a command to answer for one state and input (DEN0137 B1.6, B4.3.x.3). */
+/** What the spec permits a command to answer for one state and input (DEN0137 B1.6, B4.3.x.3). @category Relation */
 export interface Outcomes<O> {
   /** The model's own answer (one member of the permitted set). */
   readonly model: CommandResult<O>;
@@ -40,6 +40,7 @@ export interface Outcomes<O> {
 /**
  * DEN0137 B1.6: every outcome the spec permits for `command` on state `s` and `input`. The
  * model runs once; conditions the listed order did not reach are evaluated too.
+ * @category Relation
  */
 export function outcomes<I, C, O, P>(command: Command<I, C, O, P>, s: RmmState, input: I): Outcomes<O> {
   const model = command(s, input);

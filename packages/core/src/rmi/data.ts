@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { GRANULE_SIZE, granuleIndex, isGranuleAligned } from '../model/bits.js';
 import { GranuleState, realmGranule } from '../model/granule.js';
 import { wipeGranule, withGranuleBytes, ZERO_GRANULE } from '../model/memory.js';
@@ -14,7 +15,7 @@ import { packMeta, Ripas, rttWithEntry, RttEntryState } from '../model/rtt.js';
 import { addrIsProtected, RTT_PAGE_LEVEL, rttSkipNonLiveEntries, type RttWalkResult } from '../model/rtt-walk.js';
 import { withGranule, withRealmRecord, type RmmState, updateState } from '../model/state.js';
 import { granuleArg, nsGranuleArg, rdArg, realmAt } from './common.js';
-import { ipaNumber, onRealm, onWalk, onWalkWithTop, walkContext, walked, walkTo, type WalkCtx } from './rtt-args.js';
+import { ipaNumber, onRealm, onWalk, onWalkWithTop, walkContext, walkTo, type Walked, type WalkCtx } from './rtt-args.js';
 import { dataCreatePost, dataCreateUnknownPost, dataDestroyPost } from '../post/data.js';
 
 // -------------------------------------------------------------------------------------
@@ -24,14 +25,14 @@ import { dataCreatePost, dataCreateUnknownPost, dataDestroyPost } from '../post/
 /** RmiDataFlags.measure (DEN0137 B4.4.4): bit 0; bits 63:1 SBZ. */
 const MEASURE_CONTENT = 1n;
 
-/** Inputs of RMI_DATA_CREATE_UNKNOWN (DEN0137 B4.3.2.1.1). */
+/** Inputs of RMI_DATA_CREATE_UNKNOWN (DEN0137 B4.3.2.1.1). @category RTT */
 export interface DataCreateUnknownInput {
   readonly rd: bigint;
   readonly data: bigint;
   readonly ipa: bigint;
 }
 
-/** What RMI_DATA_CREATE_UNKNOWN reads (DEN0137 B4.3.2). */
+/** What RMI_DATA_CREATE_UNKNOWN reads (DEN0137 B4.3.2). @category RTT */
 export interface DataCreateUnknownCtx extends WalkCtx {
   readonly data: bigint;
 }
@@ -62,7 +63,7 @@ function mapData(s: RmmState, w: RttWalkResult, data: bigint, ripas: Ripas): Rmm
 // RMI_DATA_CREATE
 // -------------------------------------------------------------------------------------
 
-/** What RMI_DATA_CREATE reads (DEN0137 B4.3.1.1.2). */
+/** What RMI_DATA_CREATE reads (DEN0137 B4.3.1.1.2). @category RTT */
 export interface DataCreateCtx extends DataCreateUnknownCtx {
   readonly src: bigint;
   readonly flags: bigint;
@@ -72,8 +73,14 @@ export interface DataCreateCtx extends DataCreateUnknownCtx {
  * DEN0137 B4.3.1 RMI_DATA_CREATE: for a Realm in REALM_NEW, a DELEGATED granule becomes DATA
  * holding a copy of the Non-secure granule `src`, mapped at `ipa` with RIPAS RAM; the RIM is
  * extended with a DATA descriptor (B4.3.1.4), measuring the content when flags.measure is set.
+ * @category RTT
  */
-export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly src: bigint; readonly flags: bigint }, DataCreateCtx, Record<string, never>>({
+export const rmiDataCreate = defineCommand<
+  DataCreateUnknownInput & { readonly src: bigint; readonly flags: bigint },
+  DataCreateCtx,
+  Record<string, never>,
+  Established<DataCreateCtx, 'realm' | 'walk'>
+>({
   name: 'RMI_DATA_CREATE',
   context: (s, i) => {
     const realm = realmAt(s, i.rd);
@@ -92,9 +99,10 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
     // walk.rtte.state != UNASSIGNED (any RIPAS).
     rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED),
   },
+  checked: established('realm', 'walk'),
   apply: (c) => {
-    const w = walked(c);
-    const realm = c.realm as Realm;
+    const w = c.walk;
+    const realm = c.realm;
     // Granule contents are immutable values: DATA shares the source's bytes (a zero source has none).
     const bytes = c.s.memory.get(granuleIndex(c.src));
     const measured = (c.flags & MEASURE_CONTENT) === MEASURE_CONTENT ? (bytes ?? ZERO_GRANULE) : undefined;
@@ -113,8 +121,9 @@ export const rmiDataCreate = defineCommand<DataCreateUnknownInput & { readonly s
 /**
  * DEN0137 B4.3.2 RMI_DATA_CREATE_UNKNOWN: in any Realm state, a DELEGATED granule becomes DATA
  * with wiped (unknown) contents, mapped at `ipa`; the entry keeps its RIPAS and the RIM is unchanged.
+ * @category RTT
  */
-export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCreateUnknownCtx, Record<string, never>>({
+export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCreateUnknownCtx, Record<string, never>, Walked<DataCreateUnknownCtx>>({
   name: 'RMI_DATA_CREATE_UNKNOWN',
   context: (s, i) => {
     const realm = realmAt(s, i.rd);
@@ -128,8 +137,9 @@ export const rmiDataCreateUnknown = defineCommand<DataCreateUnknownInput, DataCr
     rtt_walk: onWalk(notPage),
     rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED),
   },
+  checked: established('walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     // DELEGATED granules hold no bytes (D-WIPE): the DATA granule's contents are the wiped value.
     return [wipeGranule(mapData(c.s, w, c.data, w.entry.ripas), granuleIndex(c.data)), {}];
   },
@@ -146,8 +156,9 @@ const destroyedRipas = (r: Ripas): Ripas => (r === Ripas.RAM ? Ripas.DESTROYED :
 /**
  * DEN0137 B4.3.3 RMI_DATA_DESTROY: the DATA granule mapped at `ipa` is unmapped and given back as
  * a DELEGATED (wiped) granule. Outputs its PA and `top`, the next live entry of the RTT (B3.76).
+ * @category RTT
  */
-export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa: bigint }, WalkCtx, { readonly data: bigint; readonly top: bigint }>({
+export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa: bigint }, WalkCtx, { readonly data: bigint; readonly top: bigint }, Walked<WalkCtx>>({
   name: 'RMI_DATA_DESTROY',
   context: (s, i) => walkContext(s, i.rd, i.ipa, RTT_PAGE_LEVEL),
   failures: {
@@ -157,8 +168,9 @@ export const rmiDataDestroy = defineCommand<{ readonly rd: bigint; readonly ipa:
     // walk.rtte.state != ASSIGNED.
     rtte_state: onWalkWithTop((w) => w.entry.state !== RttEntryState.ASSIGNED),
   },
+  checked: established('walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     const gi = w.entry.addr / GRANULE_SIZE;
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED, destroyedRipas(w.entry.ripas)), 0);
     const s = wipeGranule(withGranule(c.s, gi, realmGranule(GranuleState.DELEGATED)), gi);

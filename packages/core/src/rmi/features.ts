@@ -8,10 +8,10 @@ import { defineCommand } from '../engine/command.js';
 import type { RmmState } from '../model/state.js';
 import { featuresPost, versionPost } from '../post/features.js';
 
-/** RMI interface revision this model implements: 1.0 (DEN0137 B4.4.9 RmiInterfaceVersion). */
+/** RMI interface revision this model implements: 1.0 (DEN0137 B4.4.9 RmiInterfaceVersion). @category SMC/ABI */
 export const RMI_ABI_VERSION = 0x1_0000n;
 
-/** What RMI_VERSION reads (DEN0137 B4.3.23). */
+/** What RMI_VERSION reads (DEN0137 B4.3.23). @category SMC/ABI */
 export interface VersionCtx {
   readonly s: RmmState;
   readonly req: bigint;
@@ -21,6 +21,7 @@ export interface VersionCtx {
  * DEN0137 B4.3.23 RMI_VERSION: the Host asks for revision `req`; the RMM answers with the
  * revisions it implements. Only 1.0 is implemented, so any other `req` (a different major, a
  * higher minor, or non-zero MBZ bits) is incompatible: RMI_ERROR_INPUT with lower = higher = 1.0.
+ * @category SMC/ABI
  */
 export const rmiVersion = defineCommand<{ readonly req: bigint }, VersionCtx, { readonly lower: bigint; readonly higher: bigint }>({
   name: 'RMI_VERSION',
@@ -37,13 +38,13 @@ export const rmiVersion = defineCommand<{ readonly req: bigint }, VersionCtx, { 
   post: versionPost,
 });
 
-/** What RMI_FEATURES reads (DEN0137 B4.3.4). */
+/** What RMI_FEATURES reads (DEN0137 B4.3.4). @category SMC/ABI */
 export interface FeaturesCtx {
   readonly s: RmmState;
   readonly index: bigint;
 }
 
-/** DEN0137 B4.3.4 RMI_FEATURES: index 0 gives RmiFeatureRegister0; every other index gives 0. */
+/** DEN0137 B4.3.4 RMI_FEATURES: index 0 gives RmiFeatureRegister0; every other index gives 0. @category SMC/ABI */
 export const rmiFeatures = defineCommand<{ readonly index: bigint }, FeaturesCtx, { readonly value: bigint }>({
   name: 'RMI_FEATURES',
   context: (s, i) => ({ s, index: i.index }),

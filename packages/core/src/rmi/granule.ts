@@ -13,7 +13,7 @@ import { granuleAt, withGranule, type RmmState } from '../model/state.js';
 import { granuleArg } from './common.js';
 import { granuleDelegatePost, granuleUndelegatePost } from '../post/granule.js';
 
-/** What RMI_GRANULE_DELEGATE and RMI_GRANULE_UNDELEGATE read (DEN0137 B4.3.5, B4.3.6). */
+/** What RMI_GRANULE_DELEGATE and RMI_GRANULE_UNDELEGATE read (DEN0137 B4.3.5, B4.3.6). @category Granule */
 export interface GranuleCtx {
   readonly s: RmmState;
   readonly addr: bigint;
@@ -25,6 +25,7 @@ const context = (s: RmmState, i: { readonly addr: bigint }): GranuleCtx => ({ s,
 /**
  * DEN0137 B4.3.5 RMI_GRANULE_DELEGATE: an UNDELEGATED granule in the Non-secure PAS becomes
  * DELEGATED and moves to the Realm PAS. Its contents are wiped (TF-RMM zero-fills them).
+ * @category Granule
  */
 export const rmiGranuleDelegate = defineCommand<{ readonly addr: bigint }, GranuleCtx, Record<string, never>>({
   name: 'RMI_GRANULE_DELEGATE',
@@ -42,6 +43,7 @@ export const rmiGranuleDelegate = defineCommand<{ readonly addr: bigint }, Granu
 /**
  * DEN0137 B4.3.6 RMI_GRANULE_UNDELEGATE: a DELEGATED granule goes back to the Host:
  * UNDELEGATED, GPT_NS, contents wiped.
+ * @category Granule
  */
 export const rmiGranuleUndelegate = defineCommand<{ readonly addr: bigint }, GranuleCtx, Record<string, never>>({
   name: 'RMI_GRANULE_UNDELEGATE',

@@ -8,6 +8,7 @@
 import { functionId } from '../abi/smc.js';
 import { catalogueCommand } from '../catalogue/index.js';
 import { defineCommand, type Check } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { granuleIndex } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { updateRec, type Rec } from '../model/rec.js';
@@ -20,7 +21,7 @@ import { granuleArg, onRec, recAt } from './common.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** What RMI_PSCI_COMPLETE reads (DEN0137 B4.3.7.1). */
+/** What RMI_PSCI_COMPLETE reads (DEN0137 B4.3.7.1). @category REC */
 export interface PsciCompleteCtx {
   readonly s: RmmState;
   readonly callingPtr: bigint;
@@ -40,12 +41,16 @@ const isCpuOn = (r: Rec): boolean => CPU_ON.has(functionId(r.gprs[0] ?? 0n));
 /**
  * DEN0137 B3.27 PsciReturnCodePermitted(calling, target, status): PSCI_SUCCESS always; PSCI_DENIED
  * for a PSCI_CPU_ON whose target is not RUNNABLE; nothing else.
+ * @category REC
  */
 export function psciReturnCodePermitted(calling: Rec, target: Rec, status: bigint): boolean {
   if (status === PsciStatus.PSCI_SUCCESS) return true;
   // The Host may deny a PSCI_CPU_ON only while the target CPU is not on.
   return isCpuOn(calling) && !target.runnable && status === PsciStatus.PSCI_DENIED;
 }
+
+/** PsciCompleteCtx once no failure condition holds: Rec(calling_rec) and Rec(target_rec) exist (calling_state, target_state). */
+export type CheckedPsciCompleteCtx = Established<PsciCompleteCtx, 'calling' | 'target'>;
 
 const callingOf = (c: PsciCompleteCtx): Rec | undefined => c.calling;
 
@@ -62,8 +67,14 @@ const onBoth = (p: (calling: Rec, target: Rec, c: PsciCompleteCtx) => boolean): 
  * target REC the Host names. The caller's gprs[0] gets the result, gprs[1..3] become zero. A
  * successful PSCI_CPU_ON of a target that is not RUNNABLE starts it: pc = entry point,
  * X0 = context id, X1..X30 = 0, RUNNABLE.
+ * @category REC
  */
-export const rmiPsciComplete = defineCommand<{ readonly calling_rec: bigint; readonly target_rec: bigint; readonly status: bigint }, PsciCompleteCtx, Record<string, never>>({
+export const rmiPsciComplete = defineCommand<
+  { readonly calling_rec: bigint; readonly target_rec: bigint; readonly status: bigint },
+  PsciCompleteCtx,
+  Record<string, never>,
+  CheckedPsciCompleteCtx
+>({
   name: 'RMI_PSCI_COMPLETE',
   context: (s, i) => ({ s, callingPtr: i.calling_rec, targetPtr: i.target_rec, status: i.status, calling: recAt(s, i.calling_rec), target: recAt(s, i.target_rec) }),
   failures: {
@@ -78,9 +89,10 @@ export const rmiPsciComplete = defineCommand<{ readonly calling_rec: bigint; rea
     status: onBoth((calling, target, c) => !psciReturnCodePermitted(calling, target, c.status)),
   },
   post: psciCompletePost,
+  checked: established('calling', 'target'),
   apply: (c) => {
-    const calling = c.calling as Rec;
-    const target = c.target as Rec;
+    const calling = c.calling;
+    const target = c.target;
     let s = c.s;
     let result: bigint;
     // DECISION D-PSCI-DENIED: a status the request does not permit is a failure that changes

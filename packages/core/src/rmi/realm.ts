@@ -5,13 +5,14 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established, type Established, type Refinement } from '../engine/refine.js';
 import { GRANULE_SIZE, granuleIndex, isGranuleAligned, type GranuleIndex } from '../model/bits.js';
 import { GranuleState, realmGranule } from '../model/granule.js';
 import { granuleView } from '../model/memory.js';
 import { rimInit, ZERO_MEASUREMENT } from '../model/measurement.js';
 import { isDelegableGranule } from '../model/platform.js';
 import { decodeRealmParams, realmParamsAreValid, realmParamsSupported, rttConfigIsValid, type RealmParams } from '../model/realm-params.js';
-import { RealmState, updateRealm, type HashAlgorithm, type Realm } from '../model/realm.js';
+import { HashAlgorithm, RealmState, updateRealm, type Realm } from '../model/realm.js';
 import { packMeta, rttEntries, rttIsLive, rttLevelSize, RttEntryState, Ripas, uniformRtt } from '../model/rtt.js';
 import { granuleAt, updateState, withGranule, withRealmRecord, type RmmState } from '../model/state.js';
 import { granuleArg, nsAccessible, nsGranuleArg, rdArg, realmAt, withRealm, isDelegable } from './common.js';
@@ -21,7 +22,7 @@ import { realmActivatePost, realmCreatePost, realmDestroyPost } from '../post/re
 // RMI_REALM_CREATE
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REALM_CREATE reads (DEN0137 B4.3.9). */
+/** What RMI_REALM_CREATE reads (DEN0137 B4.3.9). @category Realm */
 export interface RealmCreateCtx {
   readonly s: RmmState;
   readonly rd: bigint;
@@ -38,6 +39,18 @@ function createContext(s: RmmState, i: { readonly rd: bigint; readonly params_pt
   const bytes = readable ? granuleView(s, granuleIndex(p)) : undefined;
   return { s, rd: i.rd, paramsPtr: p, bytes, params: bytes === undefined ? undefined : decodeRealmParams(bytes) };
 }
+
+/**
+ * RealmCreateCtx once no failure condition holds: the params were read (params_pas and the rows
+ * before it) and name a hash algorithm the model knows (params_valid: hash_algo is 0 or 1,
+ * DEN0137 B4.4.7 RmmHashAlgorithm).
+ */
+export type CheckedRealmCreateCtx = RealmCreateCtx & { readonly params: RealmParams & { readonly hashAlgo: HashAlgorithm } };
+
+const paramsRead: Refinement<RealmCreateCtx, CheckedRealmCreateCtx> = {
+  establishes: 'params read, with hash_algo SHA-256 or SHA-512',
+  holds: (c): c is CheckedRealmCreateCtx => c.params !== undefined && (c.params.hashAlgo === HashAlgorithm.SHA_256 || c.params.hashAlgo === HashAlgorithm.SHA_512),
+};
 
 /** A check on the decoded params: false when they could not be read (well-formedness). */
 function onParams(p: (params: RealmParams, c: RealmCreateCtx) => boolean): (c: RealmCreateCtx) => boolean {
@@ -75,8 +88,9 @@ function addStartingRtts(s: RmmState, rdGi: GranuleIndex, p: RealmParams): RmmSt
 /**
  * DEN0137 B4.3.9 RMI_REALM_CREATE: creates a Realm in REALM_NEW from the RmiRealmParams the Host
  * left in a Non-secure granule, with its starting-level RTTs, its VMID and its initial RIM.
+ * @category Realm
  */
-export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly params_ptr: bigint }, RealmCreateCtx, Record<string, never>>({
+export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly params_ptr: bigint }, RealmCreateCtx, Record<string, never>, CheckedRealmCreateCtx>({
   name: 'RMI_REALM_CREATE',
   context: createContext,
   failures: {
@@ -95,10 +109,11 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
     }),
     vmid_valid: onParams((p, c) => !vmidIsValid(c.s, p.vmid) || c.s.vmids.has(p.vmid)),
   },
+  checked: paramsRead,
   apply: (c) => {
-    const p = c.params as RealmParams;
+    const p = c.params;
     const rdGi = granuleIndex(c.rd);
-    const hashAlgo = p.hashAlgo as HashAlgorithm;
+    const hashAlgo = p.hashAlgo;
     const realm: Realm = {
       state: RealmState.REALM_NEW,
       featLpa2: p.lpa2,
@@ -129,7 +144,7 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
 // RMI_REALM_ACTIVATE, RMI_REALM_DESTROY
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REALM_ACTIVATE and RMI_REALM_DESTROY read (DEN0137 B4.3.8, B4.3.10). */
+/** What RMI_REALM_ACTIVATE and RMI_REALM_DESTROY read (DEN0137 B4.3.8, B4.3.10). @category Realm */
 export interface RealmCtx {
   readonly s: RmmState;
   readonly rd: bigint;
@@ -138,17 +153,19 @@ export interface RealmCtx {
 
 const rdContext = (s: RmmState, i: { readonly rd: bigint }): RealmCtx => ({ s, rd: i.rd, realm: realmAt(s, i.rd) });
 
-/** DEN0137 B4.3.8 RMI_REALM_ACTIVATE: a Realm in REALM_NEW becomes REALM_ACTIVE; its RIM is final. */
-export const rmiRealmActivate = defineCommand<{ readonly rd: bigint }, RealmCtx, Record<string, never>>({
+/** RealmCtx once no failure condition holds: Realm(rd) exists (rd_state: rd is an RD). */
+export type CheckedRealmCtx = Established<RealmCtx, 'realm'>;
+
+/** DEN0137 B4.3.8 RMI_REALM_ACTIVATE: a Realm in REALM_NEW becomes REALM_ACTIVE; its RIM is final. @category Realm */
+export const rmiRealmActivate = defineCommand<{ readonly rd: bigint }, RealmCtx, Record<string, never>, CheckedRealmCtx>({
   name: 'RMI_REALM_ACTIVATE',
   context: rdContext,
   failures: {
     ...rdArg<RealmCtx>(),
     realm_state: withRealm((c: RealmCtx) => c.realm, (r) => r.state !== RealmState.REALM_NEW),
   },
-  apply: (c) => {
-    return [withRealmRecord(c.s, granuleIndex(c.rd), updateRealm(c.realm as Realm, { state: RealmState.REALM_ACTIVE })), {}];
-  },
+  checked: established('realm'),
+  apply: (c) => [withRealmRecord(c.s, granuleIndex(c.rd), updateRealm(c.realm, { state: RealmState.REALM_ACTIVE })), {}],
   post: realmActivatePost,
 });
 
@@ -157,7 +174,7 @@ export function startingRtts(r: Realm): GranuleIndex[] {
   return Array.from({ length: r.rttNumStart }, (_, k) => r.rttBase + k);
 }
 
-/** DEN0137 A2.1.4 RealmIsLive: the Realm owns a REC, or a starting-level RTT has an ASSIGNED or TABLE entry. */
+/** DEN0137 A2.1.4 RealmIsLive: the Realm owns a REC, or a starting-level RTT has an ASSIGNED or TABLE entry. @category Realm */
 export function realmIsLive(s: RmmState, r: Realm): boolean {
   return r.numRecs !== 0 || startingRtts(r).some((gi) => {
     const t = s.rtts.get(gi);
@@ -168,16 +185,18 @@ export function realmIsLive(s: RmmState, r: Realm): boolean {
 /**
  * DEN0137 B4.3.10 RMI_REALM_DESTROY: a Realm that is not live is destroyed; its RD and
  * starting-level RTT granules become DELEGATED and its VMID is freed.
+ * @category Realm
  */
-export const rmiRealmDestroy = defineCommand<{ readonly rd: bigint }, RealmCtx, Record<string, never>>({
+export const rmiRealmDestroy = defineCommand<{ readonly rd: bigint }, RealmCtx, Record<string, never>, CheckedRealmCtx>({
   name: 'RMI_REALM_DESTROY',
   context: rdContext,
   failures: {
     ...rdArg<RealmCtx>(),
     realm_live: withRealm((c: RealmCtx) => c.realm, (r, c) => realmIsLive(c.s, r)),
   },
+  checked: established('realm'),
   apply: (c) => {
-    const r = c.realm as Realm;
+    const r = c.realm;
     const rdGi = granuleIndex(c.rd);
     let s = withGranule(c.s, rdGi, realmGranule(GranuleState.DELEGATED));
     let rtts = s.rtts;

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { granuleIndex } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { fieldOf } from '../model/layout.js';
@@ -29,7 +30,7 @@ import { granuleArg, nsGranuleArg, onRec, recAt, recRunning } from './common.js'
 // model
 // -------------------------------------------------------------------------------------
 
-/** RmiRecEnterFlags (DEN0137 B4.4.15): emul_mmio, inject_sea, trap_wfi, trap_wfe, ripas_response; bits 63:5 SBZ. */
+/** RmiRecEnterFlags (DEN0137 B4.4.15): emul_mmio, inject_sea, trap_wfi, trap_wfe, ripas_response; bits 63:5 SBZ. @category REC */
 export const RecEnterFlag = {
   EMUL_MMIO: 1n << 0n,
   INJECT_SEA: 1n << 1n,
@@ -46,7 +47,7 @@ const LRS = LRS_FIELD.offset;
 /** List registers an RmiRecEnter holds (16). */
 const LRS_COUNT = LRS_FIELD.count ?? 1;
 
-/** The RmiRecEnter fields REC entry reads (DEN0137 A4.2.1). */
+/** The RmiRecEnter fields REC entry reads (DEN0137 A4.2.1). @category REC */
 export interface RecEnterValues {
   readonly flags: bigint;
   readonly gicv3Hcr: bigint;
@@ -56,7 +57,7 @@ export interface RecEnterValues {
   readonly bytes: Uint8Array;
 }
 
-/** What RMI_REC_ENTER reads (DEN0137 B4.3.14.1.2). */
+/** What RMI_REC_ENTER reads (DEN0137 B4.3.14.1.2). @category REC */
 export interface RecEnterCtx {
   readonly s: RmmState;
   readonly recPtr: bigint;
@@ -69,7 +70,7 @@ export interface RecEnterCtx {
   readonly enter: RecEnterValues;
 }
 
-/** What the entry half did (DEN0137 A4.2). */
+/** What the entry half did (DEN0137 A4.2). @category REC */
 export interface RecEntryReport {
   /** An SEA was injected into the Realm (inject_sea after a Data Abort at an Unprotected IPA). */
   readonly seaInjected: boolean;
@@ -83,7 +84,7 @@ export interface RecEntryReport {
   readonly exit: RecExitFields | undefined;
 }
 
-/** What the post-conditions of RMI_REC_ENTER read once the REC has exited (DEN0137 B4.3.14.3; post/rec-enter.ts). */
+/** What the post-conditions of RMI_REC_ENTER read once the REC has exited (DEN0137 B4.3.14.3; post/rec-enter.ts). @category REC */
 export interface RecEnterConclusion {
   /** What the entry half did. */
   readonly entry: RecEntryReport;
@@ -125,6 +126,9 @@ function context(s: RmmState, i: { readonly rec: bigint; readonly run_ptr: bigin
   return { s, recPtr: i.rec, runPtr: i.run_ptr, rec, realm, enter: readEnter(granuleView(s, granuleIndex(i.run_ptr)), gicv3NumLrs(s.platform)) };
 }
 
+/** RecEnterCtx once no failure condition holds: Rec(rec) exists (rec_gran_state), and so does its owner Realm. */
+export type CheckedRecEnterCtx = Established<RecEnterCtx, 'rec' | 'realm'>;
+
 const flag = (c: RecEnterCtx, f: bigint): boolean => (c.enter.flags & f) !== 0n;
 const recOf = (c: RecEnterCtx): Rec | undefined => c.rec;
 /** The last exit was an emulatable Data Abort, and the Host emulated it (inject_sea makes emul_mmio ignored, A4.2.3; E-ENTER-MMIO). */
@@ -143,8 +147,9 @@ const seaInjected = (c: RecEnterCtx): boolean => flag(c, RecEnterFlag.INJECT_SEA
  * X1 = rec.ripas_addr, X2 = RecRipasChangeResponse), copies enter.gprs into a pending Host
  * call's RsiHostCall (X0 = RSI_SUCCESS), takes enter.flags.trap_wfi / trap_wfe and the GIC state
  * for this run, and injects an SEA when asked after a Data Abort at an Unprotected IPA.
+ * @category REC
  */
-export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_ptr: bigint }, RecEnterCtx, RecEntryReport, RecEnterConclusion>({
+export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_ptr: bigint }, RecEnterCtx, RecEntryReport, CheckedRecEnterCtx, RecEnterConclusion>({
   name: 'RMI_REC_ENTER',
   context,
   failures: {
@@ -167,6 +172,8 @@ export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_pt
     // exit_pas (heldAt: exit) is not checked here: it can only hold when the exit is written,
     // after the REC ran; runRec reports it (D-EXIT-GPF, A4.3.3).
   },
+  // rec_gran_state makes Rec(rec) exist, and with it its owner Realm.
+  checked: established('rec', 'realm'),
   apply: (c) => applyEntry(c),
   // The success conditions speak about the whole command, which ends when the REC exits:
   // exec/run.ts verifies them then (recEnterConcluded).
@@ -175,9 +182,9 @@ export const rmiRecEnter = defineCommand<{ readonly rec: bigint; readonly run_pt
 });
 
 /** The entry half of RMI_REC_ENTER (DEN0137 A4.2); called only when no failure condition holds. */
-function applyEntry(c: RecEnterCtx): readonly [RmmState, RecEntryReport] {
-  const rec = c.rec as Rec;
-  const realm = c.realm as Realm;
+function applyEntry(c: CheckedRecEnterCtx): readonly [RmmState, RecEntryReport] {
+  const rec = c.rec;
+  const realm = c.realm;
   const enter = c.enter;
   const recGi = granuleIndex(c.recPtr);
   let s = c.s;

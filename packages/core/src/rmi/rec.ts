@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { granuleIndex, isGranuleAligned, type GranuleIndex } from '../model/bits.js';
 import { GranuleState, realmGranule } from '../model/granule.js';
 import { decodeStruct, hasZeroReservedBits, type StructValue } from '../model/layout.js';
@@ -21,19 +22,19 @@ import { recAuxCountPost, recCreatePost, recDestroyPost } from '../post/rec.js';
 // RMI_REC_AUX_COUNT
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REC_AUX_COUNT reads (DEN0137 B4.3.11). */
+/** What RMI_REC_AUX_COUNT reads (DEN0137 B4.3.11). @category REC */
 export interface RecAuxCountCtx {
   readonly s: RmmState;
   readonly rd: bigint;
 }
 
-/** DEN0137 B3 RecAuxCount: auxiliary granules a REC of this Realm needs (the platform's value, ≤ 16). */
+/** DEN0137 B3 RecAuxCount: auxiliary granules a REC of this Realm needs (the platform's value, ≤ 16). @category REC */
 export function recAuxCount(s: RmmState): number {
   // DECISION D-RECAUX: the platform's value for every Realm, as TF-RMM returns 16.
   return s.platform.recAuxCount;
 }
 
-/** DEN0137 B4.3.11 RMI_REC_AUX_COUNT: how many auxiliary granules RMI_REC_CREATE needs for this Realm. */
+/** DEN0137 B4.3.11 RMI_REC_AUX_COUNT: how many auxiliary granules RMI_REC_CREATE needs for this Realm. @category REC */
 export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RecAuxCountCtx, { readonly aux_count: bigint }>({
   name: 'RMI_REC_AUX_COUNT',
   context: (s, i) => ({ s, rd: i.rd }),
@@ -46,7 +47,7 @@ export const rmiRecAuxCount = defineCommand<{ readonly rd: bigint }, RecAuxCount
 // RMI_REC_CREATE
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REC_CREATE reads (DEN0137 B4.3.12). */
+/** What RMI_REC_CREATE reads (DEN0137 B4.3.12). @category REC */
 export interface RecCreateCtx {
   readonly s: RmmState;
   readonly rd: bigint;
@@ -73,11 +74,15 @@ function createContext(s: RmmState, i: { readonly rd: bigint; readonly rec: bigi
 
 const realmOf = (c: RecCreateCtx): Realm | undefined => c.realm;
 
+/** RecCreateCtx once no failure condition holds: the params were read (params_pas) and Realm(rd) exists (rd_state). */
+export type CheckedRecCreateCtx = Established<RecCreateCtx, 'params' | 'realm'>;
+
 /**
  * DEN0137 B4.3.12 RMI_REC_CREATE: creates a REC with the next REC index of a Realm in REALM_NEW,
  * with its auxiliary granules; a runnable REC extends the RIM.
+ * @category REC
  */
-export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }, RecCreateCtx, Record<string, never>>({
+export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }, RecCreateCtx, Record<string, never>, CheckedRecCreateCtx>({
   name: 'RMI_REC_CREATE',
   context: createContext,
   failures: {
@@ -96,9 +101,10 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
     aux_alias: (c) => c.aux.some((a, k) => a === c.rec || c.aux.indexOf(a) !== k),
     aux_state: (c) => c.aux.some((a) => !isDelegable(c.s, a) || granuleAt(c.s, granuleIndex(a)).state !== GranuleState.DELEGATED),
   },
+  checked: established('params', 'realm'),
   apply: (c) => {
-    const p = c.params as StructValue;
-    const realm = c.realm as Realm;
+    const p = c.params;
+    const realm = c.realm;
     const rdGi = granuleIndex(c.rd);
     const recGi = granuleIndex(c.rec);
     const runnable = ((p.flags as bigint) & 1n) === 1n;
@@ -140,28 +146,39 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
 // RMI_REC_DESTROY
 // -------------------------------------------------------------------------------------
 
-/** What RMI_REC_DESTROY reads (DEN0137 B4.3.13). */
+/** What RMI_REC_DESTROY reads (DEN0137 B4.3.13). @category REC */
 export interface RecDestroyCtx {
   readonly s: RmmState;
   readonly recPtr: bigint;
+  /** Rec(rec_ptr), read whatever rec_ptr is (D-WELLFORMED). */
   readonly rec: Rec | undefined;
+  /** Realm(Rec(rec_ptr).owner). */
+  readonly owner: Realm | undefined;
 }
 
-/** DEN0137 B4.3.13 RMI_REC_DESTROY: a REC that is not running is destroyed with its auxiliary granules. */
-export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, RecDestroyCtx, Record<string, never>>({
+/** RecDestroyCtx once no failure condition holds: Rec(rec_ptr) exists (rec_gran_state), and so does its owner Realm. */
+export type CheckedRecDestroyCtx = Established<RecDestroyCtx, 'rec' | 'owner'>;
+
+function destroyContext(s: RmmState, i: { readonly rec_ptr: bigint }): RecDestroyCtx {
+  const rec = recAt(s, i.rec_ptr);
+  return { s, recPtr: i.rec_ptr, rec, owner: rec === undefined ? undefined : s.realms.get(rec.owner) };
+}
+
+/** DEN0137 B4.3.13 RMI_REC_DESTROY: a REC that is not running is destroyed with its auxiliary granules. @category REC */
+export const rmiRecDestroy = defineCommand<{ readonly rec_ptr: bigint }, RecDestroyCtx, Record<string, never>, CheckedRecDestroyCtx>({
   name: 'RMI_REC_DESTROY',
-  context: (s, i) => ({ s, recPtr: i.rec_ptr, rec: recAt(s, i.rec_ptr) }),
+  context: destroyContext,
   failures: {
     ...granuleArg<RecDestroyCtx>('rec', (c) => c.recPtr, GranuleState.REC, 'rec_gran_state'),
     rec_state: onRec((c: RecDestroyCtx) => c.rec, recRunning),
   },
+  checked: established('rec', 'owner'),
   apply: (c) => {
-    const rec = c.rec as Rec;
+    const rec = c.rec;
     const recGi = granuleIndex(c.recPtr);
     let s = withGranule(c.s, recGi, realmGranule(GranuleState.DELEGATED));
     for (const gi of rec.aux) s = withGranule(s, gi, realmGranule(GranuleState.DELEGATED));
-    const realm = s.realms.get(rec.owner) as Realm;
-    s = withRealmRecord(s, rec.owner, updateRealm(realm, { numRecs: realm.numRecs - 1 }));
+    s = withRealmRecord(s, rec.owner, updateRealm(c.owner, { numRecs: c.owner.numRecs - 1 }));
     return [updateState(s, { recs: s.recs.delete(recGi) }), {}];
   },
   post: recDestroyPost,

@@ -6,10 +6,11 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { granuleAddr, granuleIndex, isGranuleAligned, GRANULE_SIZE, U64_MAX } from '../model/bits.js';
 import { GranuleState } from '../model/granule.js';
 import { rimExtendRipas } from '../model/measurement.js';
-import { RealmState, withMeasurement, type Realm } from '../model/realm.js';
+import { RealmState, withMeasurement } from '../model/realm.js';
 import { updateRec, type Rec } from '../model/rec.js';
 import { metaState, Ripas, rttLevelSize, rttWithRipas, RttEntryState, type Geometry, type Rtt } from '../model/rtt.js';
 import { updateState, withRealmRecord, withRec } from '../model/state.js';
@@ -24,14 +25,14 @@ import {
   type RttWalkResult,
 } from '../model/rtt-walk.js';
 import { granuleArg, onRec, rdArg, realmAt, recAt, recRunning } from './common.js';
-import { ipaNumber, onRealm, onWalk, walked, walkTo, type WalkCtx } from './rtt-args.js';
+import { ipaNumber, onRealm, onWalk, walkTo, type WalkCtx } from './rtt-args.js';
 import { rttInitRipasPost, rttSetRipasPost } from '../post/ripas.js';
 
 // -------------------------------------------------------------------------------------
 // shared
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_INIT_RIPAS reads: `ipa` is the base of the range, the walk goes to level 3 (DEN0137 B4.3.18.1.2). */
+/** What RMI_RTT_INIT_RIPAS reads: `ipa` is the base of the range, the walk goes to level 3 (DEN0137 B4.3.18.1.2). @category RTT */
 export interface RipasRangeCtx extends WalkCtx {
   /** The top input. */
   readonly top: bigint;
@@ -72,8 +73,14 @@ function initWalkTop(g: Geometry, w: RttWalkResult, base: number, top: number): 
  * DEN0137 B4.3.18 RMI_RTT_INIT_RIPAS: for a Realm in REALM_NEW, the run of UNASSIGNED entries of
  * one RTT from `base` up to walk_top gets RIPAS RAM, and the RIM is extended with one RIPAS
  * descriptor per entry (B4.3.18.4). Outputs walk_top.
+ * @category RTT
  */
-export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly base: bigint; readonly top: bigint }, RipasRangeCtx, { readonly out_top: bigint }>({
+export const rmiRttInitRipas = defineCommand<
+  { readonly rd: bigint; readonly base: bigint; readonly top: bigint },
+  RipasRangeCtx,
+  { readonly out_top: bigint },
+  Established<RipasRangeCtx, 'realm' | 'walk'>
+>({
   name: 'RMI_RTT_INIT_RIPAS',
   context: (s, i) => {
     const realm = realmAt(s, i.rd);
@@ -97,10 +104,12 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
     top_gran_align: (c) => !isGranuleAligned(c.top),
     no_progress: onWalk((_w, c: RipasRangeCtx) => c.ipaN === c.walkTop),
   },
+  // rd_state makes Realm(rd) exist; top_bound (ipa < top, top − 1 Protected) puts base under the starting tables.
+  checked: established('realm', 'walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     const g = c.s.platform.geometry;
-    const realm = c.realm as Realm;
+    const realm = c.realm;
     const size = rttLevelSize(g, w.level);
     const top = topNumber(c.top);
     // RimExtendRipas(realm, base, walk_top, walk.level): one descriptor per entry, in IPA order.
@@ -119,7 +128,7 @@ export const rmiRttInitRipas = defineCommand<{ readonly rd: bigint; readonly bas
 // RMI_RTT_SET_RIPAS
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_SET_RIPAS reads (DEN0137 B4.3.21.1.2). */
+/** What RMI_RTT_SET_RIPAS reads (DEN0137 B4.3.21.1.2). @category RTT */
 export interface SetRipasCtx extends RipasRangeCtx {
   readonly recPtr: bigint;
   /** Rec(rec_ptr), read whatever rec_ptr is (D-WELLFORMED). */
@@ -159,11 +168,13 @@ function setWalkTop(g: Geometry, w: RttWalkResult, rec: Rec, base: number, top: 
  * (RSI_IPA_STATE_SET): the entries of one RTT from `base` up to walk_top get rec.ripas_value,
  * and rec.ripas_addr advances to min(top, walk_top), which is also the output. HIPAS and the
  * RIM are unchanged.
+ * @category RTT
  */
 export const rmiRttSetRipas = defineCommand<
   { readonly rd: bigint; readonly rec_ptr: bigint; readonly base: bigint; readonly top: bigint },
   SetRipasCtx,
-  { readonly out_top: bigint }
+  { readonly out_top: bigint },
+  Established<SetRipasCtx, 'walk' | 'rec'>
 >({
   name: 'RMI_RTT_SET_RIPAS',
   context: (s, i) => {
@@ -189,9 +200,12 @@ export const rmiRttSetRipas = defineCommand<
     top_gran_align: (c) => !isGranuleAligned(c.top),
     no_progress: onWalk((w, c: SetRipasCtx) => c.ipaN === c.walkTop && ripasDiffers(w, c)),
   },
+  // rec_gran_state makes Rec(rec_ptr) exist; rec_owner and base_bound / top_bound put base in the
+  // Realm's Protected IPA space, under its starting tables.
+  checked: established('walk', 'rec'),
   apply: (c) => {
-    const w = walked(c);
-    const rec = c.rec as Rec;
+    const w = c.walk;
+    const rec = c.rec;
     const [from, to] = entryRange(c.s.platform.geometry, w.table, w.index, c.ipaN, c.walkTop);
     const t = to > from ? rttWithRipas(w.table, from, to, rec.ripasValue as Ripas) : w.table;
     // rec.ripas_addr = MinAddress(top, walk_top), above base on every success (E-SET-RIPAS-PROGRESS).

@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 import type { Check, FailureImpl } from '../engine/command.js';
+import type { Established } from '../engine/refine.js';
 import { InternalError } from '../internal/errors.js';
 import { toInt64 } from '../model/bits.js';
 import type { Realm } from '../model/realm.js';
@@ -23,7 +24,7 @@ import { realmAt, withRealm, type HasState } from './common.js';
 // model
 // -------------------------------------------------------------------------------------
 
-/** The context every RTT and DATA command builds (DEN0137 B4.3.1–B4.3.22 contexts): the Realm, one IPA, and the walk to it. */
+/** The context every RTT and DATA command builds (DEN0137 B4.3.1–B4.3.22 contexts): the Realm, one IPA, and the walk to it. @category RTT */
 export interface WalkCtx extends HasState {
   /** The rd input. */
   readonly rd: bigint;
@@ -37,14 +38,20 @@ export interface WalkCtx extends HasState {
   readonly walk: RttWalkResult | undefined;
 }
 
-/** Inputs of the commands that name an RTT level: RMI_RTT_DESTROY, RMI_RTT_FOLD, RMI_RTT_READ_ENTRY, RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.16.1.1). */
+/**
+ * A {@link WalkCtx} once no failure condition holds: the walk exists (rd_state makes Realm(rd)
+ * exist; ipa_bound, or ipa_align for RTT_SET_RIPAS's base, puts ipa under the starting tables).
+ */
+export type Walked<C extends WalkCtx> = Established<C, 'walk'>;
+
+/** Inputs of the commands that name an RTT level: RMI_RTT_DESTROY, RMI_RTT_FOLD, RMI_RTT_READ_ENTRY, RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.16.1.1). @category RTT */
 export interface RttLevelInput {
   readonly rd: bigint;
   readonly ipa: bigint;
   readonly level: bigint;
 }
 
-/** A {@link WalkCtx} whose walk goes to the `level` input: RMI_RTT_READ_ENTRY, RMI_RTT_(UN)MAP_UNPROTECTED (DEN0137 B4.3.20.1.2, B4.3.22.1.2). */
+/** A {@link WalkCtx} whose walk goes to the `level` input: RMI_RTT_READ_ENTRY, RMI_RTT_(UN)MAP_UNPROTECTED (DEN0137 B4.3.20.1.2, B4.3.22.1.2). @category RTT */
 export interface LevelWalkCtx extends WalkCtx {
   /** The level input. */
   readonly level: number;
@@ -123,11 +130,8 @@ function walkTopOutput(c: WalkCtx): Readonly<Record<string, bigint>> {
   return { top: BigInt(rttSkipNonLiveEntries(c.s.platform.geometry, walked(c).table, c.ipaN)) };
 }
 
-/**
- * The walk an apply function works on. Every command's listed conditions guarantee it (its IPA
- * passed ipa_bound or an equivalent); its absence is a model bug. @internal
- */
-export function walked(c: { readonly walk: RttWalkResult | undefined }): RttWalkResult {
+/** The walk of a context whose walk condition holds (its index and outputs are read only then). */
+function walked(c: { readonly walk: RttWalkResult | undefined }): RttWalkResult {
   if (c.walk === undefined) throw new InternalError('an RTT command reached apply without a walk');
   return c.walk;
 }

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established } from '../engine/refine.js';
 import type { Realm } from '../model/realm.js';
 import { packMeta, Ripas, rttWithEntry, RttEntryState } from '../model/rtt.js';
 import {
@@ -28,25 +29,25 @@ import {
   onRealm,
   onWalk,
   onWalkWithTop,
-  walked,
   walkTo,
   type LevelWalkCtx,
   type RttLevelInput,
+  type Walked,
 } from './rtt-args.js';
 
 // -------------------------------------------------------------------------------------
 // shared
 // -------------------------------------------------------------------------------------
 
-/** Inputs of RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.22.1.1): those of every command that names a level. */
+/** Inputs of RMI_RTT_UNMAP_UNPROTECTED (DEN0137 B4.3.22.1.1): those of every command that names a level. @category RTT */
 export type RttUnmapInput = RttLevelInput;
 
-/** Inputs of RMI_RTT_MAP_UNPROTECTED (DEN0137 B4.3.19.1.1). */
+/** Inputs of RMI_RTT_MAP_UNPROTECTED (DEN0137 B4.3.19.1.1). @category RTT */
 export interface RttMapInput extends RttLevelInput {
   readonly desc: bigint;
 }
 
-/** What RMI_RTT_UNMAP_UNPROTECTED reads: the walk goes to `level`, the level of the block or page (DEN0137 B4.3.22.1.2). */
+/** What RMI_RTT_UNMAP_UNPROTECTED reads: the walk goes to `level`, the level of the block or page (DEN0137 B4.3.22.1.2). @category RTT */
 export type RttNsCtx = LevelWalkCtx;
 
 /** The level_bound, ipa_align and ipa_bound rows of both commands. */
@@ -65,7 +66,7 @@ const walkStopsAbove = (w: RttWalkResult, c: RttNsCtx): boolean => w.level < c.l
 // RMI_RTT_MAP_UNPROTECTED
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_MAP_UNPROTECTED reads (DEN0137 B4.3.19.1.2). */
+/** What RMI_RTT_MAP_UNPROTECTED reads (DEN0137 B4.3.19.1.2). @category RTT */
 export interface RttMapCtx extends RttNsCtx {
   readonly desc: bigint;
   /** RttEntryFromDescriptor(desc). */
@@ -76,8 +77,9 @@ export interface RttMapCtx extends RttNsCtx {
  * DEN0137 B4.3.19 RMI_RTT_MAP_UNPROTECTED: the UNASSIGNED_NS entry that maps `ipa` at `level`
  * becomes ASSIGNED_NS with the output address, MemAttr and S2AP of `desc`. The PA's GPT entry is
  * not checked and no granule changes state.
+ * @category RTT
  */
-export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record<string, never>>({
+export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record<string, never>, Walked<RttMapCtx>>({
   name: 'RMI_RTT_MAP_UNPROTECTED',
   context: (s, i) => {
     const level = levelArg(i.level);
@@ -100,8 +102,9 @@ export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record
     // walk.rtte.state != UNASSIGNED_NS.
     rtte_state: onWalk((w) => w.entry.state !== RttEntryState.UNASSIGNED_NS),
   },
+  checked: established('walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.ASSIGNED_NS, Ripas.EMPTY, c.rtte.memAttr, c.rtte.s2ap), Number(c.rtte.addr));
     return [updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) }), {}];
   },
@@ -115,8 +118,9 @@ export const rmiRttMapUnprotected = defineCommand<RttMapInput, RttMapCtx, Record
 /**
  * DEN0137 B4.3.22 RMI_RTT_UNMAP_UNPROTECTED: the ASSIGNED_NS entry that maps `ipa` at `level`
  * becomes UNASSIGNED_NS. Outputs `top`, the next live entry of that RTT (B3.76).
+ * @category RTT
  */
-export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { readonly top: bigint }>({
+export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { readonly top: bigint }, Walked<RttNsCtx>>({
   name: 'RMI_RTT_UNMAP_UNPROTECTED',
   context: levelWalkContext,
   failures: {
@@ -126,8 +130,9 @@ export const rmiRttUnmapUnprotected = defineCommand<RttUnmapInput, RttNsCtx, { r
     // walk.rtte.state != ASSIGNED_NS.
     rtte_state: onWalkWithTop((w) => w.entry.state !== RttEntryState.ASSIGNED_NS),
   },
+  checked: established('walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     const t = rttWithEntry(w.table, w.index, packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY), 0);
     // walk_top is evaluated after the command: the entry is no longer live.
     return [updateState(c.s, { rtts: c.s.rtts.set(w.rtt, t) }), { top: BigInt(rttSkipNonLiveEntries(c.s.platform.geometry, t, c.ipaN)) }];

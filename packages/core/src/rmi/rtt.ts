@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { defineCommand } from '../engine/command.js';
+import { established, type Established } from '../engine/refine.js';
 import { fromInt64, GRANULE_SIZE, granuleIndex } from '../model/bits.js';
 import { GranuleState, realmGranule } from '../model/granule.js';
 import { wipeGranule } from '../model/memory.js';
@@ -33,10 +34,10 @@ import {
   onRealm,
   onWalk,
   onWalkWithTop,
-  walked,
   walkTo,
   type LevelWalkCtx,
   type RttLevelInput,
+  type Walked,
   type WalkCtx,
 } from './rtt-args.js';
 
@@ -46,7 +47,7 @@ export type { RttLevelInput } from './rtt-args.js';
 // shared
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_CREATE, RMI_RTT_DESTROY and RMI_RTT_FOLD read: the walk goes to level − 1, the parent of the RTT (DEN0137 B4.3.16.1.2). */
+/** What RMI_RTT_CREATE, RMI_RTT_DESTROY and RMI_RTT_FOLD read: the walk goes to level − 1, the parent of the RTT (DEN0137 B4.3.16.1.2). @category RTT */
 export interface RttStructureCtx extends WalkCtx {
   /** The level input (the level of the child RTT). */
   readonly level: number;
@@ -86,13 +87,12 @@ function freeRtt(s: RmmState, gi: number): RmmState {
 }
 
 const packEntry = (e: RttEntry): number => packMeta(e.state, e.ripas, e.memAttr, e.s2ap);
-const isProtected = (c: WalkCtx): boolean => c.realm !== undefined && addrIsProtected(c.realm, c.ipa);
 
 // -------------------------------------------------------------------------------------
 // RMI_RTT_CREATE
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_CREATE reads (DEN0137 B4.3.15.1.2). */
+/** What RMI_RTT_CREATE reads (DEN0137 B4.3.15.1.2). @category RTT */
 export interface RttCreateCtx extends RttStructureCtx {
   readonly rtt: bigint;
 }
@@ -100,8 +100,9 @@ export interface RttCreateCtx extends RttStructureCtx {
 /**
  * DEN0137 B4.3.15 RMI_RTT_CREATE: a DELEGATED granule becomes a level-`level` RTT below the
  * entry that maps `ipa` at level − 1, which becomes TABLE; the new RTT unfolds that entry.
+ * @category RTT
  */
-export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint }, RttCreateCtx, Record<string, never>>({
+export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint }, RttCreateCtx, Record<string, never>, Walked<RttCreateCtx>>({
   name: 'RMI_RTT_CREATE',
   context: (s, i) => {
     const c = structureContext(s, i);
@@ -118,8 +119,9 @@ export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint
     // walk.rtte.state == TABLE: the RTT already exists.
     rtte_state: onWalk((w) => w.entry.state === RttEntryState.TABLE),
   },
+  checked: established('walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     const gi = granuleIndex(c.rtt);
     const child = rttUnfold(c.s.platform.geometry, w.table.realm, c.level, c.ipaN, w.entry);
     const parent = rttWithEntry(w.table, w.index, packMeta(RttEntryState.TABLE, Ripas.EMPTY), Number(c.rtt));
@@ -137,8 +139,9 @@ export const rmiRttCreate = defineCommand<RttLevelInput & { readonly rtt: bigint
  * DEN0137 B4.3.16 RMI_RTT_DESTROY: a non-live, non-starting RTT is unlinked and given back as a
  * DELEGATED granule; its parent entry becomes UNASSIGNED with RIPAS DESTROYED. Outputs the RTT's
  * PA and `top`, the next live entry of the parent RTT (B3.76).
+ * @category RTT
  */
-export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { readonly rtt: bigint; readonly top: bigint }>({
+export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { readonly rtt: bigint; readonly top: bigint }, Established<RttStructureCtx, 'realm' | 'walk'>>({
   name: 'RMI_RTT_DESTROY',
   context: structureContext,
   failures: {
@@ -149,12 +152,13 @@ export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { rea
     // RttIsLive(Rtt(walk.rtte.addr)): an entry of the RTT is ASSIGNED or TABLE.
     rtt_live: { holds: (c) => c.child !== undefined && rttIsLive(c.child), index: (c) => c.level, outputs: (c) => ({ top: c.ipa }) },
   },
+  checked: established('realm', 'walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     // ERRATUM D-RTT-DESTROY-NS: the parent of an Unprotected range becomes UNASSIGNED_NS, not the
     // spec's UNASSIGNED + DESTROYED (B4.3.16.3, written for Protected IPAs: an UNASSIGNED entry at
     // an Unprotected IPA is not a state A5.5.4 allows); TF-RMM does the same (digest UNSURE item).
-    const meta = isProtected(c) ? packMeta(RttEntryState.UNASSIGNED, Ripas.DESTROYED) : packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY);
+    const meta = addrIsProtected(c.realm, c.ipa) ? packMeta(RttEntryState.UNASSIGNED, Ripas.DESTROYED) : packMeta(RttEntryState.UNASSIGNED_NS, Ripas.EMPTY);
     const parent = rttWithEntry(w.table, w.index, meta, 0);
     const s = freeRtt(c.s, w.entry.addr / GRANULE_SIZE);
     // walk_top is evaluated after the command ("Before: false"): the parent entry is no longer live.
@@ -167,7 +171,7 @@ export const rmiRttDestroy = defineCommand<RttLevelInput, RttStructureCtx, { rea
 // RMI_RTT_FOLD
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_FOLD reads (DEN0137 B4.3.17.1.2). */
+/** What RMI_RTT_FOLD reads (DEN0137 B4.3.17.1.2). @category RTT */
 export interface RttFoldCtx extends RttStructureCtx {
   /** RttFold(child), evaluated before the command; undefined when the child is not homogeneous. */
   readonly fold: RttEntry | undefined;
@@ -176,8 +180,9 @@ export interface RttFoldCtx extends RttStructureCtx {
 /**
  * DEN0137 B4.3.17 RMI_RTT_FOLD: a homogeneous non-starting RTT is destroyed and its parent entry
  * takes the folded state, RIPAS, output address and attributes (A5.5.6). Outputs the RTT's PA.
+ * @category RTT
  */
-export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rtt: bigint }>({
+export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rtt: bigint }, Established<RttFoldCtx, 'walk' | 'fold'>>({
   name: 'RMI_RTT_FOLD',
   context: (s, i) => {
     const c = structureContext(s, i);
@@ -195,9 +200,11 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
     // reports RTT(level − 1) for that case.
     rtt_homo: { holds: (c) => c.child !== undefined && c.fold === undefined, index: (c) => c.level },
   },
+  // rtt_homo: the child RTT is homogeneous, so RttFold gave its entry.
+  checked: established('walk', 'fold'),
   apply: (c) => {
-    const w = walked(c);
-    const fold = c.fold as RttEntry;
+    const w = c.walk;
+    const fold = c.fold;
     const parent = rttWithEntry(w.table, w.index, packEntry(fold), fold.addr);
     const s = freeRtt(c.s, w.entry.addr / GRANULE_SIZE);
     return [updateState(s, { rtts: s.rtts.set(w.rtt, parent) }), { rtt: BigInt(w.entry.addr) }];
@@ -209,13 +216,13 @@ export const rmiRttFold = defineCommand<RttLevelInput, RttFoldCtx, { readonly rt
 // RMI_RTT_READ_ENTRY
 // -------------------------------------------------------------------------------------
 
-/** What RMI_RTT_READ_ENTRY reads: the walk goes to `level` (DEN0137 B4.3.20.1.2). */
+/** What RMI_RTT_READ_ENTRY reads: the walk goes to `level` (DEN0137 B4.3.20.1.2). @category RTT */
 export type RttReadCtx = LevelWalkCtx;
 
 /** RmiRttEntryState (DEN0137 B3.61 RttEntryState): UNASSIGNED(_NS) 0, ASSIGNED(_NS) 1, TABLE 2. */
 const RMI_ENTRY_STATE: Readonly<Record<RttEntryState, bigint>> = [0n, 1n, 2n, 0n, 1n];
 
-/** The outputs of RMI_RTT_READ_ENTRY (DEN0137 B4.3.20.1.3). */
+/** The outputs of RMI_RTT_READ_ENTRY (DEN0137 B4.3.20.1.3). @category RTT */
 export interface RttReadOutput {
   readonly walk_level: bigint;
   readonly state: bigint;
@@ -226,8 +233,9 @@ export interface RttReadOutput {
 /**
  * DEN0137 B4.3.20 RMI_RTT_READ_ENTRY: the level the walk to `ipa` reached and the state,
  * descriptor and RIPAS of the entry there. Changes nothing.
+ * @category RTT
  */
-export const rmiRttReadEntry = defineCommand<RttLevelInput, RttReadCtx, RttReadOutput>({
+export const rmiRttReadEntry = defineCommand<RttLevelInput, RttReadCtx, RttReadOutput, Walked<RttReadCtx>>({
   name: 'RMI_RTT_READ_ENTRY',
   context: levelWalkContext,
   failures: {
@@ -237,8 +245,9 @@ export const rmiRttReadEntry = defineCommand<RttLevelInput, RttReadCtx, RttReadO
     ipa_align: ipaNotLevelAligned,
     ipa_bound: ipaOutsideIpaSpace,
   },
+  checked: established('walk'),
   apply: (c) => {
-    const w = walked(c);
+    const w = c.walk;
     const e = w.entry;
     // DECISION D-READ-DESTROYED: an ASSIGNED entry returns its address whatever its RIPAS, as
     // B4.3.20.3 state_prot says; TF-RMM returns desc 0 for ASSIGNED with RIPAS DESTROYED.

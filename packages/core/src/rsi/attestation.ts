@@ -16,7 +16,7 @@ import { arg, realmContext, returnToRealm, type RealmCallInput, type RealmCallCt
 import { RsiStatus } from '../abi/status.js';
 import { writeBytes } from '../realm/memory.js';
 import { rsiAttestationTokenContinuePost, rsiAttestationTokenInitPost } from '../post/rsi-calls.js';
-import { addrEmpty, checkedTarget, granuleAligned, memoryContext, unmapped, type MemoryCtx } from './realm-memory.js';
+import { addrEmpty, addressChecked, granuleAligned, memoryContext, unmapped, type CheckedMemoryCtx, type MemoryCtx } from './realm-memory.js';
 
 // -------------------------------------------------------------------------------------
 // token
@@ -59,6 +59,7 @@ function challengeBytes(c: RealmCallCtx): Uint8Array {
  * DEN0137 B5.3.2 RSI_ATTESTATION_TOKEN_INIT: starts a token for a 64-byte challenge, abandoning
  * any token in progress on this REC. The claims (challenge, RPV, RIM, REMs, hash algorithm) are
  * sampled now and the token is built at once; X1 is an upper bound on its size.
+ * @category RSI
  */
 export const rsiAttestationTokenInit = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'RSI_ATTESTATION_TOKEN_INIT',
@@ -98,8 +99,9 @@ const chunkOf = (c: MemoryCtx): number => Math.min(Number(sizeOf(c) < GRANULE ? 
  * DEN0137 B5.3.1 RSI_ATTESTATION_TOKEN_CONTINUE: copies the next chunk of the token (at most
  * `size` bytes) to addr + offset in Realm memory and returns its length; RSI_INCOMPLETE until
  * the last chunk, then RSI_SUCCESS with no token in progress any more.
+ * @category RSI
  */
-export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome>({
+export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome, CheckedMemoryCtx>({
   name: 'RSI_ATTESTATION_TOKEN_CONTINUE',
   context: memoryContext('addr', GRANULE),
   failures: {
@@ -118,8 +120,9 @@ export const rsiAttestationTokenContinue = defineCommand<RealmCallInput, MemoryC
     // last: the RMM touches the buffer only when it writes the part (as TF-RMM does).
     addr_empty: addrEmpty,
   },
+  checked: addressChecked,
   apply: (c) => {
-    const t = checkedTarget(c);
+    const t = c.target;
     // Not mapped: a REC exit due to Data Abort; the Realm calls again after re-entry (D-RSI-MEM).
     if (t.kind === 'unmapped') return [c.s, unmapped(c, t)];
     const n = chunkOf(c);

@@ -14,13 +14,13 @@ import { RsiHostCall } from '../model/structs.js';
 import type { RealmCallInput, RealmOutcome } from '../realm/command.js';
 import { readU64, writeBytes, type ProtectedTarget } from '../realm/memory.js';
 import { rsiHostCallPost } from '../post/rsi-calls.js';
-import { addrEmpty, checkedTarget, memoryContext, unmapped, type MemoryCtx } from './realm-memory.js';
+import { addrEmpty, addressChecked, memoryContext, unmapped, type CheckedMemoryCtx, type MemoryCtx } from './realm-memory.js';
 
 // -------------------------------------------------------------------------------------
 // RsiHostCall
 // -------------------------------------------------------------------------------------
 
-/** Alignment and size of an RsiHostCall structure (DEN0137 B5.4.2). */
+/** Alignment and size of an RsiHostCall structure (DEN0137 B5.4.2). @category RSI */
 export const HOST_CALL_ALIGN = 0x100n;
 const IMM = fieldOf(RsiHostCall, 'imm').offset;
 const GPRS = fieldOf(RsiHostCall, 'gprs').offset;
@@ -51,8 +51,9 @@ export function writeHostCallGprs(s: RmmState, t: Extract<ProtectedTarget, { kin
 /**
  * DEN0137 B5.3.4 RSI_HOST_CALL: a REC exit due to Host call with exit.imm and exit.gprs[0..30]
  * taken from the RsiHostCall at `addr`; rec.host_call_pending is set until the next entry.
+ * @category RSI
  */
-export const rsiHostCall = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome>({
+export const rsiHostCall = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome, CheckedMemoryCtx>({
   name: 'RSI_HOST_CALL',
   context: memoryContext('addr', HOST_CALL_ALIGN),
   failures: {
@@ -63,8 +64,9 @@ export const rsiHostCall = defineCommand<RealmCallInput, MemoryCtx, RealmOutcome
     // Derived (D-RSI-MEM): the RIPAS of addr is EMPTY; the structure cannot be read.
     addr_empty: addrEmpty,
   },
+  checked: addressChecked,
   apply: (c) => {
-    const t = checkedTarget(c);
+    const t = c.target;
     // Not mapped: a REC exit due to Data Abort; the Realm calls again after re-entry (D-RSI-MEM).
     if (t.kind === 'unmapped') return [c.s, unmapped(c, t)];
     const { imm, gprs } = readHostCall(c.s, t);

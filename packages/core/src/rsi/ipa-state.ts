@@ -23,6 +23,7 @@ import { rsiIpaStateGetPost, rsiIpaStateSetPost } from '../post/rsi.js';
 /**
  * DEN0137 B3.6 AddrRangeIsProtected(base, top, realm): base and top − 1 are Protected IPAs and
  * 0 < top − base < 2^ipa_width.
+ * @category RSI
  */
 export function addrRangeIsProtected(realm: Realm, base: bigint, top: bigint): boolean {
   const size = top - base;
@@ -43,6 +44,7 @@ const CHANGE_DESTROYED = 1n;
  * DEN0137 B5.3.6 RSI_IPA_STATE_SET: records the RIPAS change request [base, top) → ripas in
  * the REC (ripas_addr = base, ripas_top = top, ripas_value, ripas_destroyed) and makes a REC
  * exit due to RIPAS change. new_base and response reach the Realm on the next REC entry.
+ * @category RSI
  */
 export const rsiIpaStateSet = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'RSI_IPA_STATE_SET',
@@ -81,6 +83,7 @@ export const rsiIpaStateSet = defineCommand<RealmCallInput, RealmCallCtx, RealmO
 /**
  * DEN0137 B5.3.5 RSI_IPA_STATE_GET: the RIPAS at `base`, and out_top with base < out_top ≤ top
  * such that all of [base, out_top) has that RIPAS.
+ * @category RSI
  */
 export const rsiIpaStateGet = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'RSI_IPA_STATE_GET',

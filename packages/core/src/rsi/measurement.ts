@@ -28,6 +28,7 @@ function doublewords(m: Uint8Array): Record<string, bigint> {
 /**
  * DEN0137 B5.3.8 RSI_MEASUREMENT_READ: measurement `index` (0 the RIM, 1..4 the REMs) as eight
  * little-endian doublewords, zero beyond the hash size.
+ * @category RSI
  */
 export const rsiMeasurementRead = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'RSI_MEASUREMENT_READ',
@@ -55,6 +56,7 @@ function valueBytes(c: RealmCallCtx): Uint8Array {
 /**
  * DEN0137 B5.3.7 RSI_MEASUREMENT_EXTEND: REM `index` (1..4) becomes RemExtend(RHA, REM, the
  * first `size` bytes of value_0..value_7). The hash input is D-REM (model/measurement.ts).
+ * @category RSI
  */
 export const rsiMeasurementExtend = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'RSI_MEASUREMENT_EXTEND',

@@ -10,7 +10,7 @@
 import { isGranuleAligned } from '../model/bits.js';
 import { addrIsProtected } from '../model/rtt-walk.js';
 import type { RmmState } from '../model/state.js';
-import { InternalError } from '../internal/errors.js';
+import type { Refinement } from '../engine/refine.js';
 import { realmContext, type RealmCallInput, type RealmCallCtx, type RealmOutcome } from '../realm/command.js';
 import { protectedTarget, unmappedAbort, type ProtectedTarget } from '../realm/memory.js';
 
@@ -18,7 +18,7 @@ import { protectedTarget, unmappedAbort, type ProtectedTarget } from '../realm/m
 // model
 // -------------------------------------------------------------------------------------
 
-/** The context of an RSI command that touches Realm memory at one address. @internal */
+/** The context of an RSI command that touches Realm memory at one address (DEN0137 B5.3.1, B5.3.4, B5.3.9). @category RSI */
 export interface MemoryCtx extends RealmCallCtx {
   /** The address input. */
   readonly addr: bigint;
@@ -56,15 +56,17 @@ export const granuleAligned = (c: MemoryCtx): boolean => isGranuleAligned(c.addr
 export const addrEmpty = (c: MemoryCtx): boolean => c.target?.kind === 'empty';
 
 /**
- * Where the address leads once every failure condition was checked: the DATA granule, or an
- * unmapped entry. addr_align, addr_bound and addr_empty exclude the other cases; reaching one is
- * a model bug. @internal
+ * A {@link MemoryCtx} once every failure condition was checked: the address leads to the DATA
+ * granule or to an unmapped entry (addr_align, addr_bound and addr_empty exclude the other
+ * cases). @internal
  */
-export function checkedTarget(c: MemoryCtx): Exclude<ProtectedTarget, { kind: 'empty' }> {
-  const t = c.target;
-  if (t === undefined || t.kind === 'empty') throw new InternalError(`an RSI command reached apply with an address that fails its checks: 0x${c.addr.toString(16)}`);
-  return t;
-}
+export type CheckedMemoryCtx = MemoryCtx & { readonly target: Exclude<ProtectedTarget, { kind: 'empty' }> };
+
+/** What addr_align, addr_bound and addr_empty establish for apply (`engine/refine.ts`). @internal */
+export const addressChecked: Refinement<MemoryCtx, CheckedMemoryCtx> = {
+  establishes: 'addr an aligned Protected IPA whose RIPAS is not EMPTY',
+  holds: (c): c is CheckedMemoryCtx => c.target !== undefined && c.target.kind !== 'empty',
+};
 
 /**
  * The outcome when the address is not mapped (HIPAS UNASSIGNED with RIPAS RAM, or RIPAS

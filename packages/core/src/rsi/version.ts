@@ -13,12 +13,13 @@ import { rsiFeaturesPost, rsiVersionPost } from '../post/rsi.js';
 // RSI_VERSION
 // -------------------------------------------------------------------------------------
 
-/** RSI interface revision this model implements: 1.0 (DEN0137 B5.4.3 RsiInterfaceVersion). */
+/** RSI interface revision this model implements: 1.0 (DEN0137 B5.4.3 RsiInterfaceVersion). @category RSI */
 export const RSI_ABI_VERSION = 0x1_0000n;
 
 /**
  * DEN0137 B5.3.10 RSI_VERSION: the Realm asks for revision `req`; the RMM answers with the
  * revisions it implements (lower = higher = 1.0). Any `req` other than 1.0 is incompatible.
+ * @category RSI
  */
 export const rsiVersion = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'RSI_VERSION',
@@ -38,7 +39,7 @@ export const rsiVersion = defineCommand<RealmCallInput, RealmCallCtx, RealmOutco
 // RSI_FEATURES
 // -------------------------------------------------------------------------------------
 
-/** DEN0137 B5.3.3 RSI_FEATURES: every RSI feature register reads as zero in RMM 1.0. */
+/** DEN0137 B5.3.3 RSI_FEATURES: every RSI feature register reads as zero in RMM 1.0. @category RSI */
 export const rsiFeatures = defineCommand<RealmCallInput, RealmCallCtx, RealmOutcome>({
   name: 'RSI_FEATURES',
   context: realmContext,

@@ -18,11 +18,10 @@ import {
   rmiGranuleDelegate,
   setCheckedMode,
   stateChanges,
-  withGranule,
-  defineCommand,
   type GranuleCtx,
   type RmmState,
 } from '../../src/index.js';
+import { withGranule, defineCommand } from '../../src/internal.js';
 import { G } from '../support/fixtures.js';
 
 /** RMI_GRANULE_DELEGATE with its real post-conditions and a given apply; no failure holds. */

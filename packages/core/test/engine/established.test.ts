@@ -4,7 +4,8 @@
  * only when the REC exit is written (`heldAt: exit`).
  */
 import { describe, expect, it } from 'vitest';
-import { InternalError, RuleHits, catalogue, defineCommand, runRec, type PostDefinition, type Rule } from '../../src/index.js';
+import { InternalError, RuleHits, catalogue, runRec, type PostDefinition, type Rule } from '../../src/index.js';
+import { defineCommand } from '../../src/internal.js';
 import { R } from '../support/fixtures.js';
 import { RUN, WORLD, fid } from '../realm/support.js';
 

@@ -4,7 +4,8 @@
  * ordering pair whose two conditions hold together is counted, and respected by the outcome.
  */
 import { describe, expect, it } from 'vitest';
-import { catalogue, encodeStruct, initialState, RmiRecEnter, RuleHits, rmiGranuleDelegate, rmiRealmActivate, rmiRecEnter, setRecording, takeCallerHits } from '../../src/index.js';
+import { catalogue, encodeStruct, initialState, RmiRecEnter, RuleHits, rmiGranuleDelegate, rmiRealmActivate, rmiRecEnter } from '../../src/index.js';
+import { setRecording, takeCallerHits } from '../../src/internal.js';
 import { G, OUTSIDE, write } from '../support/fixtures.js';
 
 const rule = (id: string) => catalogue.byId.get(id)!;

@@ -3,7 +3,8 @@
  * INPUT conditions on rec and run_ptr with the Realm and REC conditions, REALM(0) and REALM(1)
  * with the REC conditions. See `support.ts`.
  */
-import { encodeStruct, granuleIndex, rmiRecEnter, runRec, RmiRecEnter, updateState, type RmmState } from '../../src/index.js';
+import { encodeStruct, granuleIndex, rmiRecEnter, runRec, RmiRecEnter, type RmmState } from '../../src/index.js';
+import { updateState } from '../../src/internal.js';
 import { G, OUTSIDE, R } from '../support/fixtures.js';
 import { REC2, RUN, RUN2, WORLD, enter, fid, withEnter, world } from '../realm/support.js';
 import { injectRec, lazy, memo } from './states.js';

@@ -5,7 +5,8 @@
  * Unprotected IPA, a DATA page, RAM entries, Unprotected mappings and a REC. Expected values in
  * the tests are written from the digest; this only builds states.
  */
-import { granuleIndex, updateRealm, updateState, type RmmState } from '../../src/index.js';
+import { granuleIndex, type RmmState } from '../../src/index.js';
+import { updateRealm, updateState } from '../../src/internal.js';
 import { G, R, delegate, ok, withRealm, withRec } from '../support/fixtures.js';
 import { DATA, GB, KB4, MB2, SRC, T, withData, withSources } from '../rtt/support.js';
 import { lazy } from './states.js';

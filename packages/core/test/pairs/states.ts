@@ -6,7 +6,8 @@
  * earlier condition holds, so both hold only in an arbitrary state, as the ordering tests and
  * the spec's CBMC testbenches use (decision D-WELLFORMED).
  */
-import { granuleIndex, updateRealm, updateRec, updateState, type Realm, type Rec, type RmmState } from '../../src/index.js';
+import { granuleIndex, type Realm, type Rec, type RmmState } from '../../src/index.js';
+import { updateRealm, updateRec, updateState } from '../../src/internal.js';
 import { G, OUTSIDE, R } from '../support/fixtures.js';
 
 /** `s` with a copy of the Realm record of `from` (changed by `patch`) at the granule containing `at`. */

@@ -8,25 +8,18 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   GranuleState,
   granuleIndex,
-  packMeta,
-  realmGranule,
   Ripas,
   rmiDataCreate,
   rmiDataCreateUnknown,
   rmiDataDestroy,
   RttEntryState,
   rttEntry,
-  rttWithEntry,
-  updateRealm,
-  updateState,
-  withGranule,
-  withGranuleBytes,
-  withRealmRecord,
   type Command,
   type Realm,
   type RmmState,
   type Transition,
 } from '../../src/index.js';
+import { packMeta, realmGranule, rttWithEntry, updateRealm, updateState, withGranule, withGranuleBytes, withRealmRecord } from '../../src/internal.js';
 import { delegate, G, ok, R, withRealm, write } from '../support/fixtures.js';
 
 /** The transition of a command that must succeed. */

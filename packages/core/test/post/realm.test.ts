@@ -12,25 +12,19 @@ import {
   makePlatform,
   HashAlgorithm,
   initialState,
-  packMeta,
-  realmGranule,
   RealmState,
   Ripas,
   rmiRealmActivate,
   rmiRealmCreate,
   rmiRealmDestroy,
   RttEntryState,
-  rttWithEntry,
   granuleIndex,
-  updateRealm,
-  updateState,
-  withGranule,
-  withRealmRecord,
   type Command,
   type Realm,
   type RmmState,
   type Transition,
 } from '../../src/index.js';
+import { packMeta, realmGranule, rttWithEntry, updateRealm, updateState, withGranule, withRealmRecord } from '../../src/internal.js';
 import { delegate, G, R, realmParamsFields, withRealm, write, realmParams } from '../support/fixtures.js';
 
 /** The transition of a command that must succeed. */

@@ -12,23 +12,18 @@ import {
   granuleIndex,
   initialState,
   makePlatform,
-  realmGranule,
   RecState,
   RmiRecParams,
   rmiRecAuxCount,
   rmiRecCreate,
   rmiRecDestroy,
-  updateRealm,
-  updateRec,
-  withGranule,
-  withRealmRecord,
-  withRec as withRecRecord,
   type Command,
   type Rec,
   type Realm,
   type RmmState,
   type Transition,
 } from '../../src/index.js';
+import { realmGranule, updateRealm, updateRec, withGranule, withRealmRecord, withRec as withRecRecord } from '../../src/internal.js';
 import { delegate, R, recParamsFields, withRealm, withRec, write } from '../support/fixtures.js';
 
 /** The transition of a command that must succeed. */

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { granuleIndex, InternalError, Ripas, RttEntryState, rmiRttInitRipas, rmiRttSetRipas, updateRealm, updateState, type RmmState } from '../../src/index.js';
+import { granuleIndex, InternalError, Ripas, RttEntryState, rmiRttInitRipas, rmiRttSetRipas, type RmmState } from '../../src/index.js';
+import { updateRealm, updateState } from '../../src/internal.js';
 import { R, ok, withRealm, withRec } from '../support/fixtures.js';
 import { DATA, KB4, MB2, T, withData, withProtectedTables, withRipasRequest, withSources } from '../rtt/support.js';
 import { applicable, broken, doctor, holds, outsideFootprint, transition, withEntry } from './rtt-support.js';

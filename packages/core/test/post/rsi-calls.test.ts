@@ -18,13 +18,13 @@ import {
   rsiAttestationTokenInit,
   rsiHostCall,
   rsiRealmConfig,
-  withGranuleBytes,
   type RealmCallInput,
   type RealmCommand,
   type RealmOutcome,
   type RmmState,
   type Transition,
 } from '../../src/index.js';
+import { withGranuleBytes } from '../../src/internal.js';
 import { judge } from '../../src/relation/judge.js';
 import { realmCallOutcomes } from '../../src/relation/calls.js';
 import { D, P, REC_GI, WORLD, enter, fid, patchRec, smcIn, world } from '../realm/support.js';

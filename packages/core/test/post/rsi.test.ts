@@ -17,14 +17,13 @@ import {
   rsiMeasurementExtend,
   rsiMeasurementRead,
   rsiVersion,
-  updateRealm,
-  updateState,
   type RealmCallInput,
   type RealmCommand,
   type RealmOutcome,
   type RmmState,
   type Transition,
 } from '../../src/index.js';
+import { updateRealm, updateState } from '../../src/internal.js';
 import { R } from '../support/fixtures.js';
 import { P, REC_GI, WORLD, patchRec, world } from '../realm/support.js';
 

@@ -5,14 +5,9 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import {
-  frameViolations,
   granule,
   granuleIndex,
-  packMeta,
   rttEntry,
-  rttWithEntry,
-  updateState,
-  withGranule,
   type CatalogueCommand,
   type Change,
   type CommandResult,
@@ -23,6 +18,7 @@ import {
   type RttEntry,
   type Transition,
 } from '../../src/index.js';
+import { frameViolations, packMeta, rttWithEntry, updateState, withGranule } from '../../src/internal.js';
 
 /** A command with post-conditions. */
 export interface WithPost<I, O> {

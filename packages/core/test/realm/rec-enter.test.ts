@@ -18,10 +18,9 @@ import {
   recEnterConcluded,
   rmiRecEnter,
   runRec,
-  updateRealm,
-  updateState,
   type RmmState,
 } from '../../src/index.js';
+import { updateRealm, updateState } from '../../src/internal.js';
 import { G, OUTSIDE, R, X0, call, ok } from '../support/fixtures.js';
 import { failureSuite } from '../support/failures.js';
 import { orderingSuite } from '../support/ordering.js';

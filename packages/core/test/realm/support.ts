@@ -18,14 +18,13 @@ import {
   RmiRecEnter,
   rmiRecEnter,
   stateKey,
-  updateRec,
-  updateState,
   type AttestationPort,
   type PlatformConfig,
   type RealmAction,
   type RealmStepResult,
   type RmmState,
 } from '../../src/index.js';
+import { updateRec, updateState } from '../../src/internal.js';
 import { G, R, delegate, ok, withRealm, withRec, write } from '../support/fixtures.js';
 import { SRC, SRC2, UNPROT, pattern, withData, withProtectedTables, withSources, withUnprotectedTables } from '../rtt/support.js';
 

@@ -16,10 +16,9 @@ import {
   rmiRealmDestroy,
   rmiRecCreate,
   rmiRecDestroy,
-  updateRealm,
-  updateRec,
   type RmmState,
 } from '../../src/index.js';
+import { updateRealm, updateRec } from '../../src/internal.js';
 import { G, OUTSIDE, R, delegate, ok, recParamsFields, withRealm, withRec, write } from '../support/fixtures.js';
 import { orderingSuite } from '../support/ordering.js';
 

@@ -10,9 +10,9 @@ import {
   initialState,
   makePlatform,
   RmiRecParams,
-  updateRec,
   type RmmState,
 } from '../../src/index.js';
+import { updateRec } from '../../src/internal.js';
 import { G, OUTSIDE, R, X0, call, delegate, ok, recParamsFields, withRealm, withRec, write } from '../support/fixtures.js';
 import { failureSuite } from '../support/failures.js';
 

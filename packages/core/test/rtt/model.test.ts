@@ -19,7 +19,6 @@ import {
   granuleIndex,
   initialState,
   makePlatform,
-  makeRtt,
   Ripas,
   RmiRealmParams,
   RmiRecParams,
@@ -33,10 +32,8 @@ import {
   smc,
   stateKey,
   type RmmState,
-  rttAddrs,
-  rttMeta,
-  rttMetas,
 } from '../../src/index.js';
+import { makeRtt, rttAddrs, rttMeta, rttMetas } from '../../src/internal.js';
 import { G, OUTSIDE, delegate, fidOf, ok, realmParamsFields, recParamsFields, write } from '../support/fixtures.js';
 import { invariantViolations } from '../support/invariants.js';
 import { withRipasRequest } from './support.js';

@@ -25,10 +25,9 @@ import {
   rmiRttMapUnprotected,
   rmiRttSetRipas,
   rmiRttUnmapUnprotected,
-  updateRealm,
-  updateRec,
   type RmmState,
 } from '../../src/index.js';
+import { updateRealm, updateRec } from '../../src/internal.js';
 import { G, OUTSIDE, R, delegate, ok, withRealm, withRec } from '../support/fixtures.js';
 import { orderingSuite } from '../support/ordering.js';
 import { DATA, GB, KB4, MB2, SRC, T, withData, withRipasRequest, withSources } from './support.js';

@@ -4,7 +4,8 @@
  * Unprotected mappings built through commands. Expected values in tests are written out from
  * the spec digest; these helpers only build states.
  */
-import { granuleAt, granuleIndex, GranuleState, RecState, rttWalk, updateRec, type Ripas, type RmmState, type RttWalkResult } from '../../src/index.js';
+import { granuleAt, granuleIndex, GranuleState, RecState, rttWalk, type Ripas, type RmmState, type RttWalkResult } from '../../src/index.js';
+import { updateRec } from '../../src/internal.js';
 import { G, R, delegate, ok, write } from '../support/fixtures.js';
 
 /** 1 GB: the size of a level 1 entry. */

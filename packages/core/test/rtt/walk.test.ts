@@ -13,26 +13,28 @@ import {
   DEFAULT_GEOMETRY as D,
   granuleIndex,
   initialState,
-  makeRtt,
-  packMeta,
   Ripas,
   rttDescriptorFields,
   rttDescriptorIsValidForUnprotected,
   rttEntry,
   rttEntryDescriptor,
-  rttFold,
   rttLevelIsBlockOrPage,
+  rttWalk,
+  RttEntryState,
+  type Rtt,
+} from '../../src/index.js';
+import {
+  makeRtt,
+  packMeta,
+  rttFold,
   rttSkipEntriesWithRipas,
   rttSkipNonLiveEntries,
   rttUnfold,
-  rttWalk,
   rttWithEntry,
   rttWithRipas,
-  RttEntryState,
-  type Rtt,
   rttAddrs,
   rttMetas,
-} from '../../src/index.js';
+} from '../../src/internal.js';
 import { G, R, X0, call, delegate, ok, withRealm } from '../support/fixtures.js';
 import { runs } from '../support/runs.js';
 

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { permittedFailures, type Command, type RmmState } from '../../src/index.js';
+import { type Command, type RmmState } from '../../src/index.js';
+import { permittedFailures } from '../../src/internal.js';
 import { atLeast, runs } from './runs.js';
 
 /** A generated call: the state and the named inputs. */
