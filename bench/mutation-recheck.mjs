@@ -12,10 +12,10 @@ import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, relative } from 'node:path';
 
-/** The source with mutant `m` applied (Stryker locations: 1-based lines, 0-based columns). */
+/** The source with mutant `m` applied (Stryker report locations: 1-based lines and columns). */
 function mutate(source, m) {
   const lines = source.split('\n');
-  const offset = (p) => lines.slice(0, p.line - 1).reduce((n, l) => n + l.length + 1, 0) + p.column;
+  const offset = (p) => lines.slice(0, p.line - 1).reduce((n, l) => n + l.length + 1, 0) + p.column - 1;
   return source.slice(0, offset(m.location.start)) + m.replacement + source.slice(offset(m.location.end));
 }
 
@@ -27,6 +27,10 @@ export function recheck(report) {
     for (const m of r.mutants) if (m.status === 'Survived') survivors.push({ file: isAbsolute(file) ? relative(report.projectRoot ?? '.', file) : file, source: r.source, m });
   const killed = [];
   const still = [];
+  const vitest = () => spawnSync('npx', ['vitest', 'run', '--config', 'vitest.mutation.config.ts', '--isolate', '--pool', 'forks', '--bail', '1'], { encoding: 'utf8', env: { ...process.env, REALMSPEC_MUTATION: '1' } });
+  // A failing run counts as a kill only if the unmutated sources pass the same run.
+  const base = vitest();
+  if (base.status !== 0) throw new Error(`the unmutated sources fail the isolated run:\n${base.stdout.slice(-2000)}`);
   for (const { file, source, m } of survivors) {
     const label = `${file}:${m.location.start.line} ${m.mutatorName} ${JSON.stringify(m.replacement)}`;
     if (readFileSync(file, 'utf8') !== source) {
@@ -36,9 +40,11 @@ export function recheck(report) {
     copyFileSync(file, `${file}.recheck-orig`);
     try {
       writeFileSync(file, mutate(source, m));
-      const r = spawnSync('npx', ['vitest', 'run', '--config', 'vitest.mutation.config.ts', '--isolate', '--pool', 'forks', '--bail', '1'], { encoding: 'utf8', env: { ...process.env, REALMSPEC_MUTATION: '1' } });
+      const r = vitest();
+      // What killed it: the first failing test and its error, so that a kill can be read.
+      const why = r.status === 0 ? '' : ` <- ${(`${r.stdout}${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '').match(/(FAIL .*|Error: .*)/) ?? ['exit ' + r.status])[0].slice(0, 200)}`;
       (r.status !== 0 ? killed : still).push(label);
-      console.log(`${r.status !== 0 ? 'killed with isolation' : 'survives             '}: ${label}`);
+      console.log(`${r.status !== 0 ? 'killed with isolation' : 'survives             '}: ${label}${why}`);
     } finally {
       copyFileSync(`${file}.recheck-orig`, file);
       rmSync(`${file}.recheck-orig`);
