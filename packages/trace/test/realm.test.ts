@@ -45,18 +45,23 @@ describe('realm steps in RMI_REC_ENTER', () => {
   it('checks realm-call status, x0 and out, and reports each mismatch', () => {
     const ok = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x10000'], expect: { status: 'RSI_SUCCESS', out: ['0x10000', '0x10000'] } }])]);
     expect(last(ok).ok).toBe(true);
-    // Revision 2.0 is incompatible (B5.3.10, B2): the call must fail, so a success is a mismatch,
-    // and the outputs of a failure are not judged beyond what the failure defines.
-    const bad = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x20000'], expect: { status: 'RSI_SUCCESS', out: ['0x20000', null] } }])]);
+    // A request for 1.0 must succeed (B2: every RMM supports 1.0), so a failure is a mismatch.
+    const bad = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x10000'], expect: { status: 'RSI_ERROR_INPUT' } }])]);
     expect(last(bad).ok).toBe(false);
-    expect(last(bad).mismatches).toEqual(['realm.0.status: expected RSI_SUCCESS, got RSI_ERROR_INPUT']);
+    expect(last(bad).mismatches).toEqual(['realm.0.RSI_ERROR_INPUT: a request for 1.0 succeeds: 1.0 is supported']);
     expect(exitCodeOf(bad)).toBe(1);
     // On success, lower must be the requested revision (B5.3.10): 1.1 is a mismatch.
     const out = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x10000'], expect: { status: 'RSI_SUCCESS', out: ['0x10001', null] } }])]);
-    expect(last(out).mismatches).toEqual(['realm.0.out[0] (X1): expected 0x10001, got 0x10000']);
+    expect(last(out).mismatches).toEqual(['realm.0.RSI_SUCCESS: on success lower is the requested revision (B2 a)']);
+    // An RMM may support 2.0 (B2): a success for it is permitted, and reported as such.
+    const v2 = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x20000'], expect: { status: 'RSI_SUCCESS', out: ['0x20000', null] } }])]);
+    expect([last(v2).ok, last(v2).permitted]).toEqual([true, ["realm.0.X0: RSI_SUCCESS is permitted; the model chose RSI_ERROR_INPUT (B2: the supported revisions are the implementation's)", "realm.0.out[0] (X1): 0x20000 is permitted; the model chose 0x10000 (B2: the supported revisions are the implementation's)"]]);
     // higher may be any revision at least the requested one (B2): 1.1 is permitted, reported as such.
     const higher = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x10000'], expect: { status: 'RSI_SUCCESS', out: [null, '0x10001'] } }])]);
-    expect([last(higher).ok, last(higher).permitted]).toEqual([true, ['realm.0.out[1] (X2, higher): 0x10001 is permitted; the model chose 0x10000']]);
+    expect([last(higher).ok, last(higher).permitted]).toEqual([true, ["realm.0.out[1] (X2): 0x10001 is permitted; the model chose 0x10000 (B2: the supported revisions are the implementation's)"]]);
+    // Status and outputs of a command without such a choice: RSI_FEATURES reads zero (B5.3.3).
+    const features = replay([enter([{ op: 'rsi', cmd: 'RSI_FEATURES', args: ['0x0'], expect: { status: 'RSI_ERROR_INPUT' } }, { op: 'rsi', cmd: 'RSI_FEATURES', args: ['0x0'], expect: { status: 'RSI_SUCCESS', out: ['0x1'] } }])]);
+    expect(last(features).mismatches).toEqual(['realm.0.status: expected RSI_ERROR_INPUT, got RSI_SUCCESS', 'realm.1.out[0] (X1): expected 0x1, got 0x0']);
     const strict = replay([enter([{ op: 'rsi', cmd: 'RSI_VERSION', args: ['0x10000'], expect: { status: 'RSI_SUCCESS', out: [null, '0x10001'] } }])], { strict: true });
     expect(last(strict).ok).toBe(false);
   });

@@ -58,6 +58,13 @@ export interface PostDefinition<I, O> {
    * for a call whose success leaves X0 open (a version, RSI_SUCCESS or RSI_INCOMPLETE).
    */
   readonly choices?: Readonly<Record<string, (t: Transition<I, O>, value: bigint) => boolean>>;
+  /**
+   * For a command whose answer depends on an IMPLEMENTATION DEFINED set rather than on the state
+   * (RMI_VERSION, RSI_VERSION: the revisions an RMM supports, DEN0137 B2): why another
+   * implementation's answer (`ok`: success; outputs by name, undefined when not observed) is not
+   * permitted, or undefined when it is. Judging uses it for any answer, success or failure.
+   */
+  readonly answers?: (pre: RmmState, input: I, answer: { readonly ok: boolean; readonly out: Readonly<Record<string, bigint | undefined>> }) => string | undefined;
 }
 
 /** Whether `p` is a {@link ConditionalPost}. @internal */

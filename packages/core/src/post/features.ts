@@ -5,14 +5,7 @@
  * @packageDocumentation
  */
 import type { PostDefinition } from '../engine/post.js';
-
-/** B4.4.9 RmiInterfaceVersion 1.0: major 1 (bits 30:16), minor 0 (bits 15:0). */
-const RMI_1_0 = 1n << 16n;
-
-/** B4.4.9: an RmiInterfaceVersion: bits 63:31 are MBZ. Its order (B2) is the numeric order of bits 30:0. */
-function isInterfaceVersion(v: bigint): boolean {
-  return v >= 0n && v >> 31n === 0n;
-}
+import { isRevision, REVISION_1_0, versionAnswer } from './version-view.js';
 
 type VersionInput = { readonly req: bigint };
 type VersionOutputs = { readonly lower: bigint; readonly higher: bigint };
@@ -28,14 +21,17 @@ export const versionPost: PostDefinition<VersionInput, VersionOutputs> = {
     // B4.3.23 a): "the lower revision is equal to the requested revision".
     lower: (t) => t.out.lower === t.input.req,
     // D-VERSION: the model implements 1.0 only.
-    higher: (t) => t.out.higher === RMI_1_0,
+    higher: (t) => t.out.higher === REVISION_1_0,
   },
   locate: {},
   choices: {
     // B2: higher is the highest revision the RMM supports, and it supports req (the call
     // succeeded), so higher >= req = lower; any major version may follow (scenario 3).
-    higher: (t, v) => isInterfaceVersion(v) && v >= t.input.req,
+    higher: (t, v) => isRevision(v) && v >= t.input.req,
   },
+  // B2: the supported revisions are the implementation's; any answer B2 permits for some set
+  // containing 1.0 is permitted (D-VERSION).
+  answers: (_pre, input, a) => versionAnswer(input.req, a.ok, a.out.lower, a.out.higher),
 };
 
 type FeaturesInput = { readonly index: bigint };

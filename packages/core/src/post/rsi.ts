@@ -10,6 +10,7 @@ import type { PostDefinition, Transition } from '../engine/post.js';
 import { hashSize } from '../model/realm.js';
 import { Ripas } from '../model/rtt.js';
 import { bytesEqual, Rec, pa } from './view.js';
+import { isRevision, REVISION_1_0, versionAnswer } from './version-view.js';
 import {
   CurrentRealm,
   CurrentRec,
@@ -29,12 +30,6 @@ type RealmPost = PostDefinition<RealmCall, RealmResult>;
 // RSI_VERSION, RSI_FEATURES
 // -------------------------------------------------------------------------------------
 
-/** RsiInterfaceVersion 1.0 (B5.4.4: major 30:16, minor 15:0): the one revision the model implements (D-VERSION). */
-const RSI_1_0 = 0x1_0000n;
-
-/** Whether `v` is an RsiInterfaceVersion with its MBZ bits 63:31 clear (B5.4.4). */
-const isRevision = (v: bigint): boolean => v >> 31n === 0n;
-
 /**
  * DEN0137 B5.3.10 (B2): on success the RMM supports a revision compatible with `req`; lower is
  * `req`, higher the highest revision it supports (1.0 for the model, D-VERSION). Another RMM may
@@ -43,7 +38,7 @@ const isRevision = (v: bigint): boolean => v >> 31n === 0n;
 export const rsiVersionPost: RealmPost = {
   success: {
     lower: (t) => output(t.out, 'lower') === input(t.input, 'req'),
-    higher: (t) => output(t.out, 'higher') === RSI_1_0,
+    higher: (t) => output(t.out, 'higher') === REVISION_1_0,
   },
   locate: {},
   choices: {
@@ -52,6 +47,8 @@ export const rsiVersionPost: RealmPost = {
     // numeric order.
     higher: (t, v) => isRevision(v) && v >= input(t.input, 'req'),
   },
+  // B2: as for RMI_VERSION, any answer B2 permits for some supported set containing 1.0 (D-VERSION).
+  answers: (_pre, call, a) => versionAnswer(input(call, 'req'), a.ok, a.out.lower, a.out.higher),
 };
 
 /** DEN0137 B5.3.3.3: every feature register reads as zero in RMM 1.0 (`index`: value == Zeros()). */

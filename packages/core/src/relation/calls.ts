@@ -7,6 +7,7 @@
  */
 import { encodeRmiResult, functionId, SMCCC_NOT_SUPPORTED } from '../abi/smc.js';
 import { PsciStatus, psciStatusName, RsiStatus, rsiStatusName } from '../abi/status.js';
+import type { Rule } from '../catalogue/index.js';
 import type { SpecFailure } from '../engine/command.js';
 import type { GranuleIndex } from '../model/bits.js';
 import { hex } from '../model/bits.js';
@@ -44,19 +45,21 @@ function outputRegsOf(outputs: readonly (readonly [string, number])[]): Readonly
 export function rmiCallOutcomes(pre: RmmState, regs: readonly bigint[], model: ModelAnswer): CallOutcomes {
   const r = rmiRoute(functionId(regs[0] ?? 0n));
   // One object literal of one shape per call (replay judges every step: no spreads, no closures).
-  if (r === undefined) return rmiOutcomes(model, [], none, noOutputs);
+  if (r === undefined) return rmiOutcomes(model, [], none, noOutputs, undefined);
   const failure = model.failure;
-  const open = r.command.post?.choices;
+  const post = r.command.post;
+  const open = post?.choices;
   // The model's ordered check evaluated every failure condition, and it succeeds exactly when
   // none holds (B1.6), so a success leaves no failure permitted.
-  if (failure === undefined && open === undefined) return rmiOutcomes(model, [], none, outputRegsOf(r.outputs));
+  if (failure === undefined && open === undefined && post?.answers === undefined) return rmiOutcomes(model, [], none, outputRegsOf(r.outputs), undefined);
   const input: Record<string, bigint> = {};
   for (const [name, reg] of r.inputs) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
+  const answers = answersOf(r.command.entry.failures, r.outputs, post?.answers === undefined ? undefined : (ok, out) => post.answers?.(pre, input, { ok, out }), (code) => encodeRmiResult(code, 0));
   if (failure !== undefined) {
     const permitted = r.command.permitted(pre, input);
     // A condition held only at REC exit (exit_pas) is reported after the ordered check.
     if (!permitted.some((f) => f.rule === failure.rule)) permitted.push(failure);
-    return rmiOutcomes(model, permitted, none, outputRegsOf(r.outputs));
+    return rmiOutcomes(model, permitted, none, outputRegsOf(r.outputs), answers);
   }
   const choices = new Map<number, { readonly name: string; readonly permits: (v: bigint) => boolean }>();
   const out: Record<string, bigint> = {};
@@ -66,7 +69,28 @@ export function rmiCallOutcomes(pre: RmmState, regs: readonly bigint[], model: M
     const p = open?.[name];
     if (p !== undefined) choices.set(reg, { name, permits: (v) => p(t, v) });
   }
-  return rmiOutcomes(model, [], choices, outputRegsOf(r.outputs));
+  return rmiOutcomes(model, [], choices, outputRegsOf(r.outputs), answers);
+}
+
+/**
+ * The register-level form of a command's `answers` relation: X0 success (0) or the status of one
+ * of its failure rows, outputs by name from their registers.
+ */
+function answersOf(
+  failures: readonly Rule[],
+  outputs: ReadonlyArray<readonly [string, number]>,
+  answers: ((ok: boolean, out: Readonly<Record<string, bigint | undefined>>) => string | undefined) | undefined,
+  statusX0: (code: number) => bigint,
+): CallOutcomes['answers'] {
+  if (answers === undefined) return undefined;
+  const failureX0 = failures.map((f) => statusX0(f.code ?? 0));
+  return (x0, out) => {
+    const ok = x0 === 0n;
+    if (!ok && !failureX0.includes(x0)) return 'neither success nor a failure status of this command';
+    const named: Record<string, bigint | undefined> = {};
+    for (const [name, reg] of outputs) named[name] = out[reg - 1] ?? undefined;
+    return answers(ok, named);
+  };
 }
 
 const noOutputs: ReadonlyMap<string, number> = new Map();
@@ -74,8 +98,8 @@ const encodeRmi = (f: SpecFailure): bigint => encodeRmiResult(f.code, f.index);
 const rmiIndexOf = (x0: bigint): number => Number((x0 >> 8n) & 0xffn);
 
 /** The outcomes of an RMI call (DEN0137 B4.4.25 encodings). */
-function rmiOutcomes(model: ModelAnswer, permitted: SpecFailure[], choices: CallOutcomes['choices'], outputRegs: ReadonlyMap<string, number>): CallOutcomes {
-  return { model: model.regs, failure: model.failure, permitted, choices, outputRegs, encode: encodeRmi, statusValue: rmiStatusValue, statusName: rmiStatusText, indexOf: rmiIndexOf };
+function rmiOutcomes(model: ModelAnswer, permitted: SpecFailure[], choices: CallOutcomes['choices'], outputRegs: ReadonlyMap<string, number>, answers: CallOutcomes['answers']): CallOutcomes {
+  return { model: model.regs, failure: model.failure, permitted, choices, outputRegs, encode: encodeRmi, statusValue: rmiStatusValue, statusName: rmiStatusText, indexOf: rmiIndexOf, answers };
 }
 
 /** X0 of a Realm call's status name: RSI or PSCI codes, SMCCC_NOT_SUPPORTED (DEN0137 B5.4.1, B6.4.2). */
@@ -104,6 +128,8 @@ export function realmCallOutcomes(pre: RmmState, recGi: GranuleIndex, regs: read
   const input: Record<string, bigint> = {};
   for (const [name, reg] of r.inputs) input[name] = BigInt.asUintN(64, regs[reg] ?? 0n);
   const call = { recGi, fid, regs: input };
+  const post = r.command.post;
+  const answers = answersOf(r.command.entry.failures, r.outputs, post?.answers === undefined ? undefined : (ok, out) => post.answers?.(pre, call, { ok, out }), (code) => BigInt.asUintN(64, BigInt(code)));
   // As for RMI calls: a success leaves no failure permitted (B1.6).
   const permitted = model.failure === undefined ? [] : r.command.permitted(pre, call);
   const choices = new Map<number, { readonly name: string; readonly permits: (v: bigint) => boolean }>();
@@ -119,5 +145,5 @@ export function realmCallOutcomes(pre: RmmState, recGi: GranuleIndex, regs: read
       if (p !== undefined) choices.set(reg, { name, permits: (v) => p(t, v) });
     }
   }
-  return { ...base, permitted, choices, outputRegs: outputRegsOf(r.outputs) };
+  return { ...base, permitted, choices, outputRegs: outputRegsOf(r.outputs), answers };
 }

@@ -62,6 +62,12 @@ export interface CallOutcomes {
   readonly statusName: (x0: bigint) => string;
   /** The error index an X0 carries (RMI only, DEN0137 B4.4.25); undefined for interfaces without one. */
   readonly indexOf?: (x0: bigint) => number;
+  /**
+   * For a command whose answer depends on an IMPLEMENTATION DEFINED set (the supported interface
+   * revisions, B2; `PostDefinition.answers`): why an answer with X0 `x0` and outputs `out` (X1..;
+   * `null` not observed) is not permitted, or undefined when it is.
+   */
+  readonly answers?: (x0: bigint, out: ReadonlyArray<bigint | null>) => string | undefined;
 }
 
 // -------------------------------------------------------------------------------------
@@ -120,6 +126,18 @@ export function judge(o: CallOutcomes, observed: Observed, strict = false): Verd
     if (o.failure === undefined) return successOutputs();
     const m = outputs(() => undefined, false);
     return m.bad.length > 0 ? { kind: 'mismatch', why: m.bad, rules: [o.failure.rule] } : { kind: 'agrees' };
+  }
+
+  // An answer that depends on an IMPLEMENTATION DEFINED set: any answer the command's relation accepts.
+  if (o.answers !== undefined) {
+    const why = o.answers(statusX0, out);
+    if (why !== undefined) return mismatch(`${shown}: ${why}`, o.permitted.map((f) => f.rule));
+    const differs: string[] = statusX0 === modelX0 ? [] : [`X0: ${shown} is permitted; the model chose ${o.statusName(modelX0)}`];
+    out.forEach((v, k) => {
+      const want = o.model[k + 1] ?? 0n;
+      if (v !== null && v !== want) differs.push(`out[${k}] (X${k + 1}): ${hex(v)} is permitted; the model chose ${hex(want)}`);
+    });
+    return differs.length === 0 ? { kind: 'agrees' } : alternative(differs.map((d) => `${d} (B2: the supported revisions are the implementation's)`), o.permitted.map((f) => f.rule));
   }
 
   // A call that must succeed and whose X0 the spec leaves open (a PSCI version or feature answer,
