@@ -18,7 +18,7 @@ export { defineCommand, permittedFailures } from './engine/command.js';
 export { outcomes, type Outcomes } from './relation/outcomes.js';
 export { judge, rmiStatusValue, rmiStatusText, type CallOutcomes, type Observed, type Verdict } from './relation/judge.js';
 export { rmiCallOutcomes, realmCallOutcomes, type ModelAnswer } from './relation/calls.js';
-export type { Check, Command, CommandDefinition, CommandResult, FailureImpl, Registers, SpecFailure } from './engine/command.js';
+export type { Check, CheckedAll, Command, CommandDefinition, CommandResult, Evaluation, FailureImpl, Registers, SpecFailure } from './engine/command.js';
 export { RuleHits, type CommandTally } from './engine/hits.js';
 export { setCheckedMode, isCheckedMode, setRecording, takeCallerHits } from './engine/checked.js';
 export { invariantViolations, transitionViolations, showViolations, type InvariantViolation } from './invariants/index.js';
