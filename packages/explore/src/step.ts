@@ -105,8 +105,13 @@ function notPermitted(entry: CatalogueCommand, held: readonly Rule[], failure: S
   // A condition held only at REC exit (exit_pas) is reported after the ordered check, which passed.
   if (!held.some((r) => r.id === failure.rule)) return held.length === 0 ? undefined : `failed with ${failure.rule} at exit, but ${held.map((r) => r.id).join(', ')} held at the check`;
   if (held.length === 1) return undefined;
+  // DEN0137 B1.6: the reported condition is permitted when no holding condition precedes it
+  // (`precedes` is transitively closed); the whole permitted set only for the message.
+  const reported = held.find((r) => r.id === failure.rule) as Rule;
+  const before = entry.precedes[reported.position];
+  if (before === undefined || !held.some((r) => before.has(r.position))) return undefined;
   const ok = permittedFailures(entry, held);
-  return ok.some((r) => r.id === failure.rule) ? undefined : `failed with ${failure.rule}, which the spec does not permit here (permitted: ${ok.map((r) => r.id).join(', ')})`;
+  return `failed with ${failure.rule}, which the spec does not permit here (permitted: ${ok.map((r) => r.id).join(', ')})`;
 }
 
 /** Runs `p` on `s` with the checks `checks`, counting rules in `hits`. */

@@ -30,13 +30,26 @@ export interface RealmCreateCtx {
   readonly bytes: Uint8Array | undefined;
   /** RealmParams(params_ptr), decoded from `bytes`. */
   readonly params: RealmParams | undefined;
+  /** RmiRealmParamsIsValid(params) (false when unreadable). */
+  readonly valid: boolean;
 }
+
+// Decoded params per granule contents: the state's memory is never changed in place (a write
+// makes a new granule), so the same contents decode to the same params (exploration reads one
+// params granule in every state).
+const decoded = new WeakMap<Uint8Array, { readonly params: RealmParams; readonly valid: boolean }>();
 
 function createContext(s: RmmState, i: { readonly rd: bigint; readonly params_ptr: bigint }): RealmCreateCtx {
   const p = i.params_ptr;
   const readable = isGranuleAligned(p) && isDelegable(s, p) && nsAccessible(s, p);
   const bytes = readable ? granuleView(s, granuleIndex(p)) : undefined;
-  return { s, rd: i.rd, paramsPtr: p, bytes, params: bytes === undefined ? undefined : decodeRealmParams(bytes) };
+  if (bytes === undefined) return { s, rd: i.rd, paramsPtr: p, bytes, params: undefined, valid: false };
+  let d = decoded.get(bytes);
+  if (d === undefined) {
+    const params = decodeRealmParams(bytes);
+    decoded.set(bytes, (d = { params, valid: realmParamsAreValid(bytes, params) }));
+  }
+  return { s, rd: i.rd, paramsPtr: p, bytes, params: d.params, valid: d.valid };
 }
 
 /** A check on the decoded params: false when they could not be read (well-formedness). */
@@ -81,7 +94,7 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
   context: createContext,
   failures: {
     ...nsGranuleArg<RealmCreateCtx>('params', (c) => c.paramsPtr),
-    params_valid: (c) => c.bytes !== undefined && c.params !== undefined && !realmParamsAreValid(c.bytes, c.params),
+    params_valid: (c) => c.bytes !== undefined && c.params !== undefined && !c.valid,
     params_supp: onParams((p, c) => !realmParamsSupported(c.s.platform, p)),
     // B4.3.9.2 alias: rd is one of the starting-level RTT granules.
     alias: onParams((p, c) => c.rd >= p.rttBase && c.rd <= p.rttBase + (p.rttNumStart - 1n) * BigInt(GRANULE_SIZE)),
