@@ -5,7 +5,7 @@
 // Usage: node --expose-gc bench/explore.js [CONFIG-NAME...] [--quick] [--max-states N]
 //   [--workers 1,2] [--symmetry only|both] [--checks all|none|both]
 // States and transitions are deterministic (for a run that is not bounded by --max-states, or with
-// one thread); times depend on the machine and its load.
+// one thread); times depend on the machine and its load (cpuSeconds: the process's CPU time).
 import { readFileSync } from 'node:fs';
 import { buildSetup, explore, parseConfig } from '../packages/explore/dist/index.js';
 
@@ -22,6 +22,7 @@ const checkModes = opt('--checks') ?? 'both';
 const valued = new Set(['--max-states', '--workers', '--symmetry', '--checks']);
 const names = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
 const configs = names.length > 0 ? names : ['lifecycle-4', 'rtt-data-enter'];
+const cpuSeconds = (u) => (u.user + u.system) / 1e6;
 const NONE = { checked: false, permitted: false, invariants: false, teardown: false };
 const rows = [];
 for (const name of configs) {
@@ -35,6 +36,7 @@ for (const name of configs) {
         globalThis.gc?.();
         const setup = buildSetup({ ...c.right, symmetry, checks });
         if (setup._tag === 'Left') throw new Error(setup.left.join('\n'));
+        const cpu0 = process.cpuUsage();
         const { result: r } = await explore(setup.right, { workers, coverage: checks !== NONE, ...(maxStates !== undefined ? { maxStates } : {}) });
         const row = {
           config: name,
@@ -47,6 +49,9 @@ for (const name of configs) {
           bounded: r.bounded,
           seconds: +(r.ms / 1000).toFixed(2),
           statesPerMin: Math.round((r.states / r.ms) * 60_000),
+          // CPU time of the process (every thread): less sensitive to a shared machine than wall time.
+          cpuSeconds: +(cpuSeconds(process.cpuUsage(cpu0))).toFixed(2),
+          statesPerCpuMin: Math.round((r.states / cpuSeconds(process.cpuUsage(cpu0))) * 60),
           transitionsPerSec: Math.round((r.transitions / r.ms) * 1000),
           peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
           violation: r.violation?.check,

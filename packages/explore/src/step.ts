@@ -16,6 +16,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import {
   catalogue,
+  initialState,
   InternalError,
   permittedFailures,
   rmiRoute,
@@ -77,13 +78,15 @@ const REC_ENTER = catalogue.byName.get('RMI_REC_ENTER') as CatalogueCommand;
 // running
 // -------------------------------------------------------------------------------------
 
-/** Resolves `a`'s command and inputs once. */
+/** Resolves `a`'s command and inputs once, and checks the inputs (an input that is not a 64-bit value throws). */
 export function prepare(a: Action): PreparedAction {
   const r = rmiRoute(functionId(a.regs[0] ?? 0n));
   if (r === undefined) throw new InternalError(`${a.label}: no RMI command answers its FID`);
   const input: Record<string, bigint> = {};
   for (const [name, reg] of r.inputs) input[name] = a.regs[reg] ?? 0n;
   const enter = r.command.entry === REC_ENTER ? { rec: a.regs[1] ?? 0n, run_ptr: a.regs[2] ?? 0n } : undefined;
+  // The inputs are checked (64-bit registers) once here; each transition then runs them trusted.
+  r.command.checkAll(initialState(), input);
   return { action: a, command: r.command, input, enter };
 }
 

@@ -113,9 +113,10 @@ export interface Command<I, C, O, P = O> {
    */
   readonly checkAll: (s: RmmState, input: I, hits?: RuleHits) => CheckedAll<C>;
   /**
-   * Runs the command as {@link Command.trusted} does, but with every failure condition evaluated
-   * once: the result and the conditions that held (exploration derives the permitted set from
-   * them). Inputs are checked as {@link Command.check} checks them.
+   * Runs the command as {@link Command.trusted} does (on inputs the caller has already checked:
+   * the SMC layer, or an exploration alphabet checked once), but with every failure condition
+   * evaluated once: the result and the conditions that held (exploration derives the permitted
+   * set from them). @internal
    */
   readonly evaluate: (s: RmmState, input: I, hits?: RuleHits) => Evaluation<O>;
   /** Runs the command on inputs the caller has already checked (the SMC layer: 64-bit registers). @internal */
@@ -303,12 +304,17 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
     return decided === undefined ? E.right(c) : E.left(failureOf(decided, c));
   };
 
-  const checkAll = (s: RmmState, input: I, given?: RuleHits): CheckedAll<C> => {
-    if (registerInputs !== undefined) validate(input);
+  // Every row on inputs already known to be well typed.
+  const checkAllTrusted = (s: RmmState, input: I, given?: RuleHits): CheckedAll<C> => {
     const c = def.context(s, input);
     const held: Rule[] = [];
     const decided = allRows(c, hitsOr(given), held);
     return { checked: decided === undefined ? E.right(c) : E.left(failureOf(decided, c)), held };
+  };
+
+  const checkAll = (s: RmmState, input: I, given?: RuleHits): CheckedAll<C> => {
+    if (registerInputs !== undefined) validate(input);
+    return checkAllTrusted(s, input, given);
   };
 
   const verify = (t: Transition<I, P>, given?: RuleHits, frame?: { readonly pre: RmmState; readonly post: RmmState }): void => {
@@ -345,7 +351,7 @@ export function defineCommand<I, C, O, P = O>(def: CommandDefinition<I, C, O, P>
   };
 
   const evaluate = (s: RmmState, input: I, hits?: RuleHits): Evaluation<O> => {
-    const { checked, held } = checkAll(s, input, hits);
+    const { checked, held } = checkAllTrusted(s, input, hits);
     if (E.isLeft(checked)) return { result: checked, held };
     const out = def.apply(checked.right);
     if (def.postAt === undefined) verify({ pre: s, input, post: out[0], out: out[1] as unknown as P }, hits);
