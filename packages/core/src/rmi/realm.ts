@@ -57,11 +57,19 @@ function onParams(p: (params: RealmParams, c: RealmCreateCtx) => boolean): (c: R
   return (c) => c.params !== undefined && p(c.params, c);
 }
 
-/** Granule indexes of the starting-level RTTs the params name (empty when rtt_num_start is absurd). */
-function startRtts(p: RealmParams): GranuleIndex[] {
-  if (p.rttNumStart > 16n || !isGranuleAligned(p.rttBase)) return [];
-  const first = granuleIndex(p.rttBase);
-  return Array.from({ length: Number(p.rttNumStart) }, (_, k) => first + k);
+const starts = new WeakMap<RealmParams, readonly GranuleIndex[]>();
+
+/** Granule indexes of the starting-level RTTs the params name (empty when rtt_num_start is absurd); remembered per params. */
+function startRtts(p: RealmParams): readonly GranuleIndex[] {
+  let gis = starts.get(p);
+  if (gis !== undefined) return gis;
+  if (p.rttNumStart > 16n || !isGranuleAligned(p.rttBase)) gis = [];
+  else {
+    const first = granuleIndex(p.rttBase);
+    gis = Array.from({ length: Number(p.rttNumStart) }, (_, k) => first + k);
+  }
+  starts.set(p, gis);
+  return gis;
 }
 
 /** DEN0137 B3 VmidIsValid: 8-bit VMIDs unless the platform has FEAT_VMID16. */
