@@ -113,10 +113,10 @@ export interface Command<I, C, O, P = O> {
    */
   readonly checkAll: (s: RmmState, input: I, hits?: RuleHits) => CheckedAll<C>;
   /**
-   * Runs the command as {@link Command.trusted} does (on inputs the caller has already checked:
-   * the SMC layer, or an exploration alphabet checked once), but with every failure condition
+   * Runs the command (check, then apply and the post-conditions) on inputs the caller has already
+   * checked (the SMC layer, or an exploration alphabet checked once), with every failure condition
    * evaluated once: the result and the conditions that held (exploration derives the permitted
-   * set from them). @internal
+   * set from them).
    */
   readonly evaluate: (s: RmmState, input: I, hits?: RuleHits) => Evaluation<O>;
   /** Runs the command on inputs the caller has already checked (the SMC layer: 64-bit registers). @internal */
