@@ -95,6 +95,8 @@ export class Fingerprinter {
   private readonly valueCache = new WeakMap<object, Float64Array>();
   private readonly rttCache = new WeakMap<Rtt, RttInfo>();
   private readonly rttRawCache = new WeakMap<Rtt, RttInfo>();
+  private readonly chunkCache = new WeakMap<readonly number[], RttInfo>();
+  private readonly chunkRawCache = new WeakMap<readonly number[], RttInfo>();
   // Per pool granule (index − base), filled by one pass over the state's collections.
   private readonly gAttr: Int32Array;
   private readonly memA: Float64Array;
@@ -358,27 +360,47 @@ export class Fingerprinter {
 
   /** The entries of `t` hashed, with pool addresses left out and listed when `relabel` (else every address kept). */
   private rttInfo(t: Rtt, relabel: boolean): RttInfo {
-    const cache = relabel && this.symmetric ? this.rttCache : this.rttRawCache;
+    const symmetric = relabel && this.symmetric;
+    const cache = symmetric ? this.rttCache : this.rttRawCache;
     let info = cache.get(t);
     if (info !== undefined) return info;
+    // Chunk by chunk: a new table shares all but one of its chunks with the version it was
+    // made from (and a uniform table is one chunk repeated), so only new chunks are hashed.
     const h = new Lanes(9);
     h.add(t.level);
     h.addNumber(t.baseIpa);
     const refs: number[] = [];
     let i = 0;
     for (const chunk of t.chunks) {
-      for (const v of chunk) {
-        const meta = v % META_SPAN;
-        const gi = Math.floor(v / META_SPAN);
-        h.add(meta);
-        if (cache === this.rttCache && HAS_ADDR[meta & 7] === true && this.inPool(gi)) refs.push(i, meta & 7, gi);
-        else h.addNumber(gi);
-        i++;
-      }
+      const c = this.chunkInfo(chunk, symmetric);
+      h.addPair(c.a, c.b);
+      for (let j = 0; j < c.refs.length; j += 3) refs.push(i + (c.refs[j] as number), c.refs[j + 1] as number, c.refs[j + 2] as number);
+      i += chunk.length;
     }
     h.add(i);
     info = { a: h.finalA(), b: h.finalB(), refs };
     cache.set(t, info);
+    return info;
+  }
+
+  /** One chunk of RTT entries hashed (as {@link rttInfo}, entry positions within the chunk), remembered per chunk array. */
+  private chunkInfo(chunk: readonly number[], symmetric: boolean): RttInfo {
+    const cache = symmetric ? this.chunkCache : this.chunkRawCache;
+    let info = cache.get(chunk);
+    if (info !== undefined) return info;
+    const h = new Lanes(10);
+    const refs: number[] = [];
+    for (let j = 0; j < chunk.length; j++) {
+      const v = chunk[j] as number;
+      const meta = v % META_SPAN;
+      const gi = Math.floor(v / META_SPAN);
+      h.add(meta);
+      if (symmetric && HAS_ADDR[meta & 7] === true && this.inPool(gi)) refs.push(j, meta & 7, gi);
+      else h.addNumber(gi);
+    }
+    h.add(chunk.length);
+    info = { a: h.finalA(), b: h.finalB(), refs };
+    cache.set(chunk, info);
     return info;
   }
 }

@@ -47,8 +47,8 @@ const META_SPAN = 1024;
 const pa = (gi: number): bigint => BigInt(gi) << 12n;
 
 /** The packed entries of an RTT (its internal chunks, flattened). */
-function entries(t: Rtt): number[] {
-  return (t as unknown as { readonly chunks: ReadonlyArray<readonly number[]> }).chunks.flat();
+function chunks(t: Rtt): ReadonlyArray<readonly number[]> {
+  return (t as unknown as { readonly chunks: ReadonlyArray<readonly number[]> }).chunks;
 }
 
 // -------------------------------------------------------------------------------------
@@ -77,15 +77,21 @@ export function teardownStep(s: RmmState): RmmState | undefined {
   for (const [gi, t] of rtts) {
     const rd = pa(t.realm);
     const size = rttLevelSize(s.platform.geometry, t.level);
-    const es = entries(t);
-    for (let i = 0; i < es.length; i++) {
-      const st = ((es[i] as number) % META_SPAN) & 7;
-      const ipa = BigInt(t.baseIpa + i * size);
-      if (st === RttEntryState.ASSIGNED) {
-        if ((next = run([DATA_DESTROY, rd, ipa])) !== undefined) return next;
-        const g = s.granules.entries().find(([, x]) => x.state === GranuleState.DELEGATED)?.[0];
-        if (g !== undefined && (next = run([RTT_CREATE, rd, pa(g), ipa, BigInt(t.level + 1)])) !== undefined) return next;
-      } else if (st === RttEntryState.ASSIGNED_NS && (next = run([UNMAP, rd, ipa, BigInt(t.level)])) !== undefined) return next;
+    // The entries in order, chunk by chunk (no flattened copy: most tables have 512 entries).
+    let i = 0;
+    for (const chunk of chunks(t)) {
+      for (const v of chunk) {
+        const st = (v % META_SPAN) & 7;
+        if (st === RttEntryState.ASSIGNED || st === RttEntryState.ASSIGNED_NS) {
+          const ipa = BigInt(t.baseIpa + i * size);
+          if (st === RttEntryState.ASSIGNED) {
+            if ((next = run([DATA_DESTROY, rd, ipa])) !== undefined) return next;
+            const g = s.granules.entries().find(([, x]) => x.state === GranuleState.DELEGATED)?.[0];
+            if (g !== undefined && (next = run([RTT_CREATE, rd, pa(g), ipa, BigInt(t.level + 1)])) !== undefined) return next;
+          } else if ((next = run([UNMAP, rd, ipa, BigInt(t.level)])) !== undefined) return next;
+        }
+        i++;
+      }
     }
     const realm = s.realms.get(t.realm);
     const starting = realm !== undefined && gi >= realm.rttBase && gi < realm.rttBase + realm.rttNumStart;

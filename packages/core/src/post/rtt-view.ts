@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { toInt64 } from '../model/bits.js';
-import { Ripas, RttEntryState, type RttEntry as RttEntryRecord } from '../model/rtt.js';
+import { Ripas, rttEntry, RttEntryState, type RttEntry as RttEntryRecord } from '../model/rtt.js';
 import type { RmmState } from '../model/state.js';
 import { AlignDownToRttLevel, Rtt, RttEntries, RttEntry, RttEntryIndex, RttLevelSize, RttSkipEntriesUnless } from './view.js';
 
@@ -58,8 +58,10 @@ export function RttSkipNonLiveEntries(s: RmmState, rtt: bigint, level: number, i
 
 /** The entries of the RTT at `rtt` (level `level`), or undefined when there is none. */
 function entriesOf(s: RmmState, rtt: bigint, level: number): RttEntryRecord[] | undefined {
-  if (Rtt(s, rtt) === undefined) return undefined;
-  return Array.from({ length: RttEntries(s, level) }, (_, i) => RttEntry(s, rtt, i) as RttEntryRecord);
+  const t = Rtt(s, rtt);
+  if (t === undefined) return undefined;
+  // RttEntry(s, rtt, i) for each i, with the RTT looked up once.
+  return Array.from({ length: RttEntries(s, level) }, (_, i) => rttEntry(t, i));
 }
 
 /** Whether the entries' output addresses run contiguously from `addr` in steps of a level-`level` entry on the platform of `s`. */
