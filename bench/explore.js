@@ -4,9 +4,10 @@
 // thread and in two worker threads.
 // Usage: node --expose-gc bench/explore.js [CONFIG-NAME...] [--quick] [--max-states N]
 //   [--workers 1,2] [--symmetry only|both] [--checks all|none|both]
+// (default: every configuration of proofs/configs, symmetry on, both check modes, 1 and 2 workers)
 // States and transitions are deterministic (for a run that is not bounded by --max-states, or with
 // one thread); times depend on the machine and its load (cpuSeconds: the process's CPU time).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { buildSetup, explore, parseConfig } from '../packages/explore/dist/index.js';
 
 const args = process.argv.slice(2);
@@ -17,11 +18,12 @@ const opt = (name) => {
 const quick = args.includes('--quick');
 const maxStates = opt('--max-states') === undefined ? undefined : Number(opt('--max-states'));
 const workerList = (opt('--workers') ?? (quick ? '1' : '1,2')).split(',').map(Number);
-const symmetries = opt('--symmetry') === 'only' ? [true] : [true, false];
+// Without symmetry most configurations are far larger: only on request (with --max-states).
+const symmetries = opt('--symmetry') === 'both' ? [true, false] : [true];
 const checkModes = opt('--checks') ?? 'both';
 const valued = new Set(['--max-states', '--workers', '--symmetry', '--checks']);
 const names = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
-const configs = names.length > 0 ? names : ['lifecycle-4', 'rtt-data-enter'];
+const configs = names.length > 0 ? names : readdirSync(new URL('../proofs/configs/', import.meta.url)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 const cpuSeconds = (u) => (u.user + u.system) / 1e6;
 const NONE = { checked: false, permitted: false, invariants: false, teardown: false };
 const rows = [];
