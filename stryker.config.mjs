@@ -4,8 +4,7 @@
 // `// Stryker disable next-line <Mutator>: equivalent; <why>` (Stryker reports them as ignored);
 // `grep -rn "Stryker disable" packages/core/src` lists them. They are:
 // - engine/command.ts permittedFailures `?? []`: precedes has one set per failure row;
-// - post/data.ts entry_idx `?.`, post/rtt-view.ts RttAllEntriesRipas `?.`/`?? false`: evaluated on
-//   successes only, where the walk and the RTT exist;
+// - post/data.ts entry_idx `?.`: evaluated on successes only, where the walk exists;
 // - relation/judge.ts `index !== undefined`: without an index every failure matches the index.
 // The test runs share one module graph (vitest.mutation.config.ts), so a mutant in code that runs
 // once and is cached survives falsely: `node bench/mutation-recheck.mjs REPORT` re-runs survivors

@@ -317,7 +317,7 @@ export {
 
 // Engine
 export { isCheckedMode, setCheckedMode } from './engine/checked.js';
-export { type Command, type CommandResult, type Registers, type SpecFailure } from './engine/command.js';
+export { type CheckedAll, type Command, type CommandResult, type Evaluation, type Registers, type SpecFailure } from './engine/command.js';
 export { type CommandTally, RuleHits } from './engine/hits.js';
 export { type ConditionalPost, type Locator, type PostCheck, type PostDefinition, type Transition } from './engine/post.js';
 

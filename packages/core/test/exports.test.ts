@@ -102,7 +102,7 @@ const ROOT: Readonly<Record<string, readonly string[]>> = {
     RealmField REC_FIELDS RecField RegisterField Rule RuleId statusCode StatusName SuccessCondition
   `),
   'Engine': words(`
-    Command CommandResult CommandTally ConditionalPost isCheckedMode Locator PostCheck PostDefinition Registers
+    CheckedAll Command CommandResult Evaluation CommandTally ConditionalPost isCheckedMode Locator PostCheck PostDefinition Registers
     RuleHits setCheckedMode SpecFailure Transition
   `),
   'Errors': words(`

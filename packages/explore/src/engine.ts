@@ -8,7 +8,7 @@
  */
 import { RuleHits, type RmmState } from '@realmspec/core';
 import type { Setup } from './alphabet.js';
-import { emptyStats, Expander, Rows, type ExpandOptions, type LevelStats, type Violation } from './level.js';
+import { emptyStats, Expander, Frontier, type ExpandOptions, type LevelStats, type Violation } from './level.js';
 import { FingerprintSet } from './visited.js';
 
 // -------------------------------------------------------------------------------------
@@ -100,36 +100,35 @@ export function search(setup: Setup, options: SearchOptions = {}): SearchResult 
   const visited = new FingerprintSet(FingerprintSet.allocate(maxStates, false));
   const ex = new Expander(setup, visited, { checks: setup.config.checks, hits, maxStates, ...(options.owns !== undefined ? { owns: options.owns } : {}), ...(options.property !== undefined ? { property: options.property } : {}) });
   const total = emptyStats();
-  total.violation = ex.start();
+  const first = ex.start();
+  total.violation = first.violation;
   total.found = 1;
   const levels = [1];
-  let rows: Uint16Array = new Uint16Array(0);
-  let count = 1;
+  let level = first.frontier;
   let depth = 0;
   let lastProgress = t0;
-  while (count > 0 && total.violation === undefined && depth < maxDepth) {
-    const next = new Rows(depth + 1, Math.min(count * 4, 1 << 20));
+  while (level.count > 0 && total.violation === undefined && depth < maxDepth) {
+    const next = new Frontier();
     // Expand in slices so that progress can be reported within a long level.
-    const slice = 4096;
-    for (let r = 0; r < count && total.violation === undefined; r += slice) {
+    const slice = 1024;
+    for (let r = 0; r < level.count && total.violation === undefined; r += slice) {
       const stats = emptyStats();
-      const part = depth === 0 ? rows : rows.subarray(r * depth, Math.min(count, r + slice) * depth);
-      ex.expand(part, depth, next, stats);
+      ex.expand(level, depth, r, Math.min(level.count, r + slice), next, stats);
       addStats(total, stats);
       const now = performance.now();
       if (options.onProgress !== undefined && now - lastProgress > 250) {
         lastProgress = now;
-        options.onProgress({ states: visited.inserted, transitions: total.transitions, queue: count - r - slice + next.count, depth, ms: now - t0 });
+        options.onProgress({ states: visited.inserted, transitions: total.transitions, queue: level.count - r - slice + next.count, depth, ms: now - t0 });
       }
     }
-    if (next.count === 0) break;
+    if (next.count === 0 || total.violation !== undefined) break;
     levels.push(next.count);
-    rows = next.view();
-    count = next.count;
+    ex.advance(next);
+    level = next;
     depth++;
   }
   // States at the depth bound were not expanded: they may have successors not seen.
-  const bounded = total.violation === undefined && (total.full || (count > 0 && depth >= maxDepth));
+  const bounded = total.violation === undefined && (total.full || (level.count > 0 && depth >= maxDepth));
   return {
     config: setup.config.name,
     states: visited.inserted,

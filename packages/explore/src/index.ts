@@ -25,11 +25,11 @@ export { buildSetup, product, type Action, type Setup, type SetupWrite } from '.
 export { Lanes, fmix32, addValue, bytesHash, valueHash, recordHash } from './hash64.js';
 export { Fingerprinter } from './fingerprint.js';
 export { FingerprintSet } from './visited.js';
-export { checkedStep, replayAction, type StepChecks, type StepResult } from './step.js';
+export { checkedStep, prepare, replayAction, type PreparedAction, type StepChecks, type StepResult } from './step.js';
 export { teardown, tornDown, type Teardown } from './teardown.js';
-export { Expander, Rows, emptyStats, type ExpandOptions, type LevelStats, type Violation } from './level.js';
+export { Expander, Frontier, emptyStats, type ExpandOptions, type LevelStats, type Violation } from './level.js';
 export { search, addStats, type Progress, type SearchOptions, type SearchResult } from './engine.js';
 export { traceOf, pathLabels } from './trace.js';
 export { explore, type ExploreOptions, type Explored } from './parallel.js';
-export { ownedBy, type Shard, type WorkerInit, type WorkerRequest } from './messages.js';
+export { ownedBy, type Shard, type WorkerAdopted, type WorkerDone, type WorkerInit, type WorkerLevel, type WorkerRequest, type WorkerRows } from './messages.js';
 export { SHARD_FORMAT, ShardFile, writeShard, readShard, mergeShards, type MergedShards } from './shard.js';

@@ -2,11 +2,12 @@
  * The search in worker threads, and the entry point that picks one thread, several, or a shard.
  *
  * Workers share the visited set (a SharedArrayBuffer; a new fingerprint is new to exactly one
- * inserter) and a state counter. Each level's rows are cut into one contiguous slice per worker;
- * each worker expands its slice and returns the new rows it found, sorted; the slices' outputs
- * put end to end are sorted again (children follow their parents' order), so the next level needs
- * no merge. The level sets, and so the counts of states, transitions and depth, do not depend on
- * the number of workers; which worker's path represents a state may.
+ * inserter) and a state counter. Each worker keeps its share of the current level as states (no
+ * replay) and expands it; the new states it inserts are its share of the next level. Between
+ * levels the main thread evens the shares out: a worker with more than its part gives states off
+ * the end of its level as paths, and one with less replays them. The level sets, and so the counts
+ * of states, transitions and depth, do not depend on the number of workers; which worker's path
+ * represents a state may.
  *
  * @packageDocumentation
  */
@@ -15,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { RuleHits } from '@realmspec/core';
 import type { Setup } from './alphabet.js';
 import { addStats, search, type Progress, type SearchResult } from './engine.js';
-import { emptyStats, Expander, type LevelStats } from './level.js';
+import { emptyStats, Expander } from './level.js';
 import { FingerprintSet } from './visited.js';
-import { ownedBy, type Shard, type WorkerInit, type WorkerRequest } from './messages.js';
+import { ownedBy, type Shard, type WorkerAdopted, type WorkerDone, type WorkerInit, type WorkerLevel, type WorkerRequest, type WorkerRows } from './messages.js';
 
 // -------------------------------------------------------------------------------------
 // model
@@ -53,12 +54,13 @@ function workerUrl(): URL {
   return new URL(here.endsWith('.ts') ? import.meta.url.replace('/src/parallel.ts', '/dist/worker.js') : './worker.js', import.meta.url);
 }
 
-/** `execArgv` without the `source` export condition: workers run the built packages (a test runner resolving sources passes it on). */
+/** `execArgv` without the `source` export condition (workers run the built packages; a test runner resolving sources passes it on) and without process-wide V8 flags. */
 function builtOnly(argv: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a === '--conditions=source' || a === '-C=source') continue;
+    // V8 flags such as --expose-gc are process-wide: a Worker refuses them.
+    if (a === '--conditions=source' || a === '-C=source' || a === '--expose-gc' || a === '--expose_gc') continue;
     if ((a === '--conditions' || a === '-C') && argv[i + 1] === 'source') {
       i++;
       continue;
@@ -96,55 +98,45 @@ async function parallel(setup: Setup, n: number, options: ExploreOptions): Promi
   const owns = options.shard === undefined ? undefined : ownedBy(options.shard);
   const main = new Expander(setup, visited, { checks: setup.config.checks, hits, maxStates, ...(owns !== undefined ? { owns } : {}) });
   const total = emptyStats();
-  total.violation = main.start();
+  total.violation = main.start().violation;
   total.found = 1;
   Atomics.store(counter, 0, 1);
   const init: WorkerInit = { config: setup.config, visited: buffer, counter: counterBuf, maxStates, coverage, shard: options.shard };
   const pool = Array.from({ length: n }, () => new Worker(workerUrl(), { workerData: init, execArgv: builtOnly(process.execArgv) }));
-  const ask = (w: Worker, m: WorkerRequest): Promise<unknown> =>
+  const ask = <T>(w: Worker, m: WorkerRequest): Promise<T> =>
     new Promise((resolve, reject) => {
       const onMessage = (x: unknown): void => {
         w.off('error', reject);
-        resolve(x);
+        resolve(x as T);
       };
       w.once('message', onMessage);
       w.once('error', reject);
       w.postMessage(m);
     });
   const levels = [1];
-  let rows: Uint16Array = new Uint16Array(0);
+  // States of the current level each worker holds.
+  const counts = pool.map(() => 0);
   let count = 1;
   let depth = 0;
   let fallbacks = 0;
   try {
+    if (total.violation === undefined) counts[0] = (await ask<WorkerAdopted>(pool[0] as Worker, { kind: 'adopt', rows: new Uint16Array(0), depth: 0, count: 1 })).count;
     while (count > 0 && total.violation === undefined && depth < maxDepth) {
-      // Contiguous slices, one per worker (the first level has one state: one slice).
-      const per = Math.ceil(count / n);
-      const jobs = pool.map((w, k) => {
-        const from = Math.min(count, k * per);
-        const to = Math.min(count, from + per);
-        if (from >= to) return Promise.resolve(undefined);
-        const slice = depth === 0 ? new Uint16Array(0) : rows.slice(from * depth, to * depth);
-        return ask(w, { kind: 'expand', rows: slice, depth }) as Promise<{ rows: Uint16Array; stats: LevelStats }>;
-      });
-      const parts = (await Promise.all(jobs)).filter((p) => p !== undefined);
-      for (const p of parts) addStats(total, p.stats);
-      const size = parts.reduce((a, p) => a + p.rows.length, 0);
-      const next = new Uint16Array(size);
-      let at = 0;
-      for (const p of parts) {
-        next.set(p.rows, at);
-        at += p.rows.length;
+      const parts = await Promise.all(pool.map((w) => ask<WorkerLevel>(w, { kind: 'expand', depth })));
+      for (const [k, p] of parts.entries()) {
+        addStats(total, p.stats);
+        counts[k] = p.count;
       }
-      options.onProgress?.({ states: Atomics.load(counter, 0), transitions: total.transitions, queue: size / (depth + 1), depth, ms: performance.now() - t0 });
-      if (size === 0) break;
-      rows = next;
-      count = size / (depth + 1);
+      const size = counts.reduce((a, c) => a + c, 0);
+      options.onProgress?.({ states: Atomics.load(counter, 0), transitions: total.transitions, queue: size, depth, ms: performance.now() - t0 });
+      if (size === 0 || total.violation !== undefined) break;
+      count = size;
       levels.push(count);
       depth++;
+      await rebalance(pool, counts, depth, ask);
     }
     for (const w of pool) {
-      const m = (await ask(w, { kind: 'done' })) as { hits: Omit<RuleHits, 'calls'> & { calls: Array<[string, number]> } | undefined; fallbacks: number };
+      const m = await ask<WorkerDone>(w, { kind: 'done' });
       fallbacks += m.fallbacks;
       if (hits !== undefined && m.hits !== undefined) {
         const h = new RuleHits();
@@ -177,4 +169,26 @@ async function parallel(setup: Setup, n: number, options: ExploreOptions): Promi
     owned: total.owned,
   };
   return { result, shard: options.shard, owned: total.owned };
+}
+
+/**
+ * Evens out the workers' shares of the level at `depth` (`counts`, updated): states move, as
+ * paths, from workers holding more than an even share to those holding less, when the imbalance
+ * is worth the replay.
+ */
+async function rebalance(pool: readonly Worker[], counts: number[], depth: number, ask: <T>(w: Worker, m: WorkerRequest) => Promise<T>): Promise<void> {
+  const size = counts.reduce((a, c) => a + c, 0);
+  const share = Math.ceil(size / pool.length);
+  // Replaying a path costs about `depth` transitions; a small imbalance costs less than moving it.
+  const slack = Math.max(16, Math.floor(share / 8));
+  for (let to = 0; to < pool.length; to++) {
+    for (let from = 0; from < pool.length && (counts[to] as number) + slack < share; from++) {
+      const spare = (counts[from] as number) - share;
+      if (spare <= 0) continue;
+      const n = Math.min(spare, share - (counts[to] as number));
+      const given = await ask<WorkerRows>(pool[from] as Worker, { kind: 'give', count: n });
+      counts[from] = (counts[from] as number) - given.count;
+      counts[to] = (await ask<WorkerAdopted>(pool[to] as Worker, { kind: 'adopt', rows: given.rows, depth, count: given.count })).count;
+    }
+  }
 }

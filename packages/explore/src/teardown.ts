@@ -5,14 +5,16 @@
  *
  * The property asks for a path; the check gives one, constructed by a fixed Host strategy
  * (a witness), rather than by storing the explored graph and searching it backwards. The
- * strategy, repeated until nothing changes: destroy every REC; for every RTT entry, destroy the
- * DATA of an ASSIGNED page, unfold an ASSIGNED block (RMI_RTT_CREATE with a free DELEGATED
- * granule) and unmap an ASSIGNED_NS entry; destroy every RTT that is not a starting one, deepest
- * first; destroy every Realm; undelegate every granule. It runs from each explored state, so the
- * check costs a few dozen commands per state, needs no memory for edges, and works the same in
- * workers and shards. When the strategy gets stuck the check reports the state and the strategy's
- * last state: either the spec leaves the Host no way out, or the strategy is too simple (then it
- * is the strategy to improve, never the model).
+ * strategy, one command at a time: destroy a REC; for an RTT entry, destroy the DATA of an
+ * ASSIGNED page, unfold an ASSIGNED block (RMI_RTT_CREATE with a free DELEGATED granule) or
+ * unmap an ASSIGNED_NS entry; destroy an RTT that is not a starting one, deepest first; destroy
+ * a Realm; undelegate a granule. It runs from each explored state and stops as soon as it
+ * reaches a state already shown to tear down (the exploration marks those in its visited set;
+ * in breadth-first order the first step usually reaches one), so the check costs about one
+ * command and one fingerprint per state, needs no memory for edges, and works the same in
+ * workers and shards. When the strategy gets stuck the check reports the state and the
+ * strategy's last state: either the spec leaves the Host no way out, or the strategy is too
+ * simple (then it is the strategy to improve, never the model).
  *
  * @packageDocumentation
  */
@@ -45,8 +47,8 @@ const META_SPAN = 1024;
 const pa = (gi: number): bigint => BigInt(gi) << 12n;
 
 /** The packed entries of an RTT (its internal chunks, flattened). */
-function entries(t: Rtt): number[] {
-  return (t as unknown as { readonly chunks: ReadonlyArray<readonly number[]> }).chunks.flat();
+function chunks(t: Rtt): ReadonlyArray<readonly number[]> {
+  return (t as unknown as { readonly chunks: ReadonlyArray<readonly number[]> }).chunks;
 }
 
 // -------------------------------------------------------------------------------------
@@ -58,44 +60,65 @@ export function tornDown(s: RmmState): boolean {
   return s.realms.size === 0 && s.recs.size === 0 && s.rtts.size === 0 && !s.granules.some((_, g) => g.state !== GranuleState.UNDELEGATED);
 }
 
-/** Runs the teardown strategy from `s` (unchecked: the states it passes are not explored states). */
-export function teardown(s0: RmmState, limit = 10_000): Teardown {
+/**
+ * One step of the strategy from `s`: the state after the first of its commands that succeeds, in
+ * the strategy's order (destroy a REC; for the RTT entries, deepest tables first, destroy DATA or
+ * unfold a block, unmap an Unprotected entry; destroy a table that is not a starting one; destroy
+ * a Realm; undelegate a granule). Undefined when none succeeds.
+ */
+export function teardownStep(s: RmmState): RmmState | undefined {
+  const run = (regs: bigint[]): RmmState | undefined => {
+    const r = smc(s, regs);
+    return r.failure === undefined && r.state !== s ? r.state : undefined;
+  };
+  let next: RmmState | undefined;
+  for (const [gi] of s.recs.entries()) if ((next = run([REC_DESTROY, pa(gi)])) !== undefined) return next;
+  const rtts = s.rtts.entries().sort((x, y) => y[1].level - x[1].level);
+  for (const [gi, t] of rtts) {
+    const rd = pa(t.realm);
+    const size = rttLevelSize(s.platform.geometry, t.level);
+    // The entries in order, chunk by chunk (no flattened copy: most tables have 512 entries).
+    let i = 0;
+    for (const chunk of chunks(t)) {
+      for (const v of chunk) {
+        const st = (v % META_SPAN) & 7;
+        if (st === RttEntryState.ASSIGNED || st === RttEntryState.ASSIGNED_NS) {
+          const ipa = BigInt(t.baseIpa + i * size);
+          if (st === RttEntryState.ASSIGNED) {
+            if ((next = run([DATA_DESTROY, rd, ipa])) !== undefined) return next;
+            const g = s.granules.entries().find(([, x]) => x.state === GranuleState.DELEGATED)?.[0];
+            if (g !== undefined && (next = run([RTT_CREATE, rd, pa(g), ipa, BigInt(t.level + 1)])) !== undefined) return next;
+          } else if ((next = run([UNMAP, rd, ipa, BigInt(t.level)])) !== undefined) return next;
+        }
+        i++;
+      }
+    }
+    const realm = s.realms.get(t.realm);
+    const starting = realm !== undefined && gi >= realm.rttBase && gi < realm.rttBase + realm.rttNumStart;
+    if (!starting && (next = run([RTT_DESTROY, rd, BigInt(t.baseIpa), BigInt(t.level)])) !== undefined) return next;
+  }
+  for (const [rd] of s.realms.entries()) if ((next = run([REALM_DESTROY, pa(rd)])) !== undefined) return next;
+  for (const [gi, g] of s.granules.entries()) if (g.state === GranuleState.DELEGATED && (next = run([UNDELEGATE, pa(gi)])) !== undefined) return next;
+  return undefined;
+}
+
+/**
+ * Runs the teardown strategy from `s0` (unchecked: the states it passes are not explored states),
+ * one command at a time, until the state is torn down, or `known` says the state reached is
+ * one already shown to tear down (the exploration's memo: then the strategy need not go on),
+ * or the strategy is stuck.
+ */
+export function teardown(s0: RmmState, limit = 10_000, known?: (s: RmmState) => boolean): Teardown {
   const was = setCheckedMode(false);
   let s = s0;
   let steps = 0;
-  const run = (regs: bigint[]): boolean => {
-    const r = smc(s, regs);
-    if (r.failure !== undefined) return false;
-    s = r.state;
-    steps++;
-    return true;
-  };
   try {
-    for (let progress = true; progress && steps < limit; ) {
-      progress = false;
-      for (const [gi] of s.recs.entries()) progress = run([REC_DESTROY, pa(gi)]) || progress;
-      const rtts = s.rtts.entries().sort((x, y) => y[1].level - x[1].level);
-      const free = (): number | undefined => s.granules.entries().find(([, g]) => g.state === GranuleState.DELEGATED)?.[0];
-      for (const [gi, t] of rtts) {
-        const rd = pa(t.realm);
-        const size = rttLevelSize(s.platform.geometry, t.level);
-        entries(t).forEach((v, i) => {
-          const st = (v % META_SPAN) & 7;
-          const ipa = BigInt(t.baseIpa + i * size);
-          if (st === RttEntryState.ASSIGNED) {
-            if (run([DATA_DESTROY, rd, ipa])) progress = true;
-            else {
-              const g = free();
-              if (g !== undefined && run([RTT_CREATE, rd, pa(g), ipa, BigInt(t.level + 1)])) progress = true;
-            }
-          } else if (st === RttEntryState.ASSIGNED_NS) progress = run([UNMAP, rd, ipa, BigInt(t.level)]) || progress;
-        });
-        const realm = s.realms.get(t.realm);
-        const starting = realm !== undefined && gi >= realm.rttBase && gi < realm.rttBase + realm.rttNumStart;
-        if (!starting && s.rtts.has(gi)) progress = run([RTT_DESTROY, rd, BigInt(t.baseIpa), BigInt(t.level)]) || progress;
-      }
-      for (const [rd] of s.realms.entries()) progress = run([REALM_DESTROY, pa(rd)]) || progress;
-      for (const [gi, g] of s.granules.entries()) if (g.state === GranuleState.DELEGATED) progress = run([UNDELEGATE, pa(gi)]) || progress;
+    while (steps < limit && !tornDown(s)) {
+      const next = teardownStep(s);
+      if (next === undefined) break;
+      s = next;
+      steps++;
+      if (known?.(s) === true) return { ok: true, steps, left: '' };
     }
   } finally {
     setCheckedMode(was);

@@ -2,7 +2,9 @@
  * The visited set: an open-addressing hash set of 64-bit fingerprints in one typed array (8
  * bytes a slot, linear probing, load at most 1/2). Over a SharedArrayBuffer several worker
  * threads insert at once: a slot is claimed with one 64-bit compare-and-swap, so each
- * fingerprint is new to exactly one inserter.
+ * fingerprint is new to exactly one inserter. Fingerprints have 63 bits (lane A's top bit is
+ * clear); that bit of a slot is a mark, set with an atomic OR: the teardown check marks the
+ * states from which the Host has been shown to tear everything down.
  *
  * @packageDocumentation
  */
@@ -11,7 +13,10 @@
 // model
 // -------------------------------------------------------------------------------------
 
-/** A set of 64-bit fingerprints (neither 32-bit half zero) with a fixed capacity. */
+const MARK = -0x80000000;
+const FP = 0x7fffffff;
+
+/** A set of 63-bit fingerprints (`hi` below 2^31, neither half zero), each with a mark bit, with a fixed capacity. */
 export class FingerprintSet {
   /** The slots: `[hi, lo]` pairs; `[0, 0]` is empty. */
   private readonly words: Int32Array;
@@ -43,14 +48,14 @@ export class FingerprintSet {
 
   /** Adds the fingerprint `(hi, lo)`; true when it was not there. */
   add(hi: number, lo: number): boolean {
-    hi |= 0;
+    hi &= FP;
     lo |= 0;
     const w = this.words;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     for (let probes = 0; probes <= this.mask; probes++) {
       // Little-endian: the low word of slot i is words[2i].
       const l = w[2 * i] as number;
-      const h = w[2 * i + 1] as number;
+      const h = (w[2 * i + 1] as number) & FP;
       if (l === lo && h === hi) return false;
       if (l === 0 || h === 0) {
         if (!this.shared) {
@@ -66,27 +71,47 @@ export class FingerprintSet {
           this.inserted++;
           return true;
         }
-        if (got === want) return false;
+        if ((got & 0x7fffffffffffffffn) === want) return false;
       }
       i = (i + 1) & this.mask;
     }
     throw new Error('fingerprint set full');
   }
 
-  /** Whether `(hi, lo)` is in the set. */
-  has(hi: number, lo: number): boolean {
-    hi |= 0;
+  /** The slot of `(hi, lo)`, or −1. */
+  private find(hi: number, lo: number): number {
+    hi &= FP;
     lo |= 0;
     const w = this.words;
     let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
     for (let probes = 0; probes <= this.mask; probes++) {
       const l = w[2 * i] as number;
-      const h = w[2 * i + 1] as number;
-      if (l === lo && h === hi) return true;
-      if (l === 0 && h === 0) return false;
+      const h = (w[2 * i + 1] as number) & FP;
+      if (l === lo && h === hi) return i;
+      if (l === 0 && h === 0) return -1;
       i = (i + 1) & this.mask;
     }
-    return false;
+    return -1;
+  }
+
+  /** Whether `(hi, lo)` is in the set. */
+  has(hi: number, lo: number): boolean {
+    return this.find(hi, lo) >= 0;
+  }
+
+  /** Sets the mark of `(hi, lo)`, which must be in the set; false if it is not. */
+  mark(hi: number, lo: number): boolean {
+    const i = this.find(hi, lo);
+    if (i < 0) return false;
+    if (this.shared) Atomics.or(this.words, 2 * i + 1, MARK);
+    else this.words[2 * i + 1] = (this.words[2 * i + 1] as number) | MARK;
+    return true;
+  }
+
+  /** Whether `(hi, lo)` is in the set and marked. */
+  marked(hi: number, lo: number): boolean {
+    const i = this.find(hi, lo);
+    return i >= 0 && ((this.words[2 * i + 1] as number) & MARK) !== 0;
   }
 
   /** Every fingerprint in the set, as `[hi, lo]` pairs in slot order (for shard files). */
@@ -94,8 +119,8 @@ export class FingerprintSet {
     const w = this.words;
     for (let i = 0; i <= this.mask; i++) {
       const l = w[2 * i] as number;
-      const h = w[2 * i + 1] as number;
-      if (l !== 0 || h !== 0) yield [h >>> 0, l >>> 0];
+      const h = (w[2 * i + 1] as number) & FP;
+      if (l !== 0 || h !== 0) yield [h, l >>> 0];
     }
   }
 }

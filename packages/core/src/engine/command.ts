@@ -122,6 +122,20 @@ export interface Command<I, C, O, P = O> {
    * counted as held in `hits` (RMI_REC_ENTER's `exit_pas`: a GPF writing the exit, A4.3.3).
    */
   readonly failure: (label: string, c: C, hits?: RuleHits) => SpecFailure;
+  /**
+   * The check phase with every failure condition evaluated once (counted in `hits` as
+   * {@link Command.check} counts them): the failure the model reports (the first that holds), or
+   * the context apply would take, and every condition that holds, in listed order, from which the
+   * permitted failures follow ({@link permittedFailures}) without a second evaluation. Changes nothing.
+   */
+  readonly checkAll: (s: RmmState, input: I, hits?: RuleHits) => CheckedAll<C>;
+  /**
+   * Runs the command (check, then apply and the post-conditions) on inputs the caller has already
+   * checked (the SMC layer, or an exploration alphabet checked once), with every failure condition
+   * evaluated once: the result and the conditions that held (exploration derives the permitted
+   * set from them).
+   */
+  readonly evaluate: (s: RmmState, input: I, hits?: RuleHits) => Evaluation<O>;
   /** Runs the command on inputs the caller has already checked (the SMC layer: 64-bit registers). @internal */
   readonly trusted: (s: RmmState, input: I, hits?: RuleHits) => CommandResult<O>;
   /** The post-conditions, locators and open outputs. */
@@ -132,6 +146,22 @@ export interface Command<I, C, O, P = O> {
    * in checked mode throws {@link InternalError} naming the rule. Run calls it after apply.
    */
   readonly verify: (t: Transition<I, P>, hits?: RuleHits, frame?: { readonly pre: RmmState; readonly post: RmmState }) => void;
+}
+
+/** The result of {@link Command.checkAll}: the check with every failure condition evaluated once (DEN0137 B1.6). @category Engine */
+export interface CheckedAll<C> {
+  /** The failure the model reports, or the context apply would take. */
+  readonly checked: E.Either<SpecFailure, C>;
+  /** Every failure condition that holds, in listed order (empty exactly when the check passes). */
+  readonly held: readonly Rule[];
+}
+
+/** The result of {@link Command.evaluate}: a run with the conditions that held (DEN0137 B1.6). @category Engine */
+export interface Evaluation<O> {
+  /** The command's result, as the command itself returns it. */
+  readonly result: CommandResult<O>;
+  /** Every failure condition that held, in listed order (empty exactly on success). */
+  readonly held: readonly Rule[];
 }
 
 interface Row<C> {
@@ -247,6 +277,36 @@ export function defineCommand<I, C, O, A extends C = C, P = O>(def: CommandDefin
   const atExit = entry.failures.filter((r) => r.heldAt !== undefined).map((r) => exitRow<C>(r));
 
   // DECISION D-ORDER: the first condition to hold in listed order is reported.
+  // Every row, once: counted in `hits` (reached up to the reported one, held, decided, orderings)
+  // and, when `heldOut` is given, the rules that hold appended to it.
+  const allRows = (c: C, hits: RuleHits | undefined, heldOut: Rule[] | undefined): Row<C> | undefined => {
+    hits?.call(entry.name);
+    let decided: Row<C> | undefined;
+    // Positions of the rows that held (a catalogue command has fewer than 31 rows; checked below).
+    let mask = 0;
+    for (const row of rows) {
+      const n = row.rule.n;
+      if (decided === undefined && hits !== undefined) hits.reached[n] = (hits.reached[n] as number) + 1;
+      if (row.holds(c)) {
+        mask |= 1 << row.rule.position;
+        heldOut?.push(row.rule);
+        if (hits !== undefined) hits.held[n] = (hits.held[n] as number) + 1;
+        if (decided === undefined) {
+          decided = row;
+          if (hits !== undefined) hits.decided[n] = (hits.decided[n] as number) + 1;
+        }
+      }
+    }
+    if (decided === undefined || hits === undefined) return decided;
+    for (const o of orderings) {
+      if ((mask & (1 << o.before.position)) === 0 || (mask & (1 << o.after.position)) === 0) continue;
+      hits.orderBoth[o.n] = (hits.orderBoth[o.n] as number) + 1;
+      if (decided.rule !== o.after) hits.orderRespected[o.n] = (hits.orderRespected[o.n] as number) + 1;
+    }
+    return decided;
+  };
+  if (rows.some((r) => r.rule.position > 30)) throw new InternalError(`${entry.name}: more than 31 failure conditions`);
+
   // The ordered check on inputs already known to be well typed (the SMC layer checked the registers).
   const checkTrusted = (s: RmmState, input: I, given?: RuleHits): E.Either<SpecFailure, C> => {
     const c = def.context(s, input);
@@ -255,30 +315,23 @@ export function defineCommand<I, C, O, A extends C = C, P = O>(def: CommandDefin
       for (const row of rows) if (row.holds(c)) return E.left(failureOf(row, c));
       return E.right(c);
     }
-    hits.call(entry.name);
     // With hits, every condition is evaluated (predicates are total, D-WELLFORMED), so that
     // conditions holding behind the reported one and ordering pairs are counted.
-    let decided: Row<C> | undefined;
-    const held = new Set<number>();
-    for (const row of rows) {
-      const n = row.rule.n;
-      if (decided === undefined) hits.reached[n] = (hits.reached[n] as number) + 1;
-      if (row.holds(c)) {
-        hits.held[n] = (hits.held[n] as number) + 1;
-        held.add(row.rule.position);
-        if (decided === undefined) {
-          decided = row;
-          hits.decided[n] = (hits.decided[n] as number) + 1;
-        }
-      }
-    }
-    if (decided === undefined) return E.right(c);
-    for (const o of orderings) {
-      if (!held.has(o.before.position) || !held.has(o.after.position)) continue;
-      hits.orderBoth[o.n] = (hits.orderBoth[o.n] as number) + 1;
-      if (decided.rule !== o.after) hits.orderRespected[o.n] = (hits.orderRespected[o.n] as number) + 1;
-    }
-    return E.left(failureOf(decided, c));
+    const decided = allRows(c, hits, undefined);
+    return decided === undefined ? E.right(c) : E.left(failureOf(decided, c));
+  };
+
+  // Every row on inputs already known to be well typed.
+  const checkAllTrusted = (s: RmmState, input: I, given?: RuleHits): CheckedAll<C> => {
+    const c = def.context(s, input);
+    const held: Rule[] = [];
+    const decided = allRows(c, hitsOr(given), held);
+    return { checked: decided === undefined ? E.right(c) : E.left(failureOf(decided, c)), held };
+  };
+
+  const checkAll = (s: RmmState, input: I, given?: RuleHits): CheckedAll<C> => {
+    if (registerInputs !== undefined) validate(input);
+    return checkAllTrusted(s, input, given);
   };
 
   const verify = (t: Transition<I, P>, given?: RuleHits, frame?: { readonly pre: RmmState; readonly post: RmmState }): void => {
@@ -326,6 +379,14 @@ export function defineCommand<I, C, O, A extends C = C, P = O>(def: CommandDefin
     return E.right(out);
   };
 
+  const evaluate = (s: RmmState, input: I, hits?: RuleHits): Evaluation<O> => {
+    const { checked, held } = checkAllTrusted(s, input, hits);
+    if (E.isLeft(checked)) return { result: checked, held };
+    const out = apply(checked.right);
+    if (def.postAt === undefined) verify({ pre: s, input, post: out[0], out: out[1] as unknown as P }, hits);
+    return { result: E.right(out), held };
+  };
+
   const run = (s: RmmState, input: I, hits?: RuleHits): CommandResult<O> => {
     if (registerInputs !== undefined) validate(input);
     return trusted(s, input, hits);
@@ -358,7 +419,7 @@ export function defineCommand<I, C, O, A extends C = C, P = O>(def: CommandDefin
     return held.filter((r) => ok.has(r.rule)).map((r) => failureOf(r, c));
   };
 
-  return Object.assign(run, { entry, context: def.context, check, apply, holding, permitted, failure, post: def.post, verify, trusted });
+  return Object.assign(run, { entry, context: def.context, check, checkAll, evaluate, apply, holding, permitted, failure, post: def.post, verify, trusted });
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { SMCCC_NOT_SUPPORTED, functionId } from '../abi/smc.js';
-import type { CatalogueCommand } from '../catalogue/index.js';
+import type { CatalogueCommand, Rule } from '../catalogue/index.js';
 import type { SpecFailure } from '../engine/command.js';
 import type { RuleHits } from '../engine/hits.js';
 import { InternalError } from '../internal/errors.js';
@@ -129,9 +129,10 @@ export function realmCall(s: RmmState, recGi: GranuleIndex, regs: readonly bigin
   const fid = functionId(gprs[0] as bigint);
   const r = byFid.get(fid);
   const command: CatalogueCommand | undefined = r?.command.entry;
+  let held: readonly Rule[] = [];
   const back = (state: RmmState, out: bigint[], failure: SpecFailure | undefined): CallStep => {
     const current = state.recs.get(recGi) ?? rec;
-    return { state: withRec(state, recGi, updateRec(current, { gprs: out })), call: { command, fid, failure, regs: out }, exit: undefined, exitGpf: false };
+    return { state: withRec(state, recGi, updateRec(current, { gprs: out })), call: { command, fid, failure, regs: out, held }, exit: undefined, exitGpf: false };
   };
   if (r === undefined) {
     // DECISION D-SMCCC-VERSION: SMCCC_VERSION is answered with 1.2 (0x10002), as TF-RMM does,
@@ -142,7 +143,10 @@ export function realmCall(s: RmmState, recGi: GranuleIndex, regs: readonly bigin
   }
   const input: Record<string, bigint> = {};
   for (const [name, n] of r.inputs) input[name] = gprs[n] as bigint;
-  const result = r.command(s, { recGi, fid, regs: input }, hits);
+  // Every failure condition is evaluated once, so that the caller can derive the permitted failures.
+  const evaluation = r.command.evaluate(s, { recGi, fid, regs: input }, hits);
+  const result = evaluation.result;
+  held = evaluation.held;
   // DECISION D-RSI-REGS: a call that returns writes X0 and X1..X3 (or up to its highest output
   // register): outputs where defined, zero elsewhere (failure outputs are UNDEFINED in the spec;
   // TF-RMM returns zero). Higher registers keep the caller's values (SMCCC).
@@ -150,5 +154,5 @@ export function realmCall(s: RmmState, recGi: GranuleIndex, regs: readonly bigin
   const [next, outcome] = result.right;
   if (outcome.kind === 'return') return back(next, withResults(gprs, r.width, outcome.x0, r.outputs, outcome.outputs), undefined);
   const x = recExit(next, recGi, outcome.cause, gprs);
-  return { state: x.state, call: { command, fid, failure: undefined, regs: (x.state.recs.get(recGi) ?? rec).gprs }, exit: x.fields, exitGpf: x.gpf };
+  return { state: x.state, call: { command, fid, failure: undefined, regs: (x.state.recs.get(recGi) ?? rec).gprs, held }, exit: x.fields, exitGpf: x.gpf };
 }

@@ -7,6 +7,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { encodeRmiResult } from '../abi/smc.js';
 import type { SpecFailure } from '../engine/command.js';
+import type { Rule } from '../catalogue/index.js';
 import type { RuleHits } from '../engine/hits.js';
 import { granuleIndex } from '../model/bits.js';
 import { RecState } from '../model/rec.js';
@@ -44,6 +45,11 @@ export interface RunResult {
   readonly implicitIrq: boolean;
   /** Actions that did not run because the REC had exited before them. */
   readonly leftover: number;
+  /**
+   * The failure conditions that held at the check, in listed order (every one is evaluated; the
+   * permitted failures follow from them, {@link permittedFailures}); `exit_pas` is not among them.
+   */
+  readonly held: readonly Rule[];
 }
 
 // -------------------------------------------------------------------------------------
@@ -68,10 +74,10 @@ export type RunObserver = (before: RmmState, action: RealmAction, result: RealmS
  */
 export function runRec(s: RmmState, input: RecEnterInput, actions: readonly RealmAction[], hits?: RuleHits, observe?: RunObserver): RunResult {
   checkRealmActions(actions);
-  const checked = rmiRecEnter.check(s, input, hits);
+  const { checked, held } = rmiRecEnter.checkAll(s, input, hits);
   if (E.isLeft(checked)) {
     const f = checked.left;
-    return { state: s, x0: encodeRmiResult(f.code, f.index), failure: f, entry: undefined, steps: [], exit: undefined, implicitIrq: false, leftover: actions.length };
+    return { state: s, x0: encodeRmiResult(f.code, f.index), failure: f, entry: undefined, steps: [], exit: undefined, implicitIrq: false, leftover: actions.length, held };
   }
   const recGi = granuleIndex(input.rec);
   const [first, entry] = rmiRecEnter.apply(checked.right);
@@ -97,7 +103,7 @@ export function runRec(s: RmmState, input: RecEnterInput, actions: readonly Real
   }
   const failure = recEnterConcluded(checked.right, { entry, entered: first, state, exit, exitGpf: gpf }, hits);
   const x0 = failure === undefined ? 0n : encodeRmiResult(failure.code, failure.index);
-  return { state, x0, failure, entry, steps, exit, implicitIrq, leftover: actions.length - k };
+  return { state, x0, failure, entry, steps, exit, implicitIrq, leftover: actions.length - k, held };
 }
 
 /** How an RMI_REC_ENTER ran, from its entry half to the REC exit that ended it (DEN0137 B4.3.14). @category REC execution */

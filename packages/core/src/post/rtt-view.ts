@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import { toInt64 } from '../model/bits.js';
-import { Ripas, RttEntryState, type RttEntry as RttEntryRecord } from '../model/rtt.js';
+import { Ripas, rttEntry, RttEntryState, type RttEntry as RttEntryRecord } from '../model/rtt.js';
 import type { RmmState } from '../model/state.js';
 import { AlignDownToRttLevel, Rtt, RttEntries, RttEntry, RttEntryIndex, RttLevelSize, RttSkipEntriesUnless } from './view.js';
 
@@ -58,8 +58,19 @@ export function RttSkipNonLiveEntries(s: RmmState, rtt: bigint, level: number, i
 
 /** The entries of the RTT at `rtt` (level `level`), or undefined when there is none. */
 function entriesOf(s: RmmState, rtt: bigint, level: number): RttEntryRecord[] | undefined {
-  if (Rtt(s, rtt) === undefined) return undefined;
-  return Array.from({ length: RttEntries(s, level) }, (_, i) => RttEntry(s, rtt, i) as RttEntryRecord);
+  const t = Rtt(s, rtt);
+  if (t === undefined) return undefined;
+  // RttEntry(s, rtt, i) for each i, with the RTT looked up once.
+  return Array.from({ length: RttEntries(s, level) }, (_, i) => rttEntry(t, i));
+}
+
+/** Whether every entry of the RTT at `rtt` (level `level`) satisfies `p`; false when there is none. As `entriesOf(...).every(p)`, without the array. */
+function everyEntry(s: RmmState, rtt: bigint, level: number, p: (e: RttEntryRecord) => boolean): boolean {
+  const t = Rtt(s, rtt);
+  if (t === undefined) return false;
+  const n = RttEntries(s, level);
+  for (let i = 0; i < n; i++) if (!p(rttEntry(t, i))) return false;
+  return true;
 }
 
 /** Whether the entries' output addresses run contiguously from `addr` in steps of a level-`level` entry on the platform of `s`. */
@@ -111,13 +122,12 @@ export function RttFold(s: RmmState, rtt: bigint, level: number): RttEntryRecord
 
 /** DEN0137 B3.54 RttAllEntriesState: every entry of the level-`level` RTT at `rtt` has state `state`. */
 export function RttAllEntriesState(s: RmmState, rtt: bigint, level: number, state: RttEntryState): boolean {
-  return entriesOf(s, rtt, level)?.every((e) => e.state === state) ?? false;
+  return everyEntry(s, rtt, level, (e) => e.state === state);
 }
 
 /** DEN0137 B3.53 RttAllEntriesRipas: every entry of the level-`level` RTT at `rtt` has RIPAS `ripas`. */
 export function RttAllEntriesRipas(s: RmmState, rtt: bigint, level: number, ripas: Ripas): boolean {
-  // Stryker disable next-line OptionalChaining,BooleanLiteral: equivalent; every caller passes the RTT of a successful walk, which exists.
-  return entriesOf(s, rtt, level)?.every((e) => e.ripas === ripas) ?? false;
+  return everyEntry(s, rtt, level, (e) => e.ripas === ripas);
 }
 
 /** DEN0137 B3.52 RttAllEntriesContiguous: the entries of the level-`level` RTT at `rtt` map contiguous output addresses from `addr`. */

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { CatalogueCommand } from '../catalogue/index.js';
+import type { CatalogueCommand, Rule } from '../catalogue/index.js';
 import type { SpecFailure } from '../engine/command.js';
 import type { RmmState } from '../model/state.js';
 
@@ -155,6 +155,11 @@ export interface RealmCallResult {
   readonly failure: SpecFailure | undefined;
   /** X0..X30 of the REC after the call; for a call that exits, what they hold until the next entry. */
   readonly regs: readonly bigint[];
+  /**
+   * The failure conditions of the command that held, in listed order (every one is evaluated, so
+   * the permitted failures follow from them); empty for SMCCC_VERSION and unknown FIDs.
+   */
+  readonly held: readonly Rule[];
 }
 
 /** The result of one Realm action (DEN0137 A4.3). @category REC execution */

@@ -31,13 +31,26 @@ export interface RealmCreateCtx {
   readonly bytes: Uint8Array | undefined;
   /** RealmParams(params_ptr), decoded from `bytes`. */
   readonly params: RealmParams | undefined;
+  /** RmiRealmParamsIsValid(params) (false when unreadable). */
+  readonly valid: boolean;
 }
+
+// Decoded params per granule contents: the state's memory is never changed in place (a write
+// makes a new granule), so the same contents decode to the same params (exploration reads one
+// params granule in every state).
+const decoded = new WeakMap<Uint8Array, { readonly params: RealmParams; readonly valid: boolean }>();
 
 function createContext(s: RmmState, i: { readonly rd: bigint; readonly params_ptr: bigint }): RealmCreateCtx {
   const p = i.params_ptr;
   const readable = isGranuleAligned(p) && isDelegable(s, p) && nsAccessible(s, p);
   const bytes = readable ? granuleView(s, granuleIndex(p)) : undefined;
-  return { s, rd: i.rd, paramsPtr: p, bytes, params: bytes === undefined ? undefined : decodeRealmParams(bytes) };
+  if (bytes === undefined) return { s, rd: i.rd, paramsPtr: p, bytes, params: undefined, valid: false };
+  let d = decoded.get(bytes);
+  if (d === undefined) {
+    const params = decodeRealmParams(bytes);
+    decoded.set(bytes, (d = { params, valid: realmParamsAreValid(bytes, params) }));
+  }
+  return { s, rd: i.rd, paramsPtr: p, bytes, params: d.params, valid: d.valid };
 }
 
 /**
@@ -57,11 +70,19 @@ function onParams(p: (params: RealmParams, c: RealmCreateCtx) => boolean): (c: R
   return (c) => c.params !== undefined && p(c.params, c);
 }
 
-/** Granule indexes of the starting-level RTTs the params name (empty when rtt_num_start is absurd). */
-function startRtts(p: RealmParams): GranuleIndex[] {
-  if (p.rttNumStart > 16n || !isGranuleAligned(p.rttBase)) return [];
-  const first = granuleIndex(p.rttBase);
-  return Array.from({ length: Number(p.rttNumStart) }, (_, k) => first + k);
+const starts = new WeakMap<RealmParams, readonly GranuleIndex[]>();
+
+/** Granule indexes of the starting-level RTTs the params name (empty when rtt_num_start is absurd); remembered per params. */
+function startRtts(p: RealmParams): readonly GranuleIndex[] {
+  let gis = starts.get(p);
+  if (gis !== undefined) return gis;
+  if (p.rttNumStart > 16n || !isGranuleAligned(p.rttBase)) gis = [];
+  else {
+    const first = granuleIndex(p.rttBase);
+    gis = Array.from({ length: Number(p.rttNumStart) }, (_, k) => first + k);
+  }
+  starts.set(p, gis);
+  return gis;
 }
 
 /** DEN0137 B3 VmidIsValid: 8-bit VMIDs unless the platform has FEAT_VMID16. */
@@ -95,7 +116,7 @@ export const rmiRealmCreate = defineCommand<{ readonly rd: bigint; readonly para
   context: createContext,
   failures: {
     ...nsGranuleArg<RealmCreateCtx>('params', (c) => c.paramsPtr),
-    params_valid: (c) => c.bytes !== undefined && c.params !== undefined && !realmParamsAreValid(c.bytes, c.params),
+    params_valid: (c) => c.bytes !== undefined && c.params !== undefined && !c.valid,
     params_supp: onParams((p, c) => !realmParamsSupported(c.s.platform, p)),
     // B4.3.9.2 alias: rd is one of the starting-level RTT granules.
     alias: onParams((p, c) => c.rd >= p.rttBase && c.rd <= p.rttBase + (p.rttNumStart - 1n) * BigInt(GRANULE_SIZE)),

@@ -60,16 +60,24 @@ export interface RecCreateCtx {
   readonly params: StructValue | undefined;
   /** params.aux[0..num_aux-1], when num_aux is at most 16. */
   readonly aux: readonly bigint[];
+  /** Whether the params granule's reserved bits are zero (false when unreadable). */
+  readonly zeroReserved: boolean;
 }
+
+// Decoded params per granule contents: the state's memory is never changed in place (a write
+// makes a new granule), so the same contents decode to the same params.
+const decoded = new WeakMap<Uint8Array, { readonly params: StructValue; readonly zeroReserved: boolean }>();
 
 function createContext(s: RmmState, i: { readonly rd: bigint; readonly rec: bigint; readonly params_ptr: bigint }): RecCreateCtx {
   const p = i.params_ptr;
   const readable = isGranuleAligned(p) && isDelegable(s, p) && nsAccessible(s, p);
   const bytes = readable ? granuleView(s, granuleIndex(p)) : undefined;
-  const params = bytes === undefined ? undefined : decodeStruct(RmiRecParams, bytes);
+  let d = bytes === undefined ? undefined : decoded.get(bytes);
+  if (bytes !== undefined && d === undefined) decoded.set(bytes, (d = { params: decodeStruct(RmiRecParams, bytes), zeroReserved: hasZeroReservedBits(RmiRecParams, bytes) }));
+  const params = d?.params;
   const numAux = params === undefined ? 0n : (params.num_aux as bigint);
   const aux = params !== undefined && numAux <= 16n ? (params.aux as readonly bigint[]).slice(0, Number(numAux)) : [];
-  return { s, rd: i.rd, rec: i.rec, paramsPtr: p, realm: realmAt(s, i.rd), bytes, params, aux };
+  return { s, rd: i.rd, rec: i.rec, paramsPtr: p, realm: realmAt(s, i.rd), bytes, params, aux, zeroReserved: d?.zeroReserved ?? false };
 }
 
 const realmOf = (c: RecCreateCtx): Realm | undefined => c.realm;
@@ -89,7 +97,7 @@ export const rmiRecCreate = defineCommand<{ readonly rd: bigint; readonly rec: b
     ...nsGranuleArg<RecCreateCtx>('params', (c) => c.paramsPtr),
     // DECISION D-ENCODING: an invalid RmiRecParams encoding is checked once the granule is readable.
     // B4.2: reserved flags and MPIDR bits and every other byte outside the fields are SBZ.
-    params_valid: (c) => c.bytes !== undefined && !hasZeroReservedBits(RmiRecParams, c.bytes),
+    params_valid: (c) => c.bytes !== undefined && !c.zeroReserved,
     ...granuleArg<RecCreateCtx>('rec', (c) => c.rec, GranuleState.DELEGATED),
     ...rdArg<RecCreateCtx>(),
     realm_state: withRealm(realmOf, (r) => r.state !== RealmState.REALM_NEW),
