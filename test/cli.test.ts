@@ -71,7 +71,8 @@ describe('realmspec replay', () => {
 
   it('prints JSON Lines with --json: one object per step naming its file, one closing object per file, a summary last', async () => {
     const p = file('json.jsonl', '{"op": "rmi", "cmd": "RMI_VERSION", "args": ["0x10000"], "expect": {"status": "RMI_SUCCESS", "out": ["0x10000", "0x10000"]}}\n');
-    const q = file('json2.jsonl', '{"op": "rmi", "cmd": "RMI_VERSION", "args": ["0x20000"], "expect": {"status": "RMI_SUCCESS"}}\n');
+    // A request for 1.0 must succeed (B2), so a failure is a mismatch.
+    const q = file('json2.jsonl', '{"op": "rmi", "cmd": "RMI_VERSION", "args": ["0x10000"], "expect": {"status": "RMI_ERROR_INPUT"}}\n');
     const o = await run(['replay', p, q, '--json']);
     expect(o.code).toBe(1);
     const lines = o.out.map((l) => JSON.parse(l) as Record<string, unknown>);
