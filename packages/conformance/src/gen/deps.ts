@@ -4,5 +4,5 @@
  * @packageDocumentation
  */
 export { catalogue, DEFAULT_GEOMETRY, RmiRealmParams, RmiRecParams, RmiRecEnter, Gpt, granuleAddr, granuleAt, granuleIndex, GranuleState, RecState, RealmState, RttEntryState, rttLevelSize, rttMeta, rttWalk, metaState, decodeFeatures0 } from '@realmspec/core';
-export type { Platform, Realm, Rec, RmmState } from '@realmspec/core';
+export type { Geometry, Platform, Realm, Rec, RmmState } from '@realmspec/core';
 export type { Step, RealmAction, RealmCall } from '@realmspec/trace';

@@ -61,6 +61,11 @@ export type HostOpName = (typeof HOST_OPS)[number];
 /** The Realm operations inside an RMI_REC_ENTER. */
 export const REALM_OPS = ['rsi', 'psci', 'access', 'exit'] as const;
 
+/** The RSI calls a Realm step makes, by its first choice. */
+export const RSI_CALLS = ['RSI_MEASUREMENT_READ', 'RSI_MEASUREMENT_EXTEND', 'RSI_IPA_STATE_GET', 'RSI_IPA_STATE_SET', 'RSI_HOST_CALL', 'RSI_VERSION', 'RSI_FEATURES', 'RSI_REALM_CONFIG', 'RSI_ATTESTATION_TOKEN_INIT', 'RSI_ATTESTATION_TOKEN_CONTINUE'] as const;
+/** The PSCI calls a Realm step makes, by its first choice. */
+export const PSCI_CALLS = ['PSCI_CPU_ON', 'PSCI_AFFINITY_INFO', 'PSCI_VERSION', 'PSCI_FEATURES', 'PSCI_CPU_OFF', 'PSCI_CPU_SUSPEND', 'PSCI_SYSTEM_OFF', 'PSCI_SYSTEM_RESET'] as const;
+
 /** A Realm step before resolution: `n` choices, `w` words. */
 export interface RealmOp {
   readonly t: (typeof REALM_OPS)[number];
@@ -83,6 +88,12 @@ export interface Op {
 
 /** A choice: mostly 0 (the plain one), sometimes a small alternative, rarely a wide one. */
 const choice = fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.nat(7) }, { weight: 1, arbitrary: fc.nat(255) });
+/**
+ * A choice of a step a run aims at: mostly one of the small alternatives, each of which aims its
+ * argument at a failure row or a boundary of the command's outcome (a range across the end of an
+ * RTT, a size one beyond its bound, a status the call does not permit).
+ */
+const aimed = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 4, arbitrary: fc.nat(7) }, { weight: 1, arbitrary: fc.nat(255) });
 /** A granule pick: mostly the role's usual state. */
 const pick: fc.Arbitrary<Pick> = fc.record({ m: fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.nat(9) }, { weight: 1, arbitrary: fc.constant(9) }), k: fc.nat(15) });
 /** A 64-bit word: small values mostly, random 64-bit garbage sometimes. */
@@ -108,7 +119,7 @@ const shape: Readonly<Record<HostOpName, readonly [picks: number, choices: numbe
   dataCreateUnknown: [2, 3, 0, 2],
   dataDestroy: [1, 3, 0, 3],
   initRipas: [1, 4, 0, 4],
-  setRipas: [2, 3, 0, 3],
+  setRipas: [2, 4, 0, 3],
   enter: [1, 3, 2, 10],
   psciComplete: [2, 2, 0, 2],
   features: [0, 1, 1, 1],
@@ -126,20 +137,38 @@ const realmShape: Readonly<Record<RealmOp['t'], readonly [number, number, number
   exit: [1, 0, 1],
 };
 
-function realmOp(t: RealmOp['t']): fc.Arbitrary<RealmOp> {
+/** The calls a Realm step's first choice selects among: every call as likely (most are rare and each has its own rows). */
+const CALLS: Readonly<Partial<Record<RealmOp['t'], number>>> = { rsi: RSI_CALLS.length, psci: PSCI_CALLS.length };
+
+/** A Realm step of kind `t`, its call `only` when given, its other choices drawn from `c`. */
+function realmOp(t: RealmOp['t'], c: fc.Arbitrary<number> = choice, only?: number): fc.Arbitrary<RealmOp> {
   const [n, w] = realmShape[t];
-  return fc.record({ t: fc.constant(t), n: fc.array(choice, { minLength: n, maxLength: n }), w: fc.array(t === 'rsi' ? word : garbage, { minLength: w, maxLength: w }) });
+  const calls = CALLS[t];
+  const first = only !== undefined ? fc.constant(only) : calls !== undefined ? fc.nat(calls - 1) : c;
+  const choices = fc.tuple(first, fc.array(c, { minLength: n - 1, maxLength: n - 1 })).map(([x, rest]) => [x, ...rest]);
+  return fc.record({ t: fc.constant(t), n: choices, w: fc.array(t === 'rsi' ? word : garbage, { minLength: w, maxLength: w }) });
 }
 
-function hostOp(t: HostOpName, limits: Limits, minRealm = 0): fc.Arbitrary<Op> {
+/** A Host step `t`, its choices drawn from `c`; an entry runs `minRealm` or more Realm steps, from `realm` when given. */
+function hostOp(t: HostOpName, limits: Limits, minRealm = 0, c: fc.Arbitrary<number> = choice, realm?: fc.Arbitrary<RealmOp>): fc.Arbitrary<Op> {
   const [p, n, w] = shape[t];
-  const base = { t: fc.constant(t), p: fc.array(pick, { minLength: p, maxLength: p }), n: fc.array(choice, { minLength: n, maxLength: n }), w: fc.array(t === 'garbage' ? garbage : word, { minLength: w, maxLength: w }) };
+  const base = { t: fc.constant(t), p: fc.array(pick, { minLength: p, maxLength: p }), n: fc.array(c, { minLength: n, maxLength: n }), w: fc.array(t === 'garbage' ? garbage : word, { minLength: w, maxLength: w }) };
   if (t !== 'enter') return fc.record(base);
   const exits = limits.realmExits ?? ['irq', 'fiq'];
   const kinds = REALM_OPS.filter((k) => k !== 'exit' || exits.length > 0);
-  const one = fc.oneof(...kinds.map((k) => ({ weight: realmShape[k][2], arbitrary: realmOp(k) })));
+  const one = realm ?? fc.oneof(...kinds.map((k) => ({ weight: realmShape[k][2], arbitrary: realmOp(k, c) })));
   const most = Math.min(6, limits.realmStepsPerEnter ?? 6);
   return fc.record({ ...base, realm: fc.array(one, { minLength: Math.min(minRealm, most), maxLength: most }) });
+}
+
+/**
+ * The steps a focused run aims at: every Host operation (but garbage) and every RSI and PSCI call
+ * (an entry whose Realm steps make that call), each with its choices {@link aimed}.
+ */
+function focusOps(limits: Limits): Array<fc.Arbitrary<Op>> {
+  const host = HOST_OPS.filter((t) => t !== 'garbage').map((t) => hostOp(t, limits, 1, aimed));
+  const calls = (['rsi', 'psci'] as const).flatMap((k) => Array.from({ length: CALLS[k] ?? 0 }, (_x, i) => hostOp('enter', limits, 1, choice, realmOp(k, aimed, i))));
+  return [...host, ...calls];
 }
 
 /** The arbitrary of one Host step, every operation weighted by how much state it builds. */
@@ -191,19 +220,24 @@ export function buildScript(aux: number): Op[] {
 }
 
 /**
- * The arbitrary of a run: up to `maxOps` Host steps; three runs in four start with a prefix of
- * {@link buildScript} (with random steps inserted at a random point), the others are random from the start.
+ * The arbitrary of a run: up to `maxOps` Host steps. Three runs in eight start with a prefix of
+ * {@link buildScript} (with random steps inserted at a random point), one in eight is random from
+ * the start, and half aim at one operation or Realm call ({@link focusOps}), each as often as any
+ * other: the script's prefix, then random steps of which about half are that operation with its
+ * choices aimed at its failure rows and boundaries, so that a rare command meets the states it needs.
  */
 export function runArbitrary(limits: Limits = {}, maxOps = 40, aux = 1): fc.Arbitrary<Op[]> {
   const script = buildScript(aux);
   const random = fc.array(opArbitrary(limits), { minLength: 1, maxLength: maxOps, size: 'max' });
   // The script's last step, the first entry, runs generated Realm steps.
-  const scripted = fc
-    .tuple(biasedZero(script.length), biasedZero(script.length), fc.array(opArbitrary(limits), { maxLength: Math.max(1, maxOps - script.length), size: 'max' }), hostOp('enter', limits, 1))
-    .map(([n, at, rest, enter]) => {
+  const after = (rest: fc.Arbitrary<Op[]>): fc.Arbitrary<Op[]> =>
+    fc.tuple(biasedZero(script.length), biasedZero(script.length), rest, hostOp('enter', limits, 1)).map(([n, at, tail, enter]) => {
       const prefix = [...script.slice(0, script.length - 1), enter].slice(0, script.length - n);
       const cut = Math.max(0, prefix.length - at);
-      return [...prefix.slice(0, cut), ...rest, ...prefix.slice(cut)];
+      return [...prefix.slice(0, cut), ...tail, ...prefix.slice(cut)];
     });
-  return fc.oneof({ weight: 1, arbitrary: random }, { weight: 3, arbitrary: scripted });
+  const tailMax = Math.max(1, maxOps - script.length);
+  const scripted = after(fc.array(opArbitrary(limits), { maxLength: tailMax, size: 'max' }));
+  const focused = focusOps(limits).map((f) => after(fc.array(fc.oneof(opArbitrary(limits), f), { maxLength: tailMax, size: 'max' })));
+  return fc.oneof({ weight: 1, arbitrary: random }, { weight: 3, arbitrary: scripted }, { weight: 4, arbitrary: fc.oneof(...focused) });
 }

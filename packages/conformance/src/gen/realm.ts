@@ -5,16 +5,26 @@
  *
  * @packageDocumentation
  */
-import { catalogue, granuleAddr, granuleIndex, GranuleState, RealmState, type RealmAction, type RealmCall, type Realm, type Step } from './deps.js';
-import type { Op, RealmOp } from './ops.js';
+import { catalogue, granuleAddr, granuleIndex, GranuleState, RealmState, rttLevelSize, type Geometry, type RealmAction, type RealmCall, type Realm, type Step } from './deps.js';
+import { PSCI_CALLS, RSI_CALLS, type Op, type RealmOp } from './ops.js';
 import { ipaOf, mpidrOf } from './addresses.js';
 import { HOST, poolPa, rmi, View, writeStruct } from './world.js';
 
-const RSI = ['RSI_MEASUREMENT_READ', 'RSI_MEASUREMENT_EXTEND', 'RSI_IPA_STATE_GET', 'RSI_IPA_STATE_SET', 'RSI_HOST_CALL', 'RSI_VERSION', 'RSI_FEATURES', 'RSI_REALM_CONFIG', 'RSI_ATTESTATION_TOKEN_INIT', 'RSI_ATTESTATION_TOKEN_CONTINUE'];
-const PSCI = ['PSCI_CPU_ON', 'PSCI_AFFINITY_INFO', 'PSCI_VERSION', 'PSCI_FEATURES', 'PSCI_CPU_OFF', 'PSCI_CPU_SUSPEND', 'PSCI_SYSTEM_OFF', 'PSCI_SYSTEM_RESET'];
 const PAGE = 0x1000n;
 
-function call(op: 'rsi' | 'psci', name: string, args: readonly bigint[], smc32 = false): RealmCall {
+/**
+ * The top of a range from `base`: choice `d` % 4 = 3 a top two granules beyond the end of the
+ * level 3 RTT that holds `base` (a range an RTT walk stops in: the out_top and RIPAS rows of
+ * DEN0137 B4.3.18, B4.3.21, B5.3.5), else 1..16 granules.
+ */
+export function rangeTop(g: Geometry, base: bigint, d: number): bigint {
+  if (d % 4 !== 3) return base + BigInt(1 + (d % 16)) * PAGE;
+  const table = BigInt(rttLevelSize(g, 2));
+  return base - (base % table) + table + 2n * PAGE;
+}
+
+/** A call of `name` (SMC64 unless `smc32`) with X1.. = `args`. */
+export function call(op: 'rsi' | 'psci', name: string, args: readonly bigint[], smc32 = false): RealmCall {
   const command = catalogue.byName.get(name);
   if (command === undefined) throw new Error(`no command ${name}`);
   const fids = command.fids.map(BigInt);
@@ -22,10 +32,10 @@ function call(op: 'rsi' | 'psci', name: string, args: readonly bigint[], smc32 =
   return { kind: 'call', op, command, fid, args: args.map((a) => BigInt.asUintN(64, a)), expect: undefined };
 }
 
-function rsiCall(r: Realm | undefined, o: RealmOp): RealmCall {
+function rsiCall(g: Geometry, r: Realm | undefined, o: RealmOp): RealmCall {
   const [c = 0, a = 0, b = 0, d = 0, e = 0] = o.n;
   const w = (i: number): bigint => o.w[i] ?? 0n;
-  const name = RSI[c % RSI.length] as string;
+  const name = RSI_CALLS[c % RSI_CALLS.length] as string;
   const ipa = ipaOf(r, a, b);
   switch (name) {
     case 'RSI_MEASUREMENT_READ':
@@ -33,9 +43,9 @@ function rsiCall(r: Realm | undefined, o: RealmOp): RealmCall {
     case 'RSI_MEASUREMENT_EXTEND':
       return call('rsi', name, [BigInt([1, 2, 3, 4, 0, 5][a % 6] as number), [8n, 0n, 64n, 65n, 1n, 32n, w(0)][b % 7] as bigint, ...o.w]);
     case 'RSI_IPA_STATE_GET':
-      return call('rsi', name, [ipa, ipa + BigInt(1 + (d % 16)) * PAGE]);
+      return call('rsi', name, [ipa, rangeTop(g, ipa, d)]);
     case 'RSI_IPA_STATE_SET':
-      return call('rsi', name, [ipa, ipa + BigInt(1 + (d % 16)) * PAGE, [1n, 0n, 2n, w(0)][e % 4] as bigint, [0n, 1n, 2n][(e >> 2) % 3] as bigint]);
+      return call('rsi', name, [ipa, rangeTop(g, ipa, d), [1n, 0n, 2n, w(0)][e % 4] as bigint, [0n, 1n, 2n][(e >> 2) % 3] as bigint]);
     case 'RSI_HOST_CALL':
       return call('rsi', name, [ipa + (d % 3 === 2 ? 0x80n : 0n)]);
     case 'RSI_VERSION':
@@ -54,7 +64,7 @@ function rsiCall(r: Realm | undefined, o: RealmOp): RealmCall {
 function psciCall(r: Realm | undefined, o: RealmOp): RealmCall {
   const [c = 0, a = 0, b = 0, d = 0] = o.n;
   const w = (i: number): bigint => o.w[i] ?? 0n;
-  const name = PSCI[c % PSCI.length] as string;
+  const name = PSCI_CALLS[c % PSCI_CALLS.length] as string;
   const smc32 = a >= 4;
   const high = (x: bigint): bigint => (smc32 ? x | (w(2) & 0xffff_ffff_0000_0000n) : x);
   // Another REC of the Realm first (index 1 from REC 0), then itself, then one beyond the last.
@@ -77,7 +87,7 @@ function realmAction(v: View, r: Realm | undefined, o: RealmOp, argsMax: number)
   switch (o.t) {
     case 'rsi':
     case 'psci': {
-      const c = o.t === 'rsi' ? rsiCall(r, o) : psciCall(r, o);
+      const c = o.t === 'rsi' ? rsiCall(v.s.platform.geometry, r, o) : psciCall(r, o);
       return c.args.length > argsMax ? { ...c, args: c.args.slice(0, argsMax) } : c;
     }
     case 'access': {
@@ -92,12 +102,25 @@ function realmAction(v: View, r: Realm | undefined, o: RealmOp, argsMax: number)
   }
 }
 
+/** The RECs (granule indexes) RMI_REC_ENTER can run: RUNNABLE, of an active Realm, with no PSCI request pending (DEN0137 B4.3.12). */
+export function readyRecs(v: View): number[] {
+  return v.s.recs
+    .entries()
+    .filter(([, r]) => r.runnable && !r.psciPending && v.s.realms.get(r.owner)?.state === RealmState.REALM_ACTIVE)
+    .map(([gi]) => gi);
+}
+
+/** RMI_REC_ENTER of the REC at granule `rec` with the Host's run granule, running `realm`. */
+export function enterWith(v: View, rec: number, realm: readonly RealmAction[]): Step {
+  return { ...(rmi('RMI_REC_ENTER', [granuleAddr(rec), poolPa(v.s.platform, HOST.run)]) as Extract<Step, { kind: 'rmi' }>), realm };
+}
+
 /** RMI_REC_ENTER, with an RmiRecEnter written first when a choice says so. */
 export function enterSteps(v: View, op: Op): Step[] {
   const p = v.s.platform;
   const [runChoice = 0, enterChoice = 0, flags = 0] = op.n;
   const pk = op.p[0] ?? { m: 0, k: 0 };
-  const ready = v.s.recs.entries().filter(([, r]) => r.runnable && v.s.realms.get(r.owner)?.state === RealmState.REALM_ACTIVE).map(([gi]) => gi);
+  const ready = readyRecs(v);
   const rec = pk.m === 0 && ready.length > 0 ? granuleAddr(ready[pk.k % ready.length] as number) : v.pick(pk, GranuleState.REC);
   const realm = v.s.realms.get(v.s.recs.get(granuleIndex(rec))?.owner ?? -1);
   const run = runChoice % 8 === 7 ? v.pick({ m: 9, k: pk.k }, GranuleState.DELEGATED) : runChoice % 8 === 6 ? v.pick({ m: 1, k: pk.k }, GranuleState.DELEGATED) : poolPa(p, HOST.run);
