@@ -8,7 +8,7 @@
  */
 import { decodeFeatures0, DEFAULT_GEOMETRY, granuleAddr, granuleIndex, GranuleState, metaState, RttEntryState, rttLevelSize, rttMeta, rttWalk, type Realm, type Step } from './deps.js';
 import type { Op } from './ops.js';
-import { call, enterSteps, enterWith, rangeTop, readyRecs } from './realm.js';
+import { call, enterSteps, enterWith, rangeTop, readyRecs, targetOf } from './realm.js';
 import { IPAS, ipaOf, mpidrOf, protectedSize, U64 } from './addresses.js';
 import { HOST, POOL, poolPa, rmi, View, writeStruct } from './world.js';
 
@@ -199,10 +199,10 @@ export function resolveHost(v: View, op: Op): Step[] {
     case 'initRipas': {
       const rd = pk(0, RD);
       const [mode = 0, k = 0, span = 0, odd = 0] = op.n;
-      // Span 5: the last two entries of the RTT the walk to base stops in, and one beyond it (walk_top, out_top).
-      const cross = span % 6 === 5 ? acrossTableEnd(v, rd, ipaOf(v.realmFor(rd), mode, k)) : undefined;
+      // Span 1: the last two entries of the RTT the walk to base stops in, and one beyond it (walk_top, out_top).
+      const cross = span % 6 === 1 ? acrossTableEnd(v, rd, ipaOf(v.realmFor(rd), mode, k)) : undefined;
       const base = cross?.[0] ?? ipaOf(v.realmFor(rd), mode, k);
-      const top = (cross?.[1] ?? base + BigInt([1, 16, 512, 1024, 3][span % 6] as number) * 0x1000n) + (odd % 5 === 4 ? 0x800n : 0n);
+      const top = (cross?.[1] ?? base + BigInt([1, 0, 16, 512, 1024, 3][span % 6] as number) * 0x1000n) + (odd % 5 === 4 ? 0x800n : 0n);
       return [rmi('RMI_RTT_INIT_RIPAS', [rd, base, top])];
     }
     case 'setRipas': {
@@ -290,12 +290,6 @@ function psciComplete(v: View, op: Op): Step[] {
   }
   const caller = (op.p[0]?.m ?? 0) === 0 && pending.length > 0 ? granuleAddr(pending[k % pending.length] as number) : v.pick(op.p[0] ?? { m: 0, k: 0 }, REC, op.w[0] ?? 0n);
   const c = v.s.recs.get(granuleIndex(caller));
-  const target = (op.p[1]?.m ?? 0) === 0 && c !== undefined ? targetOf(v, c.owner, c.gprs[1] ?? 0n) ?? v.pick(op.p[1] ?? { m: 0, k: 0 }, REC) : v.pick(op.p[1] ?? { m: 0, k: 0 }, REC);
+  const target = (op.p[1]?.m ?? 0) === 0 && c !== undefined ? targetOf(v, granuleIndex(caller)) ?? v.pick(op.p[1] ?? { m: 0, k: 0 }, REC) : v.pick(op.p[1] ?? { m: 0, k: 0 }, REC);
   return [rmi('RMI_PSCI_COMPLETE', [caller, target, status])];
-}
-
-/** The REC of Realm `owner` whose MPIDR is `mpidr`, if any. */
-function targetOf(v: View, owner: number, mpidr: bigint): bigint | undefined {
-  for (const [gi, r] of v.s.recs.entries()) if (r.owner === owner && r.mpidr === (mpidr & 0xff_ffff_ffffn)) return granuleAddr(gi);
-  return undefined;
 }

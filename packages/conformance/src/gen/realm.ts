@@ -13,12 +13,12 @@ import { HOST, poolPa, rmi, View, writeStruct } from './world.js';
 const PAGE = 0x1000n;
 
 /**
- * The top of a range from `base`: choice `d` % 4 = 3 a top two granules beyond the end of the
+ * The top of a range from `base`: choice `d` % 4 = 1 a top two granules beyond the end of the
  * level 3 RTT that holds `base` (a range an RTT walk stops in: the out_top and RIPAS rows of
  * DEN0137 B4.3.18, B4.3.21, B5.3.5), else 1..16 granules.
  */
 export function rangeTop(g: Geometry, base: bigint, d: number): bigint {
-  if (d % 4 !== 3) return base + BigInt(1 + (d % 16)) * PAGE;
+  if (d % 4 !== 1) return base + BigInt(1 + (d % 16)) * PAGE;
   const table = BigInt(rttLevelSize(g, 2));
   return base - (base % table) + table + 2n * PAGE;
 }
@@ -39,9 +39,10 @@ function rsiCall(g: Geometry, r: Realm | undefined, o: RealmOp): RealmCall {
   const ipa = ipaOf(r, a, b);
   switch (name) {
     case 'RSI_MEASUREMENT_READ':
-      return call('rsi', name, [BigInt(a % 7)]);
+      // Boundaries first: the first index beyond the REMs, the last REM.
+      return call('rsi', name, [[0n, 5n, 4n, 1n, 2n, 3n, 6n][a % 7] as bigint]);
     case 'RSI_MEASUREMENT_EXTEND':
-      return call('rsi', name, [BigInt([1, 2, 3, 4, 0, 5][a % 6] as number), [8n, 0n, 64n, 65n, 1n, 32n, w(0)][b % 7] as bigint, ...o.w]);
+      return call('rsi', name, [BigInt([1, 5, 4, 0, 2, 3][a % 6] as number), [8n, 65n, 64n, 0n, 1n, 32n, w(0)][b % 7] as bigint, ...o.w]);
     case 'RSI_IPA_STATE_GET':
       return call('rsi', name, [ipa, rangeTop(g, ipa, d)]);
     case 'RSI_IPA_STATE_SET':
@@ -110,6 +111,22 @@ export function readyRecs(v: View): number[] {
     .map(([gi]) => gi);
 }
 
+/** The RECs (granule indexes) of active Realms that are RUNNABLE but wait for the Host to complete a PSCI request. */
+function waitingRecs(v: View): number[] {
+  return v.s.recs
+    .entries()
+    .filter(([, r]) => r.runnable && r.psciPending && v.s.realms.get(r.owner)?.state === RealmState.REALM_ACTIVE)
+    .map(([gi]) => gi);
+}
+
+/** The REC a pending PSCI request of the REC at granule `caller` names (its gprs[1], an MPIDR, in its Realm), if any. */
+export function targetOf(v: View, caller: number): bigint | undefined {
+  const c = v.s.recs.get(caller);
+  if (c === undefined) return undefined;
+  for (const [gi, r] of v.s.recs.entries()) if (r.owner === c.owner && r.mpidr === ((c.gprs[1] ?? 0n) & 0xff_ffff_ffffn)) return granuleAddr(gi);
+  return undefined;
+}
+
 /** RMI_REC_ENTER of the REC at granule `rec` with the Host's run granule, running `realm`. */
 export function enterWith(v: View, rec: number, realm: readonly RealmAction[]): Step {
   return { ...(rmi('RMI_REC_ENTER', [granuleAddr(rec), poolPa(v.s.platform, HOST.run)]) as Extract<Step, { kind: 'rmi' }>), realm };
@@ -121,13 +138,18 @@ export function enterSteps(v: View, op: Op): Step[] {
   const [runChoice = 0, enterChoice = 0, flags = 0] = op.n;
   const pk = op.p[0] ?? { m: 0, k: 0 };
   const ready = readyRecs(v);
-  const rec = pk.m === 0 && ready.length > 0 ? granuleAddr(ready[pk.k % ready.length] as number) : v.pick(pk, GranuleState.REC);
+  // A VMM completes a REC's pending PSCI request before it enters the REC again (DEN0137 B4.3.7):
+  // with no REC ready, a REC that waits for one is completed first (PSCI_SUCCESS).
+  const waiting = pk.m === 0 && ready.length === 0 ? waitingRecs(v) : [];
+  const complete = waiting.length > 0 ? (waiting[pk.k % waiting.length] as number) : undefined;
+  const pre = complete === undefined ? [] : [rmi('RMI_PSCI_COMPLETE', [granuleAddr(complete), targetOf(v, complete) ?? granuleAddr(complete), 0n])];
+  const rec = pk.m === 0 && ready.length > 0 ? granuleAddr(ready[pk.k % ready.length] as number) : complete !== undefined ? granuleAddr(complete) : v.pick(pk, GranuleState.REC);
   const realm = v.s.realms.get(v.s.recs.get(granuleIndex(rec))?.owner ?? -1);
   const run = runChoice % 8 === 7 ? v.pick({ m: 9, k: pk.k }, GranuleState.DELEGATED) : runChoice % 8 === 6 ? v.pick({ m: 1, k: pk.k }, GranuleState.DELEGATED) : poolPa(p, HOST.run);
   const argsMax = v.setting.limits.realmArgs ?? 16;
   const realmSteps = (op.realm ?? []).map((o) => realmAction(v, realm, o, argsMax));
   const enter = { ...rmi('RMI_REC_ENTER', [rec, run]), realm: realmSteps };
-  if (enterChoice % 3 !== 1) return [enter];
+  if (enterChoice % 3 !== 1) return [...pre, enter];
   const fields = { flags: BigInt(flags % 32), gprs: [op.w[0] ?? 0n, op.w[1] ?? 0n] };
-  return [writeStruct(poolPa(p, HOST.run), 'recEnter', fields), enter];
+  return [...pre, writeStruct(poolPa(p, HOST.run), 'recEnter', fields), enter];
 }
