@@ -43,7 +43,7 @@ export interface CampaignOptions {
   readonly strict?: boolean;
   /** Accepted deviations. */
   readonly waivers?: Waivers;
-  /** The most Host operations in one run (default 120: a run's cost is mostly the driver's start). */
+  /** The most Host operations in one run (default 200: a run's cost is mostly the driver's start). */
   readonly maxOps?: number;
   /** The most driver runs one shrink may take (default 250). */
   readonly shrinkRuns?: number;
@@ -79,7 +79,7 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
   const t0 = performance.now();
   const start: RmmState = replayStart(o.setting.platform);
   const hits = new RuleHits();
-  const arb = runArbitrary(o.setting.limits, o.maxOps ?? 120, o.setting.platform.recAuxCount);
+  const arb = runArbitrary(o.setting.limits, o.maxOps ?? 200, o.setting.platform.recAuxCount);
   const waivers = o.waivers ?? noWaivers;
   const known = new Map<string, Finding>();
   const claimed = new Set<string>();

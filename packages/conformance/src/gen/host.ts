@@ -216,7 +216,8 @@ export function resolveHost(v: View, op: Op): Step[] {
       const asked = ask === undefined ? undefined : v.s.recs.get(ask);
       const request = asked === undefined ? undefined : ((): [bigint, bigint] => {
         const base = ipaOf(v.s.realms.get(asked.owner), 0, k);
-        return [base, rangeTop(v.s.platform.geometry, base, span)];
+        // The plain request spans the end of the RTT that holds base (rangeTop's choice 1): SET_RIPAS stops there.
+        return [base, rangeTop(v.s.platform.geometry, base, span === 0 ? 1 : span)];
       })();
       const pre = ask !== undefined && request !== undefined ? [enterWith(v, ask, [call('rsi', 'RSI_IPA_STATE_SET', [request[0], request[1], BigInt(1 - (value % 2)), 0n])])] : [];
       const recGi = ask ?? ((op.p[1]?.m ?? 0) === 0 && pending.length > 0 ? (pending[(op.p[1]?.k ?? 0) % pending.length] as number) : granuleIndex(pk(1, REC)));

@@ -161,20 +161,23 @@ function aimAt<T extends { readonly p: readonly Pick[]; readonly n: readonly num
   );
 }
 
-/** A Realm step of kind `t`; its call `only` when given, with one of its other choices aimed ({@link aimAt}). */
-function realmOp(t: RealmOp['t'], only?: number): fc.Arbitrary<RealmOp> {
+/**
+ * A Realm step of kind `t`; when `aimed`, one choice aimed (`aimAt`), and for a call the call
+ * `only` (the first choice).
+ */
+function realmOp(t: RealmOp['t'], aimed = false, only?: number): fc.Arbitrary<RealmOp> {
   const [n, w] = realmShape[t];
   const first = only !== undefined ? fc.constant(only) : callChoice(t);
   const choices = fc.tuple(first, fc.array(choice, { minLength: n - 1, maxLength: n - 1 })).map(([x, rest]) => [x, ...rest]);
   const op = fc.record({ t: fc.constant(t), p: fc.constant([] as Pick[]), n: choices, w: fc.array(t === 'rsi' ? word : garbage, { minLength: w, maxLength: w }) });
-  return (only === undefined ? op : aimAt(op, n, 1)).map(({ p: _p, ...o }) => o);
+  return (aimed ? aimAt(op, n, only !== undefined ? 1 : 0) : op).map(({ p: _p, ...o }) => o);
 }
 
 /** A pick of the role's usual state. */
 const usualPick: fc.Arbitrary<Pick> = fc.record({ m: fc.constant(0), k: fc.nat(15) });
 
 /**
- * A Host step `t`: picks and choices `random`, or with one of them `aimed` ({@link aimAt}), or
+ * A Host step `t`: picks and choices `random`, or with one of them `aimed` (`aimAt`), or
  * all `plain` (the usual granules, the plain choices: an entry that runs the Realm calls aimed
  * at); an entry runs `minRealm` or more Realm steps, from `realm` when given.
  */
@@ -202,13 +205,15 @@ interface Focus {
 }
 
 /**
- * The steps a focused run aims at: every Host operation (but garbage) and every RSI and PSCI call
- * (an entry whose Realm steps make that call), each with one argument aimed at a row ({@link aimAt}).
+ * The steps a focused run aims at: every Host operation (but garbage), every RSI and PSCI call,
+ * and the Realm's memory accesses (an entry whose Realm steps make that call or access), each
+ * with one argument aimed at a row (`aimAt`).
  */
 function focusOps(limits: Limits): Focus[] {
   const host = HOST_OPS.filter((t) => t !== 'garbage').map((t) => ({ op: hostOp(t, limits, 1, 'aimed'), call: false }));
-  const calls = (['rsi', 'psci'] as const).flatMap((k) => Array.from({ length: CALLS[k] ?? 0 }, (_x, i) => ({ op: hostOp('enter', limits, 1, 'plain', realmOp(k, i)), call: true })));
-  return [...host, ...calls];
+  const entry = (r: fc.Arbitrary<RealmOp>): Focus => ({ op: hostOp('enter', limits, 1, 'plain', r), call: true });
+  const calls = (['rsi', 'psci'] as const).flatMap((k) => Array.from({ length: CALLS[k] ?? 0 }, (_x, i) => entry(realmOp(k, true, i))));
+  return [...host, ...calls, entry(realmOp('access', true))];
 }
 
 /** The arbitrary of one Host step, every operation weighted by how much state it builds. */
@@ -263,9 +268,9 @@ export function buildScript(aux: number): Op[] {
 const FOCI = 3;
 
 /**
- * The arbitrary of a run: up to `maxOps` Host steps. Three runs in eight start with a prefix of
+ * The arbitrary of a run: up to `maxOps` Host steps. Two runs in eight start with a prefix of
  * {@link buildScript} (with random steps inserted at a random point), one in eight is random from
- * the start, and half aim at {@link FOCI} operations or Realm calls ({@link focusOps}), each as
+ * the start, and five in eight aim at `FOCI` operations or Realm calls (`focusOps`), each as
  * often as any other: the script's prefix, then random steps of which about half are those
  * operations with one argument aimed at a failure row or a boundary, so that a rare command meets
  * the states it needs. A run aims at Host operations or at Realm calls: the steps aimed at Host
@@ -300,5 +305,5 @@ export function runArbitrary(limits: Limits = {}, maxOps = 40, aux = 1): fc.Arbi
       });
     });
   const focused = fc.oneof(aimAtOnes(foci.filter((x) => !x.call), false), aimAtOnes(foci.filter((x) => x.call), true));
-  return fc.oneof({ weight: 1, arbitrary: random }, { weight: 3, arbitrary: scripted }, { weight: 4, arbitrary: focused });
+  return fc.oneof({ weight: 1, arbitrary: random }, { weight: 2, arbitrary: scripted }, { weight: 5, arbitrary: focused });
 }

@@ -94,7 +94,8 @@ function realmAction(v: View, r: Realm | undefined, o: RealmOp, argsMax: number)
     case 'access': {
       const [mode = 0, k = 0, kind = 0, size = 0, reg = 0] = o.n;
       const sz = ([8, 4, 1, 2] as const)[size % 4] as 1 | 2 | 4 | 8;
-      return { kind: 'access', ipa: ipaOf(r, mode, k, true), access: (['read', 'write', 'exec'] as const)[kind % 3] as 'read' | 'write' | 'exec', size: sz, reg: reg % 4, ...(size >= 4 ? { value: o.w[0] ?? 0n } : {}), ...(reg >= 8 ? { isv: false } : {}) };
+      // A write first: its exit carries the register it stores (a read's carries none).
+      return { kind: 'access', ipa: ipaOf(r, mode, k, true), access: (['write', 'read', 'exec'] as const)[kind % 3] as 'read' | 'write' | 'exec', size: sz, reg: reg % 4, ...(size >= 4 ? { value: o.w[0] ?? 0n } : {}), ...(reg >= 8 ? { isv: false } : {}) };
     }
     case 'exit': {
       const exits = v.setting.limits.realmExits ?? ['irq', 'fiq'];
