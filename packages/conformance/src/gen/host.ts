@@ -205,29 +205,8 @@ export function resolveHost(v: View, op: Op): Step[] {
       const top = (cross?.[1] ?? base + BigInt([1, 0, 16, 512, 1024, 3][span % 6] as number) * 0x1000n) + (odd % 5 === 4 ? 0x800n : 0n);
       return [rmi('RMI_RTT_INIT_RIPAS', [rd, base, top])];
     }
-    case 'setRipas': {
-      // The REC with a pending RIPAS change, unless a choice says otherwise.
-      const [mode = 0, k = 0, span = 0, value = 0] = op.n;
-      const pending = v.s.recs.entries().filter(([, r]) => r.ripasAddr < r.ripasTop).map(([gi]) => gi);
-      // DEN0137 B4.3.21: the call continues a change a Realm asked for; with none pending, a REC that
-      // can run asks for one first (RSI_IPA_STATE_SET in an entry), over a range that may cross an RTT's end.
-      const ready = readyRecs(v);
-      const ask = (op.p[1]?.m ?? 0) === 0 && pending.length === 0 && ready.length > 0 ? (ready[(op.p[1]?.k ?? 0) % ready.length] as number) : undefined;
-      const asked = ask === undefined ? undefined : v.s.recs.get(ask);
-      const request = asked === undefined ? undefined : ((): [bigint, bigint] => {
-        const base = ipaOf(v.s.realms.get(asked.owner), 0, k);
-        // The plain request spans the end of the RTT that holds base (rangeTop's choice 1): SET_RIPAS stops there.
-        return [base, rangeTop(v.s.platform.geometry, base, span === 0 ? 1 : span)];
-      })();
-      const pre = ask !== undefined && request !== undefined ? [enterWith(v, ask, [call('rsi', 'RSI_IPA_STATE_SET', [request[0], request[1], BigInt(1 - (value % 2)), 0n])])] : [];
-      const recGi = ask ?? ((op.p[1]?.m ?? 0) === 0 && pending.length > 0 ? (pending[(op.p[1]?.k ?? 0) % pending.length] as number) : granuleIndex(pk(1, REC)));
-      const r = v.s.recs.get(recGi);
-      const rd = (op.p[0]?.m ?? 0) === 0 && r !== undefined ? granuleAddr(r.owner) : pk(0, RD);
-      const [ripasAddr, ripasTop] = request ?? [r?.ripasAddr, r?.ripasTop];
-      const base = mode === 0 && ripasAddr !== undefined ? ripasAddr : ipaOf(v.realmFor(rd), mode, k);
-      const top = span === 0 && ripasTop !== undefined && mode === 0 ? ripasTop : base + BigInt(1 + (span % 16)) * 0x1000n;
-      return [...pre, rmi('RMI_RTT_SET_RIPAS', [rd, granuleAddr(recGi), base, ask !== undefined && mode === 0 ? ripasTop ?? top : top])];
-    }
+    case 'setRipas':
+      return setRipas(v, op);
     case 'enter':
       return enterSteps(v, op);
     case 'psciComplete':
@@ -266,6 +245,32 @@ function acrossTableEnd(v: View, rd: bigint, ipa: bigint): [bigint, bigint] {
   const table = BigInt(rttLevelSize(g, level - 1));
   const end = ipa - (ipa % table) + table;
   return [end - 2n * entry, end + entry];
+}
+
+/**
+ * RMI_RTT_SET_RIPAS for the REC with a pending RIPAS change, unless a choice says otherwise. The
+ * call continues a change a Realm asked for (DEN0137 B4.3.21): with none pending, a REC that can
+ * run asks for one first (RSI_IPA_STATE_SET in an entry), plainly over a range across the end of
+ * the RTT that holds its base, where the call stops (out_top < top).
+ */
+function setRipas(v: View, op: Op): Step[] {
+  const [mode = 0, k = 0, span = 0, value = 0] = op.n;
+  const usualRec = (op.p[1]?.m ?? 0) === 0;
+  const pending = v.s.recs.entries().filter(([, r]) => r.ripasAddr < r.ripasTop).map(([gi]) => gi);
+  const ready = readyRecs(v);
+  const ask = usualRec && pending.length === 0 && ready.length > 0 ? (ready[(op.p[1]?.k ?? 0) % ready.length] as number) : undefined;
+  const asker = ask === undefined ? undefined : v.s.recs.get(ask);
+  const askBase = ipaOf(asker === undefined ? undefined : v.s.realms.get(asker.owner), 0, k);
+  const request: readonly [bigint, bigint] | undefined = asker === undefined ? undefined : [askBase, rangeTop(v.s.platform.geometry, askBase, span === 0 ? 1 : span)];
+  const pre = ask !== undefined && request !== undefined ? [enterWith(v, ask, [call('rsi', 'RSI_IPA_STATE_SET', [request[0], request[1], BigInt(1 - (value % 2)), 0n])])] : [];
+  const recGi = ask ?? (usualRec && pending.length > 0 ? (pending[(op.p[1]?.k ?? 0) % pending.length] as number) : granuleIndex(v.pick(op.p[1] ?? { m: 0, k: 0 }, REC, op.w[0] ?? 0n)));
+  const r = v.s.recs.get(recGi);
+  const rd = (op.p[0]?.m ?? 0) === 0 && r !== undefined ? granuleAddr(r.owner) : v.pick(op.p[0] ?? { m: 0, k: 0 }, RD, op.w[0] ?? 0n);
+  // The pending range (the one just asked for, or the REC's), unless choices move base or top.
+  const [ripasAddr, ripasTop] = request ?? [r?.ripasAddr, r?.ripasTop];
+  const base = mode === 0 && ripasAddr !== undefined ? ripasAddr : ipaOf(v.realmFor(rd), mode, k);
+  const top = mode === 0 && ripasTop !== undefined && (span === 0 || request !== undefined) ? ripasTop : base + BigInt(1 + (span % 16)) * 0x1000n;
+  return [...pre, rmi('RMI_RTT_SET_RIPAS', [rd, granuleAddr(recGi), base, top])];
 }
 
 /**
