@@ -6,14 +6,18 @@
 //  - the clean driver: findings in a run of --clean seconds (default 600);
 //  - throughput: generated and judged steps/s with the model in-process (1 process, and 2
 //    processes at once on the 2 cores), and through the process driver with 1 and 2 workers.
-// Options: --only detection|clean|throughput, --mutants a,b,c, --budget S, --clean S, --seed N, --json FILE.
+//  - with --in-process (and --only detection): detection with each mutant in-process, in generated runs
+//    to the first run that shows it, up to --max-runs (default 400, about what the process driver
+//    runs in 60 s): what generation alone decides, whatever the machine's load.
+// Options: --only detection|clean|throughput, --mutants a,b,c, --budget S, --clean S, --seed N, --json FILE,
+// --in-process, --max-runs N.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const { campaign, InProcessDriver, ProcessDriver, MODEL_LIMITS, modelDriverPlatform, modelImpl, mutants } = await import('../packages/conformance/dist/index.js');
+const { campaign, implOf, InProcessDriver, ProcessDriver, MODEL_LIMITS, modelDriverPlatform, modelImpl, mutants } = await import('../packages/conformance/dist/index.js');
 
 const args = process.argv.slice(2);
 /** CPU seconds of this process and of its children that exited (Linux /proc; USER_HZ 100): load-independent cost. */
@@ -83,7 +87,28 @@ if (only === undefined || only === 'throughput') {
   save();
 }
 
-if (only === undefined || only === 'detection') {
+if (only === 'detection' && args.includes('--in-process')) {
+  const maxRuns = Number(opt('max-runs', '400'));
+  const wanted = opt('mutants', undefined)?.split(',');
+  const list = mutants.filter((m) => (wanted === undefined ? m.permitted !== true : wanted.includes(m.id)));
+  const platform = modelDriverPlatform(1);
+  const setting = { platform, limits: MODEL_LIMITS };
+  console.log(`in-process detection: ${list.length} mutants, up to ${maxRuns} runs each, seed ${seed}`);
+  for (const m of list) {
+    let runs = 0;
+    let at;
+    const r = await campaign({ driver: new InProcessDriver(m.id, implOf(m.id), platform, MODEL_LIMITS), setting, seed, runs: maxRuns, workers: 2, stopAtFirst: true, coverageEvery: 0, onProgress: (p) => (runs = p.runs), onDetect: () => (at ??= runs + 1) });
+    const f = r.groups.find((g) => g.waived === undefined);
+    const row = { id: m.id, found: f !== undefined, runs: f ? at : null, steps: f ? f.steps.shrunk : null, group: f ? f.group : null };
+    results.detection.push(row);
+    console.log(`${m.id.padEnd(36)} ${f ? `found at run ${at}, ${f.steps.original} -> ${f.steps.shrunk} steps  ${f.group}` : `NOT FOUND in ${maxRuns} runs`}`);
+    save();
+  }
+  const found = results.detection.filter((x) => x.found);
+  const lengths = found.map((x) => x.steps).sort((a, b) => a - b);
+  console.log(`found ${found.length}/${list.length} within ${maxRuns} runs; median shrunk length ${lengths[Math.floor((lengths.length - 1) / 2)] ?? null} steps`);
+  save();
+} else if (only === undefined || only === 'detection') {
   const budget = Number(opt('budget', '60'));
   const wanted = opt('mutants', undefined)?.split(',');
   const list = mutants.filter((m) => (wanted === undefined ? m.permitted !== true : wanted.includes(m.id)));

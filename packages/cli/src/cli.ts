@@ -4,14 +4,16 @@
  *
  * @packageDocumentation
  */
-import { parseArgs } from 'node:util';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { CollectingIo, writeLines, type Io } from './io.js';
-import { badInput, DEFAULT_IAK_FILE, DEFAULT_TOKEN_FILE, ExitStatus, fsReason, writeOutcome, type Outcome } from './output.js';
+import { intFlag, parse, SEE_HELP } from './flags.js';
+import { badInput, DEFAULT_IAK_FILE, DEFAULT_TOKEN_FILE, ExitStatus, fsReason, internalErrorLine, writeOutcome, type Outcome } from './output.js';
+
+export { internalErrorLine } from './output.js';
 
 // The commands are loaded when they run: usage errors and `help` answer without loading the model.
 const replayCommand = async (): Promise<typeof import('./commands/replay.js')> => import('./commands/replay.js');
@@ -47,18 +49,6 @@ export const USAGE = [
   '            unreadable or unwritable file), 70 an internal error of realmspec (please report it)',
 ];
 
-const SEE_HELP = "(run 'realmspec help' for usage)";
-
-function parse(args: readonly string[], flags: Record<string, { type: 'boolean' | 'string' }>): { values: Record<string, string | boolean | undefined>; positionals: string[] } | string {
-  try {
-    const r = parseArgs({ args: [...args], options: flags, allowPositionals: true, strict: true });
-    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
-  } catch (e) {
-    // parseArgs explains in one sentence, sometimes followed by a hint; keep the sentence.
-    const m = e instanceof Error ? e.message : String(e);
-    return m.split(/(?<=\.) /)[0] ?? m;
-  }
-}
 
 /**
  * The example traces `demo` and `start` replay by default: those shipped with the package (copied
@@ -86,19 +76,6 @@ async function demoOrStart(command: 'demo' | 'start', rest: readonly string[], i
   const { startScenario } = await import('./commands/start.js');
   const scenario = await writeOutcome(io, startScenario({ all: p.values.all === true }));
   return Math.max(demo, scenario);
-}
-
-/** A decimal integer flag value in `min..max`. */
-function intFlag(min: number, max: number): t.Type<number, string, unknown> {
-  return new t.Type<number, string, unknown>(
-    `integer ${min}..${max}`,
-    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max,
-    (u, c) => {
-      const n = typeof u === 'string' && /^[0-9]+$/.test(u) ? Number(u) : NaN;
-      return Number.isInteger(n) && n >= min && n <= max ? t.success(n) : t.failure(u, c, `an integer ${min}..${max}`);
-    },
-    String,
-  );
 }
 
 /** The flags of `conform`, as parseArgs gives them (strings), decoded. */
@@ -158,15 +135,8 @@ async function conformCommand(rest: readonly string[], io: Io): Promise<number> 
 }
 
 async function driverCommand(rest: readonly string[], io: Io): Promise<number> {
-  const p = parse(rest, { mutant: { type: 'string' }, o: { type: 'string' }, 'rec-aux-count': { type: 'string' }, 'list-mutants': { type: 'boolean' }, json: { type: 'boolean' } });
-  if (typeof p === 'string') return writeOutcome(io, badInput(`realmspec driver: ${p} ${SEE_HELP}`));
   const commands = await import('./commands/driver.js');
-  if (p.values['list-mutants'] === true) return writeOutcome(io, await commands.listMutants(p.values.json === true));
-  const aux = intFlag(0, 16).decode(p.values['rec-aux-count'] ?? '1');
-  if (E.isLeft(aux)) return writeOutcome(io, badInput(`realmspec driver: --rec-aux-count: expected an integer 0..16 ${SEE_HELP}`));
-  const inPath = p.positionals[0];
-  if (p.positionals.length !== 1 || inPath === undefined || typeof p.values.o !== 'string') return writeOutcome(io, badInput(`realmspec driver: give IN.jsonl -o OUT.jsonl ${SEE_HELP}`));
-  return writeOutcome(io, commands.driver({ inPath, outPath: p.values.o, mutant: typeof p.values.mutant === 'string' ? p.values.mutant : undefined, recAuxCount: aux.right }));
+  return commands.driverCommand(rest, io);
 }
 
 /** Runs the CLI on `argv` (without the node and script names), writing to `io`; returns the exit code. */
@@ -221,12 +191,6 @@ export async function execute(argv: readonly string[], io: Io): Promise<number> 
   }
 }
 
-/** The first line of an exception's message, without the model's own "internal error" prefix. */
-function oneLine(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return (m.split('\n')[0] ?? '').replace(/^realmspec internal error: /, '');
-}
-
 /**
  * {@link execute}, with a guard: an exception (a bug in realmspec) becomes one line on standard
  * error, `realmspec: internal error: MESSAGE`, and exit code 70; no stack trace reaches the user.
@@ -238,11 +202,6 @@ export async function guarded(argv: readonly string[], io: Io): Promise<number> 
     io.err(internalErrorLine(e));
     return ExitStatus.INTERNAL;
   }
-}
-
-/** The line that reports an internal error. */
-export function internalErrorLine(e: unknown): string {
-  return `realmspec: internal error: ${oneLine(e)}`;
 }
 
 /** Runs the CLI on `argv` and collects what it printed (every line in memory; for tests and small outputs). */

@@ -50,3 +50,14 @@ export async function writeOutcome(io: Io, o: Outcome): Promise<number> {
   await writeLines(io, o.err, true);
   return o.code;
 }
+
+/** The first line of an exception's message, without the model's own "internal error" prefix. */
+function oneLine(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return (m.split('\n')[0] ?? '').replace(/^realmspec internal error: /, '');
+}
+
+/** The line that reports an internal error. */
+export function internalErrorLine(e: unknown): string {
+  return `realmspec: internal error: ${oneLine(e)}`;
+}

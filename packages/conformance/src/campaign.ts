@@ -2,7 +2,8 @@
  * A conformance campaign: fast-check generates runs (state-aware Host and Realm sequences), the
  * driver answers each, every answer is judged, and the first run that shows a group not seen
  * before is shrunk at once by fast-check's own shrinking, the driver re-run for every candidate
- * (a candidate counts when it shows the same group), then by removing one operation at a time.
+ * (a candidate counts when it shows the same group), then by removing runs of operations, halving
+ * their length down to one.
  * One shrunk, replayable trace per group; later occurrences of a group are counted.
  *
  * @packageDocumentation
@@ -43,7 +44,7 @@ export interface CampaignOptions {
   readonly strict?: boolean;
   /** Accepted deviations. */
   readonly waivers?: Waivers;
-  /** The most Host operations in one run (default 120: a run's cost is mostly the driver's start). */
+  /** The most Host operations in one run (default 200: a run's cost is mostly the driver's start). */
   readonly maxOps?: number;
   /** The most driver runs one shrink may take (default 250). */
   readonly shrinkRuns?: number;
@@ -79,7 +80,7 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
   const t0 = performance.now();
   const start: RmmState = replayStart(o.setting.platform);
   const hits = new RuleHits();
-  const arb = runArbitrary(o.setting.limits, o.maxOps ?? 120, o.setting.platform.recAuxCount);
+  const arb = runArbitrary(o.setting.limits, o.maxOps ?? 200, o.setting.platform.recAuxCount);
   const waivers = o.waivers ?? noWaivers;
   const known = new Map<string, Finding>();
   const claimed = new Set<string>();
@@ -176,11 +177,17 @@ export async function campaign(o: CampaignOptions): Promise<CampaignResult> {
         fc.asyncProperty(arb, async (cand) => !(budgetLeft() && (await reproduce(cand)))),
         { seed, numRuns: 1, examples: [[[...(best as { ops: readonly Op[] }).ops]]], endOnFailure: false },
       );
-      // 3. One operation at a time, from the end, while the budget lasts.
+      // 3. Runs of operations, from the end, half the length before the divergent one first, then
+      // halving down to one operation at a time, while the budget lasts: most of a generated run
+      // goes in a few large pieces, so a driver that starts slowly still gets a short trace.
       let ops = [...(best as { ops: readonly Op[] }).ops];
-      for (let i = ops.length - 2; i >= 0 && budgetLeft(); i--) {
-        const candidate = [...ops.slice(0, i), ...ops.slice(i + 1)];
-        if (await reproduce(candidate)) ops = [...(best as { ops: readonly Op[] }).ops];
+      for (let size = 2 ** Math.floor(Math.log2(Math.max(1, (ops.length - 1) / 2))); size >= 1 && budgetLeft(); size = Math.floor(size / 2)) {
+        for (let end = ops.length - 1; end - size >= 0 && budgetLeft(); ) {
+          if (await reproduce([...ops.slice(0, end - size), ...ops.slice(end)])) {
+            ops = [...(best as { ops: readonly Op[] }).ops];
+            end = Math.min(end - size, ops.length - 1);
+          } else end -= size;
+        }
       }
       const b = best as { ops: readonly Op[]; built: Built; result: DriverResult; obs: Observation };
       const waived = waivers.reasonFor(b.obs.key, b.obs.rule);

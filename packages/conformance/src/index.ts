@@ -16,5 +16,5 @@ export { campaign, type CampaignOptions, type CampaignResult, type Finding, type
 export { InProcessDriver, ProcessDriver, readAnswers, splitCommand, type Driver, type DriverResult, type ProcessOptions } from './driver.js';
 export { modelDriver, modelDriverPlatform, beyondLimits, MODEL_LIMITS, type ModelDriverOptions } from './model-driver.js';
 export { observe, groupKey, answeredPrefix, couldShow, type FindingKind, type Observation } from './observe.js';
-export { findingTrace, findingJson, coverageJson, summaryJson, summaryLines, type FindingContext } from './report.js';
+export { findingTrace, findingJson, coverageTotals, summaryJson, summaryLines, type CoverageTotals, type FindingContext } from './report.js';
 export { decodeWaivers, readWaivers, noWaivers, WaiversFile, type Waivers } from './waivers.js';

@@ -73,41 +73,36 @@ export function findingJson(f: Finding, file?: string): Record<string, unknown> 
   };
 }
 
-/** The rule coverage of a campaign: counters per rule id (what `realmspec replay --coverage` tallies). */
-export function coverageJson(hits: RuleHits): Record<string, unknown> {
-  const rules: Record<string, { reached: number; held: number; decided?: number }> = {};
-  for (const r of catalogue.rules) {
-    const reached = hits.reached[r.n] as number;
-    const held = hits.held[r.n] as number;
-    const decided = hits.decided[r.n] as number;
-    if (reached === 0 && held === 0) continue;
-    rules[r.id] = r.kind === 'failure' ? { reached, held, decided } : { reached, held };
-  }
-  const orderings: Record<string, { both: number; respected: number }> = {};
-  for (const o of catalogue.orderings) {
-    const both = hits.orderBoth[o.n] as number;
-    if (both > 0) orderings[o.id] = { both, respected: hits.orderRespected[o.n] as number };
-  }
+/** The totals of a campaign's rule coverage (DEN0137 B1.6): failure conditions that decided an outcome, success conditions that held. */
+export interface CoverageTotals {
+  /** Failure conditions that held at least once. */
+  readonly failuresHeld: number;
+  /** Failure conditions that were the failure reported at least once. */
+  readonly failuresDecided: number;
+  /** Failure conditions of the catalogue. */
+  readonly failures: number;
+  /** Success conditions (not established by another) that held at least once. */
+  readonly successHeld: number;
+  /** Success conditions of the catalogue (not established by another). */
+  readonly success: number;
+}
+
+/** The totals of the rule coverage `hits` (the counters themselves go to a `realmspec-coverage/1` file, `@realmspec/coverage`). */
+export function coverageTotals(hits: RuleHits): CoverageTotals {
   const failures = catalogue.rules.filter((r) => r.kind === 'failure');
   const success = catalogue.rules.filter((r) => r.kind === 'success' && r.establishedBy === undefined);
   return {
-    format: 'realmspec-rulehits/0',
-    totals: {
-      failuresHeld: failures.filter((r) => (hits.held[r.n] as number) > 0).length,
-      failuresDecided: failures.filter((r) => (hits.decided[r.n] as number) > 0).length,
-      failures: failures.length,
-      successHeld: success.filter((r) => (hits.held[r.n] as number) > 0).length,
-      success: success.length,
-    },
-    calls: Object.fromEntries(hits.calls),
-    rules,
-    orderings,
+    failuresHeld: failures.filter((r) => (hits.held[r.n] as number) > 0).length,
+    failuresDecided: failures.filter((r) => (hits.decided[r.n] as number) > 0).length,
+    failures: failures.length,
+    successHeld: success.filter((r) => (hits.held[r.n] as number) > 0).length,
+    success: success.length,
   };
 }
 
 /** The summary as a JSON Lines object. */
 export function summaryJson(r: CampaignResult, exitCode: number): Record<string, unknown> {
-  const cov = coverageJson(r.hits) as { totals: unknown };
+  const totals = coverageTotals(r.hits);
   return {
     type: 'summary',
     runs: r.runs,
@@ -122,7 +117,7 @@ export function summaryJson(r: CampaignResult, exitCode: number): Record<string,
     permitted: r.permitted,
     followed: r.followed,
     cut: r.cut,
-    coverage: cov.totals,
+    coverage: totals,
     interrupted: r.interrupted,
     exitCode,
   };
@@ -134,7 +129,7 @@ export function summaryLines(r: CampaignResult, files: ReadonlyMap<number, strin
   const head = ['#', 'command', 'rule', 'kind', 'runs', 'steps', '', 'trace'];
   const widths = head.map((h, k) => Math.max(h.length, ...rows.map((x) => (x[k] as string).length)));
   const line = (x: readonly string[]): string => x.map((v, k) => v.padEnd(widths[k] as number)).join('  ').trimEnd();
-  const cov = coverageJson(r.hits) as { totals: { failuresDecided: number; failures: number; successHeld: number; success: number } };
+  const cov = { totals: coverageTotals(r.hits) };
   const secs = r.elapsedMs / 1000;
   return [
     ...(rows.length > 0 ? [line(head), ...rows.map(line), ''] : []),

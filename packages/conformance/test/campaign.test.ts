@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseTrace, runTrace } from '@realmspec/trace';
 import { run } from '@realmspec/cli';
+import { decodeCoverage } from '@realmspec/coverage';
 import { campaign, decodeWaivers, InProcessDriver, MODEL_LIMITS, modelDriverPlatform, modelImpl, mutantById } from '../src/index.js';
 
 const platform = modelDriverPlatform(1);
@@ -96,7 +97,16 @@ describe('realmspec conform (a process driver)', () => {
     expect(existsSync(findings[0]?.trace ?? '')).toBe(true);
     expect(await run(['replay', findings[0]?.trace ?? ''])).toMatchObject({ code: 1 });
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'))).toMatchObject({ findings: 1, exitCode: 1 });
-    expect(JSON.parse(readFileSync(join(out, 'coverage.json'), 'utf8'))).toMatchObject({ format: 'realmspec-rulehits/0' });
+    // The rule coverage is a coverage file (realmspec-coverage/1) that `realmspec coverage` reads.
+    const cov = decodeCoverage(readFileSync(join(out, 'coverage.json'), 'utf8'), 'coverage.json');
+    if (E.isLeft(cov)) throw new Error(cov.left.join('; '));
+    expect(cov.right).toMatchObject({ format: 'realmspec-coverage/1', sources: [{ kind: 'conformance', name: `node ${fake} flip-delegate` }] });
+    // The first generated run is counted: its delegation reached the command's first check.
+    expect(cov.right.calls.RMI_GRANULE_DELEGATE).toBeGreaterThan(0);
+    expect(cov.right.rules['RMI_GRANULE_DELEGATE/gran_align']?.reached).toBeGreaterThan(0);
+    const report = await run(['coverage', join(out, 'coverage.json'), '--format', 'json', '--out', join(out, 'report.json')]);
+    expect(report.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'))).toMatchObject({ sources: [{ kind: 'conformance' }] });
   });
 
   it('exits 0 when every finding is waived, and writes JSON Lines with --json', async () => {

@@ -6,7 +6,7 @@
  * the run and the step.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,21 @@ describe('realmspec driver (the model as a driver-v1 driver)', () => {
     expect(o.observations[0]).toMatchObject({ kind: 'crash', command: 'RMI_RTT_FOLD' });
     expect(o.observations[0]?.mismatches[0]).toMatch(/^driver 'model', run 3, step \d+ \(line \d+\): crash: the implementation crashed: assertion failed/);
     expect(o.judgement?.cut).toMatchObject({ why: 'the implementation crashed' });
+  });
+
+  it('runs from its one-file bundle with the same answers as the CLI\'s modules', () => {
+    const bundle = fileURLToPath(new URL('../../cli/dist/driver.bundle.mjs', import.meta.url));
+    const main = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url));
+    expect(existsSync(bundle)).toBe(true);
+    const inPath = write('both.jsonl', [headerLine(platform), ...built.steps.map((s) => stepLine(s))]);
+    for (const mutant of [[], ['--mutant', 'rtt-fold-crash']]) {
+      execFileSync(process.execPath, [bundle, 'driver', ...mutant, inPath, '-o', join(dir, 'bundle.out')]);
+      execFileSync(process.execPath, [main, 'driver', ...mutant, inPath, '-o', join(dir, 'main.out')]);
+      expect(readFileSync(join(dir, 'bundle.out'), 'utf8')).toBe(readFileSync(join(dir, 'main.out'), 'utf8'));
+    }
+    const r = spawnSync(process.execPath, [bundle, 'driver', inPath], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^realmspec driver: give IN.jsonl -o OUT.jsonl/);
   });
 
   it('refuses an unknown mutant with exit 2', () => {

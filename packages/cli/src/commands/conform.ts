@@ -3,7 +3,7 @@
  * [--waivers FILE] [--out DIR] [--json] [--strict] [--timeout MS]`: property-based conformance
  * testing of an RMM implementation through a driver. Findings are written as they are found
  * (under --out: one shrunk trace per group, `findings.jsonl`), then the summary and the rule
- * coverage; Ctrl-C stops the campaign and still writes them.
+ * coverage (`coverage.json`, a `realmspec-coverage/1` file); Ctrl-C stops the campaign and still writes them.
  *
  * @packageDocumentation
  */
@@ -11,7 +11,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { campaign, coverageJson, findingJson, noWaivers, ProcessDriver, readWaivers, summaryJson, summaryLines, type Finding, type Progress, type Waivers } from '@realmspec/conformance';
+import { coverageOf, encodeCoverage } from '@realmspec/coverage';
+import { campaign, findingJson, noWaivers, ProcessDriver, readWaivers, summaryJson, summaryLines, type Finding, type Progress, type Waivers } from '@realmspec/conformance';
 import { writeLines, type Io } from '../io.js';
 import { ExitStatus, fsReason } from '../output.js';
 
@@ -115,7 +116,9 @@ export async function conform(o: ConformOptions, io: Io): Promise<number> {
     const code = result.groups.some((g) => g.waived === undefined) ? ExitStatus.FINDING : ExitStatus.OK;
     if (o.progress) process.stderr.write('\r\x1b[K');
     writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summaryJson(result, code), driver: o.driver, seed: o.seed, groups: result.groups.map((g) => ({ group: g.group, count: g.count, waived: g.waived ?? null, trace: files.get(g.id) ?? null })) }, null, 2) + '\n');
-    writeFileSync(join(dir, 'coverage.json'), JSON.stringify(coverageJson(result.hits), null, 1) + '\n');
+    // The rules the generated runs reached in the model, as a coverage file (`realmspec coverage` reads and merges it).
+    const sources = [{ kind: 'conformance' as const, name: o.driver, at: new Date().toISOString(), detail: `seed ${o.seed}, ${result.runs} runs; rules counted on the model's answers to one generated run in 4` }];
+    writeFileSync(join(dir, 'coverage.json'), encodeCoverage(coverageOf(result.hits, sources)));
     if (o.json) await writeLines(io, [JSON.stringify(summaryJson(result, code))]);
     else await writeLines(io, ['', ...summaryLines(result, files), `summary: ${join(dir, 'summary.json')}; rule coverage: ${join(dir, 'coverage.json')}`]);
     return code;

@@ -8,7 +8,7 @@
  */
 import { decodeFeatures0, DEFAULT_GEOMETRY, granuleAddr, granuleIndex, GranuleState, metaState, RttEntryState, rttLevelSize, rttMeta, rttWalk, type Realm, type Step } from './deps.js';
 import type { Op } from './ops.js';
-import { enterSteps } from './realm.js';
+import { call, enterSteps, enterWith, rangeTop, readyRecs, targetOf } from './realm.js';
 import { IPAS, ipaOf, mpidrOf, protectedSize, U64 } from './addresses.js';
 import { HOST, POOL, poolPa, rmi, View, writeStruct } from './world.js';
 
@@ -199,30 +199,18 @@ export function resolveHost(v: View, op: Op): Step[] {
     case 'initRipas': {
       const rd = pk(0, RD);
       const [mode = 0, k = 0, span = 0, odd = 0] = op.n;
-      const base = ipaOf(v.realmFor(rd), mode, k);
-      const top = base + BigInt([1, 16, 512, 1024, 3][span % 5] as number) * 0x1000n + (odd % 5 === 4 ? 0x800n : 0n);
+      // Span 1: the last two entries of the RTT the walk to base stops in, and one beyond it (walk_top, out_top).
+      const cross = span % 6 === 1 ? acrossTableEnd(v, rd, ipaOf(v.realmFor(rd), mode, k)) : undefined;
+      const base = cross?.[0] ?? ipaOf(v.realmFor(rd), mode, k);
+      const top = (cross?.[1] ?? base + BigInt([1, 0, 16, 512, 1024, 3][span % 6] as number) * 0x1000n) + (odd % 5 === 4 ? 0x800n : 0n);
       return [rmi('RMI_RTT_INIT_RIPAS', [rd, base, top])];
     }
-    case 'setRipas': {
-      // The REC with a pending RIPAS change, unless a choice says otherwise.
-      const pending = v.s.recs.entries().filter(([, r]) => r.ripasAddr < r.ripasTop).map(([gi]) => granuleAddr(gi));
-      const rec = (op.p[1]?.m ?? 0) === 0 && pending.length > 0 ? (pending[(op.p[1]?.k ?? 0) % pending.length] as bigint) : pk(1, REC);
-      const r = v.s.recs.get(granuleIndex(rec));
-      const rd = (op.p[0]?.m ?? 0) === 0 && r !== undefined ? granuleAddr(r.owner) : pk(0, RD);
-      const [mode = 0, k = 0, span = 0] = op.n;
-      const base = mode === 0 && r !== undefined ? r.ripasAddr : ipaOf(v.realmFor(rd), mode, k);
-      const top = span === 0 && r !== undefined && mode === 0 ? r.ripasTop : base + BigInt(1 + (span % 16)) * 0x1000n;
-      return [rmi('RMI_RTT_SET_RIPAS', [rd, rec, base, top])];
-    }
+    case 'setRipas':
+      return setRipas(v, op);
     case 'enter':
       return enterSteps(v, op);
-    case 'psciComplete': {
-      const caller = pk(0, REC);
-      const c = v.s.recs.get(granuleIndex(caller));
-      const target = (op.p[1]?.m ?? 0) === 0 && c !== undefined ? targetOf(v, c.owner, c.gprs[1] ?? 0n) ?? pk(1, REC) : pk(1, REC);
-      const status = [0n, BigInt.asUintN(64, -3n), BigInt.asUintN(64, -4n), BigInt.asUintN(64, -2n), 7n][(op.n[0] ?? 0) % 5] as bigint;
-      return [rmi('RMI_PSCI_COMPLETE', [caller, target, status])];
-    }
+    case 'psciComplete':
+      return psciComplete(v, op);
     case 'features':
       return [rmi('RMI_FEATURES', [(op.n[0] ?? 0) === 0 ? 0n : (op.w[0] ?? 1n)])];
     case 'version':
@@ -248,8 +236,66 @@ export function resolveHost(v: View, op: Op): Step[] {
   }
 }
 
-/** The REC of Realm `owner` whose MPIDR is `mpidr`, if any. */
-function targetOf(v: View, owner: number, mpidr: bigint): bigint | undefined {
-  for (const [gi, r] of v.s.recs.entries()) if (r.owner === owner && r.mpidr === (mpidr & 0xff_ffff_ffffn)) return granuleAddr(gi);
-  return undefined;
+/** The entries of `[base, top)`: the last two of the RTT the walk to `ipa` stops in and the first beyond it, aligned to its level. */
+function acrossTableEnd(v: View, rd: bigint, ipa: bigint): [bigint, bigint] {
+  const g = v.s.platform.geometry;
+  const level = walkLevel(v, rd, ipa);
+  if (level < 1 || level > 3) return [ipa, ipa + 0x1000n];
+  const entry = BigInt(rttLevelSize(g, level));
+  const table = BigInt(rttLevelSize(g, level - 1));
+  const end = ipa - (ipa % table) + table;
+  return [end - 2n * entry, end + entry];
+}
+
+/**
+ * RMI_RTT_SET_RIPAS for the REC with a pending RIPAS change, unless a choice says otherwise. The
+ * call continues a change a Realm asked for (DEN0137 B4.3.21): with none pending, a REC that can
+ * run asks for one first (RSI_IPA_STATE_SET in an entry), plainly over a range across the end of
+ * the RTT that holds its base, where the call stops (out_top < top).
+ */
+function setRipas(v: View, op: Op): Step[] {
+  const [mode = 0, k = 0, span = 0, value = 0] = op.n;
+  const usualRec = (op.p[1]?.m ?? 0) === 0;
+  const pending = v.s.recs.entries().filter(([, r]) => r.ripasAddr < r.ripasTop).map(([gi]) => gi);
+  const ready = readyRecs(v);
+  const ask = usualRec && pending.length === 0 && ready.length > 0 ? (ready[(op.p[1]?.k ?? 0) % ready.length] as number) : undefined;
+  const asker = ask === undefined ? undefined : v.s.recs.get(ask);
+  const askBase = ipaOf(asker === undefined ? undefined : v.s.realms.get(asker.owner), 0, k);
+  const request: readonly [bigint, bigint] | undefined = asker === undefined ? undefined : [askBase, rangeTop(v.s.platform.geometry, askBase, span === 0 ? 1 : span)];
+  const pre = ask !== undefined && request !== undefined ? [enterWith(v, ask, [call('rsi', 'RSI_IPA_STATE_SET', [request[0], request[1], BigInt(1 - (value % 2)), 0n])])] : [];
+  const recGi = ask ?? (usualRec && pending.length > 0 ? (pending[(op.p[1]?.k ?? 0) % pending.length] as number) : granuleIndex(v.pick(op.p[1] ?? { m: 0, k: 0 }, REC, op.w[0] ?? 0n)));
+  const r = v.s.recs.get(recGi);
+  const rd = (op.p[0]?.m ?? 0) === 0 && r !== undefined ? granuleAddr(r.owner) : v.pick(op.p[0] ?? { m: 0, k: 0 }, RD, op.w[0] ?? 0n);
+  // The pending range (the one just asked for, or the REC's), unless choices move base or top.
+  const [ripasAddr, ripasTop] = request ?? [r?.ripasAddr, r?.ripasTop];
+  const base = mode === 0 && ripasAddr !== undefined ? ripasAddr : ipaOf(v.realmFor(rd), mode, k);
+  const top = mode === 0 && ripasTop !== undefined && (span === 0 || request !== undefined) ? ripasTop : base + BigInt(1 + (span % 16)) * 0x1000n;
+  return [...pre, rmi('RMI_RTT_SET_RIPAS', [rd, granuleAddr(recGi), base, top])];
+}
+
+/**
+ * RMI_PSCI_COMPLETE for the REC with a pending PSCI request, unless a choice says otherwise; with
+ * none pending, a REC that can run makes one first (PSCI_CPU_ON or PSCI_AFFINITY_INFO of another
+ * REC of its Realm, DEN0137 B4.3.7), and the status is aimed at the rows of PsciReturnCodePermitted.
+ */
+function psciComplete(v: View, op: Op): Step[] {
+  const [st = 0, kind = 0] = op.n;
+  const status = [0n, BigInt.asUintN(64, -3n), BigInt.asUintN(64, -4n), BigInt.asUintN(64, -2n), 7n][st % 5] as bigint;
+  const k = op.p[0]?.k ?? 0;
+  const pending = v.s.recs.entries().filter(([, r]) => r.psciPending).map(([gi]) => gi);
+  const ready = readyRecs(v);
+  if ((op.p[0]?.m ?? 0) === 0 && pending.length === 0 && ready.length > 0) {
+    const caller = ready[k % ready.length] as number;
+    const c = v.s.recs.get(caller);
+    const others = v.s.recs.entries().filter(([gi, r]) => r.owner === c?.owner && gi !== caller);
+    const [tgi, target] = others[(op.p[1]?.k ?? 0) % Math.max(1, others.length)] ?? [caller, c];
+    const mpidr = target?.mpidr ?? 0n;
+    const ask = kind % 2 === 0 ? call('psci', 'PSCI_CPU_ON', [mpidr, 0x1000n, 0n]) : call('psci', 'PSCI_AFFINITY_INFO', [mpidr, 0n]);
+    const targetPa = (op.p[1]?.m ?? 0) === 0 ? granuleAddr(tgi) : v.pick(op.p[1] as { m: number; k: number }, REC);
+    return [enterWith(v, caller, [ask]), rmi('RMI_PSCI_COMPLETE', [granuleAddr(caller), targetPa, status])];
+  }
+  const caller = (op.p[0]?.m ?? 0) === 0 && pending.length > 0 ? granuleAddr(pending[k % pending.length] as number) : v.pick(op.p[0] ?? { m: 0, k: 0 }, REC, op.w[0] ?? 0n);
+  const c = v.s.recs.get(granuleIndex(caller));
+  const target = (op.p[1]?.m ?? 0) === 0 && c !== undefined ? targetOf(v, granuleIndex(caller)) ?? v.pick(op.p[1] ?? { m: 0, k: 0 }, REC) : v.pick(op.p[1] ?? { m: 0, k: 0 }, REC);
+  return [rmi('RMI_PSCI_COMPLETE', [caller, target, status])];
 }
