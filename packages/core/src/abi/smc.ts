@@ -96,6 +96,7 @@ export function callWithRegisters(s: RmmState, r: RoutedCommand, regs: readonly 
   const [next, values] = result.right;
   for (const [name, reg] of r.outputs) {
     const v = values[name];
+    // Stryker disable next-line ConditionalExpression: equivalent; a model-bug guard (every command's apply gives every output its catalogue lists, checked by the post-conditions).
     if (v === undefined) throw new InternalError(`${entry.name} did not produce output ${name}`);
     out[reg] = v;
   }

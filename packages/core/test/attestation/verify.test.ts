@@ -1,4 +1,4 @@
-import { createECDH, createPublicKey } from 'node:crypto';
+import { createECDH, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
@@ -219,6 +219,10 @@ describe('verifyCcaToken (DEN0137 A7.2.3)', () => {
     const jwk = { kty: 'EC', crv: 'P-256', x: pt.subarray(1, 33).toString('base64url'), y: pt.subarray(33).toString('base64url') };
     const p256 = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
     expect(kindOf(verifyCcaToken(TOKEN, { iakPublicKey: p256 }))).toBe('trust-anchor');
+    // The message names the key type it got (an Ed25519 key here), so a user sees what was wrong.
+    const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const r = verifyCcaToken(TOKEN, { iakPublicKey: ed });
+    expect(E.isLeft(r) ? [r.left.kind, r.left.detail] : []).toEqual(['trust-anchor', 'iakPublicKey: expected a P-384 EC key, got ed25519']);
     expect(kindOf(verifyCcaToken('token' as unknown as Uint8Array, ANCHOR))).toBe('input');
   });
 });

@@ -4,7 +4,7 @@
  * permitted one (naming its rule), and rejects a status, index or output the spec does not permit.
  */
 import { describe, expect, it } from 'vitest';
-import { catalogue, judge, outcomes, rmiCallOutcomes, rmiDataCreate, smc, type RmmState } from '../../src/index.js';
+import { catalogue, initialState, judge, outcomes, rmiCallOutcomes, rmiDataCreate, smc, type RmmState } from '../../src/index.js';
 import { G, R, delegate, fidOf, ok, withRealm } from '../support/fixtures.js';
 import { SRC, withSources } from '../rtt/support.js';
 
@@ -62,5 +62,16 @@ describe('permitted failures (B1.6)', () => {
     const o2 = rmiCallOutcomes(s2, regs2, smc(s2, regs2));
     expect(o2.permitted.map((f) => f.rule)).toEqual(['RMI_DATA_CREATE/rd_state']);
     expect(catalogue.byId.get('RMI_DATA_CREATE/rd_state')?.status).toBe('RMI_ERROR_INPUT');
+  });
+});
+
+describe('success outputs', () => {
+  it('a success whose fixed output differs is a mismatch naming no failure rule (B4.3.4: index 0 reads RmiFeatureRegister0)', () => {
+    const st = initialState();
+    const r = [fidOf('RMI_FEATURES'), 0n];
+    const oc = rmiCallOutcomes(st, r, smc(st, r));
+    const f0 = st.platform.features0;
+    expect(judge(oc, { x0: 0n, out: [f0] })).toEqual({ kind: 'agrees' });
+    expect(judge(oc, { x0: 0n, out: [f0 ^ 1n] })).toEqual({ kind: 'mismatch', why: [expect.stringMatching(/^out\[0\] \(X1\): /)], rules: [] });
   });
 });
