@@ -218,8 +218,13 @@ function failureOf<C>(row: Row<C>, c: C): SpecFailure {
 function exitRow<C>(rule: Rule): Row<C> {
   if (typeof rule.index === 'string' || rule.outputs !== undefined) throw new InternalError(`${rule.id}: a condition held at exit takes a fixed index and no outputs`);
   const fixed = rule.index ?? 0;
-  // Stryker disable next-line ArrowFunction,BooleanLiteral: equivalent for `holds`; a row held at exit is never in the ordered check, so nothing calls it.
-  return { rule, holds: () => false, index: () => fixed, outputs: undefined };
+  return {
+    rule,
+    // Stryker disable next-line ArrowFunction,BooleanLiteral: equivalent; a row held at exit is never in the ordered check, so nothing calls it.
+    holds: () => false,
+    index: () => fixed,
+    outputs: undefined,
+  };
 }
 
 interface PostRow<I, P> {
