@@ -190,6 +190,9 @@ describe('verifyCcaToken (DEN0137 A7.2.3)', () => {
     expect(detail(bad((m) => m.set(2399, [])))).toMatch(/^platform-claims swComponents/);
     expect(detail(bad((m) => m.set(2399, [new Map([[2, Buffer.alloc(32)]])])))).toMatch(/^platform-claims swComponents\.0\.signerId/);
     expect(detail(bad((m) => m.set(265, 'tag:arm.com,2023:realm#1.0.0')))).toMatch(/^platform-claims profile/);
+    // The optional verification service (claim 2400) is a text string when present.
+    expect(detail(bad((m) => m.set(2400, 'https://verifier.example')))).toBe('ok');
+    expect(detail(bad((m) => m.set(2400, 5)))).toMatch(/^platform-claims verificationService/);
   });
 
   it('rejects collections of the wrong shape', () => {
