@@ -126,7 +126,7 @@ export interface Command<I, C, O, P = O> {
    * The check phase with every failure condition evaluated once (counted in `hits` as
    * {@link Command.check} counts them): the failure the model reports (the first that holds), or
    * the context apply would take, and every condition that holds, in listed order, from which the
-   * permitted failures follow ({@link permittedFailures}) without a second evaluation. Changes nothing.
+   * permitted failures follow (`permittedFailures`, DEN0137 B1.6) without a second evaluation. Changes nothing.
    */
   readonly checkAll: (s: RmmState, input: I, hits?: RuleHits) => CheckedAll<C>;
   /**

@@ -47,7 +47,7 @@ export interface RunResult {
   readonly leftover: number;
   /**
    * The failure conditions that held at the check, in listed order (every one is evaluated; the
-   * permitted failures follow from them, {@link permittedFailures}); `exit_pas` is not among them.
+   * permitted failures follow from them by DEN0137 B1.6); `exit_pas` is not among them.
    */
   readonly held: readonly Rule[];
 }
