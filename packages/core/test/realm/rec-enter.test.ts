@@ -324,6 +324,8 @@ describe('REC state during and after RMI_REC_ENTER (A2.3.4)', () => {
     expect(r.state.memory.has(granuleIndex(RUN))).toBe(false);
     const f = recEnterConcluded(checked.right, { entry, entered, state: r.state, exit: r.exit, exitGpf: r.exitGpf }, hits);
     expect(f === undefined ? undefined : [encodeRmiResult(f.code, f.index), f.rule]).toEqual([1n, 'RMI_REC_ENTER/exit_pas']);
+    // The failure value itself carries the index 0 (B4.4.25), not an absent one.
+    expect(f?.index).toBe(0);
     const rule = (id: string) => catalogue.byId.get(id)!;
     expect([hits.reached[rule('RMI_REC_ENTER/exit_pas').n], hits.heldCount(rule('RMI_REC_ENTER/exit_pas'))]).toEqual([1, 1]);
     // The command failed, so none of its success conditions held.
