@@ -7,7 +7,8 @@
 // - post/data.ts entry_idx `?.`: evaluated on successes only, where the walk exists;
 // - relation/judge.ts `index !== undefined`: without an index every failure matches the index;
 // - abi/smc.ts the "did not produce output" guard: a model-bug check that no command reaches;
-// - engine/command.ts exitRow `holds`: rows held at exit are never in the ordered check.
+// - engine/command.ts exitRow `holds`: rows held at exit are never in the ordered check;
+// - post/rec.ts gpr `i === 31`: only index 31 is ever beyond the 31 registers the model keeps.
 // The test runs share one module graph (vitest.mutation.config.ts), so a mutant in code that runs
 // once and is cached survives falsely: `node bench/mutation-recheck.mjs REPORT` re-runs survivors
 // with module isolation (npm run mutation:sample does so itself).

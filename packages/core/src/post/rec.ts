@@ -59,7 +59,11 @@ function onRealms(p: (pre: RealmRecord, post: RealmRecord) => boolean): (t: Crea
 const auxAddrs = (rec: RecRecord): bigint[] => rec.aux.map(pa);
 
 /** The REC's gprs[0..31] (C1.19 Bits64[32]); the model keeps X0..X30, and gprs[31] reads as zero. */
-const gpr = (rec: RecRecord, i: number): bigint | undefined => (i < rec.gprs.length ? rec.gprs[i] : i === 31 ? 0n : undefined);
+const gpr = (rec: RecRecord, i: number): bigint | undefined => {
+  if (i < rec.gprs.length) return rec.gprs[i];
+  // Stryker disable next-line ConditionalExpression: equivalent; callers ask for 0..31 and the model keeps X0..X30, so only 31 reaches here.
+  return i === 31 ? 0n : undefined;
+};
 
 /** DEN0137 B4.3.12.3: the REC from params, owned by rd; the Realm's rec_index, num_recs and (runnable) RIM. */
 export const recCreatePost: PostDefinition<RecCreateInput, NoOutputs> = {
