@@ -32,7 +32,10 @@ export function recheck(report) {
   const base = vitest();
   if (base.status !== 0) throw new Error(`the unmutated sources fail the isolated run:\n${base.stdout.slice(-2000)}`);
   for (const { file, source, m } of survivors) {
-    const label = `${file}:${m.location.start.line} ${m.mutatorName} ${JSON.stringify(m.replacement)}`;
+    const lines = source.split('\n');
+    const at = lines[m.location.start.line - 1] ?? '';
+    const was = m.location.start.line === m.location.end.line ? at.slice(m.location.start.column - 1, m.location.end.column - 1) : `${at.slice(m.location.start.column - 1)}...`;
+    const label = `${file}:${m.location.start.line} ${m.mutatorName} ${JSON.stringify(was.slice(0, 60))} -> ${JSON.stringify(m.replacement.slice(0, 60))}`;
     if (readFileSync(file, 'utf8') !== source) {
       still.push(`${label} (source changed since the report: not re-checked)`);
       continue;
