@@ -8,7 +8,11 @@
 // - relation/judge.ts `index !== undefined`: without an index every failure matches the index;
 // - abi/smc.ts the "did not produce output" guard: a model-bug check that no command reaches;
 // - engine/command.ts exitRow `holds`: rows held at exit are never in the ordered check;
-// - post/rec.ts gpr `i === 31`: only index 31 is ever beyond the 31 registers the model keeps.
+// - post/rec.ts gpr `i === 31`: only index 31 is ever beyond the 31 registers the model keeps;
+// - fast paths whose slow path gives the same answer: model/bits.ts isGranuleAligned below 2^53,
+//   model/platform.ts initialGpt without ranges, rsi/ipa-state.ts's early end of the scan;
+// - post/rec-enter.ts the field-name regex's `$`, model/rtt-walk.ts one step past a chunk, and
+//   post/rsi-calls.ts lenOf's guards (see the comments there).
 // The test runs share one module graph (vitest.mutation.config.ts), so a mutant in code that runs
 // once and is cached survives falsely: `node bench/mutation-recheck.mjs REPORT` re-runs survivors
 // with module isolation (npm run mutation:sample does so itself).

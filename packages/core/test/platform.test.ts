@@ -5,7 +5,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { decodePlatform, defaultPlatform, Gpt, initialGpt, makePlatform } from '../src/index.js';
+import { decodePlatform, defaultPlatform, Gpt, initialGpt, isGranuleAligned, makePlatform } from '../src/index.js';
 
 describe('platform', () => {
   it('defaults: one delegable DRAM range at 0x80000000 of 0x3fe00000 bytes, every granule Non-secure', () => {
@@ -35,5 +35,12 @@ describe('platform', () => {
       { base: 0x9000_2000n, size: 0x1000n, gpt: Gpt.ROOT },
     ]);
     expect([0x9000_0000, 0x9000_1000, 0x9000_2000, 0x9000_3000].map((pa) => initialGpt(p, pa / 4096))).toEqual([Gpt.SECURE, Gpt.SECURE, Gpt.ROOT, Gpt.NS]);
+  });
+});
+
+describe('granule addresses (DEN0137 B3 AddrIsGranuleAligned: bits 11:0 zero)', () => {
+  it('is exact across the whole 64-bit range, not only below 2^53', () => {
+    expect([0n, 0x1000n, 1n << 53n, (1n << 60n) | 0x7000n, 0xffff_ffff_ffff_f000n].map(isGranuleAligned)).toEqual([true, true, true, true, true]);
+    expect([0x800n, (1n << 53n) + 8n, (1n << 60n) | 0x1n, 0xffff_ffff_ffff_ffffn].map(isGranuleAligned)).toEqual([false, false, false, false]);
   });
 });

@@ -264,6 +264,7 @@ export function rttSkipEntriesUnless(g: Geometry, rtt: Rtt, ipa: number, stop: (
     const c = chunks[k] as readonly number[];
     const start = k === from >> 5 ? from & 31 : 0;
     if (start === 0 && chunkHasNo(c, stop)) continue;
+    // Stryker disable next-line EqualityOperator: equivalent; one step past the chunk reads undefined, whose NaN attributes no stop predicate (state comparisons) accepts.
     for (let j = start; j < c.length; j++) if (stop(packedMeta(c[j] as number))) return rttEntryIpa(g, rtt, k * RTT_CHUNK + j);
     if (start === 0) rememberHasNo(c, stop);
   }

@@ -205,6 +205,7 @@ function handedOut(t: T): { readonly token: Uint8Array; readonly from: number } 
 /** The `len` output as a number, when the call returned one no larger than a granule. */
 function lenOf(t: T): number | undefined {
   const len = output(t.out, 'len');
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent; post-conditions run on successes, which always give len, and lenHolds bounds it by the granule again.
   return len === undefined || len > GRANULE ? undefined : Number(len);
 }
 

@@ -105,6 +105,7 @@ export const rsiIpaStateGet = defineCommand<RealmCallInput, RealmCallCtx, RealmO
     const end = Number(top(c));
     const ripas = metaRipas(rttMeta(t, w.index));
     let addr = alignDownToRttLevel(g, Number(base(c)), w.level) + size;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent; `addr < end` only stops the scan early, out_top is min(addr, end).
     for (let i = w.index + 1; i < rttEntries(g, t.level) && addr < end; i++) {
       const m = rttMeta(t, i);
       if (metaState(m) === RttEntryState.TABLE || metaRipas(m) !== ripas) break;

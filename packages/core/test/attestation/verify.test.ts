@@ -155,6 +155,8 @@ describe('verifyCcaToken (DEN0137 A7.2.3)', () => {
     check((m) => m.delete(44235), /personalizationValue/);
     check((m) => m.set(44238, Buffer.alloc(64)), /initialMeasurement: expected 32 bytes for sha-256/);
     check((m) => m.set(44239, CLAIMS.rems.slice(0, 3).map((r) => Buffer.from(r))), /extensibleMeasurements: expected an array of exactly 4/);
+    // Each REM has the hash algorithm's size (A7.2.3.1.6): a 64-byte REM 2 under SHA-256 is named.
+    check((m) => m.set(44239, CLAIMS.rems.map((r, k) => Buffer.from(k === 2 ? new Uint8Array(64) : r))), /^extensibleMeasurements\.2: expected 32 bytes for sha-256, got 64/);
     check((m) => m.set(44236, 'md5'), /hashAlgoId/);
     check((m) => m.set(265, 'tag:example.com,2023:other'), /profile/);
   });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FootprintItem } from '../../src/catalogue/index.js';
 import { parseFootprint } from '../../src/catalogue/footprint.js';
-import { frameViolations } from '../../src/engine/frame.js';
+import { frameViolations, showChange, stateChanges } from '../../src/engine/frame.js';
 import { withMeasurement } from '../../src/model/realm.js';
 import { withRealmRecord } from '../../src/model/state.js';
 import { granuleIndex } from '../../src/index.js';
@@ -29,6 +29,13 @@ function changed(k: number): typeof pre {
 }
 
 const violations = (value: string, k: number): number => frameViolations([item(value)], (n) => (n === 'rd' ? RD : undefined), pre, changed(k)).length;
+
+describe('changes as the frame check names them', () => {
+  it('a measurement slot is named with its index (C1.16), another Realm field without one', () => {
+    expect(stateChanges(pre, changed(3)).map(showChange)).toEqual([`Realm(${RD}).measurements[3]`]);
+    expect(showChange({ kind: 'realm', gi: RD, field: 'state' })).toBe(`Realm(${RD}).state`);
+  });
+});
 
 describe('frame check: measurement slots', () => {
   it('an indexed footprint allows its slot and no other', () => {
