@@ -9,14 +9,9 @@
  */
 import { driver, driverArgs } from './commands/driver.js';
 import { StreamIo } from './io.js';
-import { badInput, ExitStatus, internalErrorLine, writeOutcome } from './output.js';
+import { badInput, exitOnUncaught, writeOutcome } from './output.js';
 
-const die = (e: unknown): void => {
-  process.stderr.write(internalErrorLine(e) + '\n');
-  process.exit(ExitStatus.INTERNAL);
-};
-process.on('uncaughtException', die);
-process.on('unhandledRejection', die);
+exitOnUncaught();
 
 const io = new StreamIo(process.stdout, process.stderr);
 const a = driverArgs(process.argv.slice(3));

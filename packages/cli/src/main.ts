@@ -7,16 +7,11 @@
  *
  * @packageDocumentation
  */
-import { guarded, internalErrorLine } from './cli.js';
+import { guarded } from './cli.js';
 import { StreamIo } from './io.js';
-import { ExitStatus } from './output.js';
+import { ExitStatus, exitOnUncaught } from './output.js';
 
-const die = (e: unknown): void => {
-  process.stderr.write(internalErrorLine(e) + '\n');
-  process.exit(ExitStatus.INTERNAL);
-};
-process.on('uncaughtException', die);
-process.on('unhandledRejection', die);
+exitOnUncaught();
 
 const io = new StreamIo(process.stdout, process.stderr);
 const code = await guarded(process.argv.slice(2), io);

@@ -57,6 +57,19 @@ function oneLine(e: unknown): string {
   return (m.split('\n')[0] ?? '').replace(/^realmspec internal error: /, '');
 }
 
+/**
+ * Makes an exception that escapes every guard (a model bug) one line on standard error and exit
+ * status 70, for the process entry points (`main.ts`, `driver-main.ts`).
+ */
+export function exitOnUncaught(): void {
+  const die = (e: unknown): void => {
+    process.stderr.write(internalErrorLine(e) + '\n');
+    process.exit(ExitStatus.INTERNAL);
+  };
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
+}
+
 /** The line that reports an internal error. */
 export function internalErrorLine(e: unknown): string {
   return `realmspec: internal error: ${oneLine(e)}`;

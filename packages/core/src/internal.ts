@@ -9,6 +9,7 @@
  */
 export { asRegisterCommand, callWithRegisters, type DispatchTable, dispatchTable, routed } from './abi/smc.js';
 export { footprintLocators, parseFootprint } from './catalogue/footprint.js';
+export { mix32 } from './internal/pmap.js';
 export { setRecording, takeCallerHits } from './engine/checked.js';
 export { type Check, type CheckedWhenNarrowed, type CommandDefinition, defineCommand, type FailureImpl, permittedFailures } from './engine/command.js';
 export { established, type Established, type Refinement } from './engine/refine.js';

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { mix32 } from '@realmspec/core/internal';
 
 // -------------------------------------------------------------------------------------
 // lanes
@@ -61,15 +62,8 @@ export class Lanes {
   }
 }
 
-/** The murmur3 finaliser: a 32-bit avalanche. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+/** The murmur3 finaliser: a 32-bit avalanche (the core's persistent maps use the same one). */
+export const fmix32: (h: number) => number = mix32;
 
 // -------------------------------------------------------------------------------------
 // values

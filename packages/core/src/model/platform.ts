@@ -351,8 +351,11 @@ export function makePlatform(config: PlatformConfig = {}): Platform {
 /** The built-in default platform. @category Platform */
 export const defaultPlatform: Platform = makePlatform();
 
-/** `p` with the attestation port `port` (DEN0137 A7.2.3: what the RMM receives at boot). @category Platform */
-export function withAttestation(p: Platform, port: AttestationPort | undefined): Platform {
+/**
+ * `p` with `patch` applied: every field written out, so that every platform has one object shape
+ * (the SMC layer reads platforms on every call).
+ */
+function platformWith(p: Platform, patch: Pick<Platform, 'attestation' | 'measurement' | 'digest'>): Platform {
   return {
     dram: p.dram,
     features0: p.features0,
@@ -360,33 +363,24 @@ export function withAttestation(p: Platform, port: AttestationPort | undefined):
     vmid16: p.vmid16,
     hpmn0: p.hpmn0,
     gpt: p.gpt,
-    attestation: port,
+    attestation: patch.attestation,
     features: p.features,
     levelBits: p.levelBits,
     geometry: p.geometry,
-    measurement: p.measurement,
-    digest: p.digest,
+    measurement: patch.measurement,
+    digest: patch.digest,
     dramGranules: p.dramGranules,
   };
 }
 
+/** `p` with the attestation port `port` (DEN0137 A7.2.3: what the RMM receives at boot). @category Platform */
+export function withAttestation(p: Platform, port: AttestationPort | undefined): Platform {
+  return platformWith(p, { attestation: port, measurement: p.measurement, digest: p.digest });
+}
+
 /** `p` computing measurements in mode `mode` (D-SYMBOLIC-MEASURE); everything else as in `p`. @category Platform */
 export function withMeasurementMode(p: Platform, mode: MeasurementMode): Platform {
-  return {
-    dram: p.dram,
-    features0: p.features0,
-    recAuxCount: p.recAuxCount,
-    vmid16: p.vmid16,
-    hpmn0: p.hpmn0,
-    gpt: p.gpt,
-    attestation: p.attestation,
-    features: p.features,
-    levelBits: p.levelBits,
-    geometry: p.geometry,
-    measurement: mode,
-    digest: measurementDigest(mode),
-    dramGranules: p.dramGranules,
-  };
+  return platformWith(p, { attestation: p.attestation, measurement: mode, digest: measurementDigest(mode) });
 }
 
 // -------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@
  * does not permit. Expected values are written from the spec by hand.
  */
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/lib/Either.js';
 import {
   InternalError,
   psciAffinityInfo,
@@ -17,40 +16,14 @@ import {
   psciSystemOff,
   psciSystemReset,
   psciVersion,
-  type RealmCallInput,
-  type RealmCommand,
-  type RealmOutcome,
-  type RmmState,
-  type Transition,
 } from '../../src/index.js';
 import { judge } from '../../src/relation/judge.js';
 import { realmCallOutcomes } from '../../src/relation/calls.js';
 import { REC2_GI, REC_GI, WORLD, enter, neg, patchRec, smcIn } from '../realm/support.js';
+import { callFid as call, holds, rows, type Cmd, type T } from './realm-support.js';
 
-type T = Transition<RealmCallInput, RealmOutcome>;
-type Cmd = Pick<RealmCommand, 'post' | 'verify'> & ((s: RmmState, i: RealmCallInput) => E.Either<unknown, readonly [RmmState, RealmOutcome]>);
 const cmd = (c: unknown): Cmd => c as Cmd;
 
-/** Calls `command` from R.rec with FID `fid` and inputs `regs` on `pre`: the transition. */
-function call(command: Cmd, fid: number, regs: Record<string, bigint> = {}, pre: RmmState = WORLD): T {
-  const input = { recGi: REC_GI, fid, regs };
-  const r = command(pre, input);
-  if (E.isLeft(r)) throw new Error(`0x${fid.toString(16)} failed`);
-  return { pre, input, post: r.right[0], out: r.right[1] };
-}
-/** The rows whose case applies to `t` and whether each holds. */
-function rows(command: Cmd, t: T): Record<string, boolean> {
-  const out: Record<string, boolean> = {};
-  for (const [k, p] of Object.entries(command.post!.success)) {
-    if (typeof p === 'function') out[k] = p(t);
-    else if (p.when(t)) out[k] = p.holds(t);
-  }
-  return out;
-}
-const holds = (command: Cmd, label: string, t: T): boolean => {
-  const p = command.post!.success[label]!;
-  return typeof p === 'function' ? p(t) : p.holds(t);
-};
 const choice = (command: Cmd, t: T, v: bigint): boolean => command.post!.choices!['result']!(t, v);
 const returned = (t: T, x0: bigint): T => ({ ...t, out: { kind: 'return', x0, outputs: {} } });
 /** `t` whose PSCI exit has exit.gprs `gprs`, pending flag and result as given (the model's otherwise). */

@@ -7,10 +7,8 @@
  * RMM's CONTINUE answer uses the open X0 and len. Expected values are written from the spec.
  */
 import { describe, expect, it } from 'vitest';
-import * as E from 'fp-ts/lib/Either.js';
 import { bootHes } from '@realmspec/hes';
 import {
-  catalogue,
   granuleBytes,
   granuleIndex,
   InternalError,
@@ -18,46 +16,21 @@ import {
   rsiAttestationTokenInit,
   rsiHostCall,
   rsiRealmConfig,
-  type RealmCallInput,
-  type RealmCommand,
-  type RealmOutcome,
   type RmmState,
-  type Transition,
 } from '../../src/index.js';
 import { withGranuleBytes } from '../../src/internal.js';
 import { judge } from '../../src/relation/judge.js';
 import { realmCallOutcomes } from '../../src/relation/calls.js';
 import { D, P, REC_GI, WORLD, enter, fid, patchRec, smcIn, world } from '../realm/support.js';
+import { call, holds, rows, type Cmd, type T } from './realm-support.js';
 
-type T = Transition<RealmCallInput, RealmOutcome>;
-type Cmd = Pick<RealmCommand, 'post' | 'verify'> & ((s: RmmState, i: RealmCallInput) => E.Either<unknown, readonly [RmmState, RealmOutcome]>);
 
 const HOST_CALL = rsiHostCall as unknown as Cmd;
 const CONFIG = rsiRealmConfig as unknown as Cmd;
 const INIT = rsiAttestationTokenInit as unknown as Cmd;
 const CONTINUE = rsiAttestationTokenContinue as unknown as Cmd;
 
-/** Calls `command` from R.rec with inputs `regs` on `pre`: the transition. */
-function call(command: Cmd, name: string, regs: Record<string, bigint>, pre: RmmState = WORLD): T {
-  const input = { recGi: REC_GI, fid: catalogue.byName.get(name)!.fids[0]!, regs };
-  const r = command(pre, input);
-  if (E.isLeft(r)) throw new Error(`${name} failed`);
-  return { pre, input, post: r.right[0], out: r.right[1] };
-}
 
-/** The rows whose case applies to `t` and whether each holds. */
-function rows(command: Cmd, t: T): Record<string, boolean> {
-  const out: Record<string, boolean> = {};
-  for (const [k, p] of Object.entries(command.post!.success)) {
-    if (typeof p === 'function') out[k] = p(t);
-    else if (p.when(t)) out[k] = p.holds(t);
-  }
-  return out;
-}
-const holds = (command: Cmd, label: string, t: T): boolean => {
-  const p = command.post!.success[label]!;
-  return typeof p === 'function' ? p(t) : p.holds(t);
-};
 const choice = (command: Cmd, name: string, t: T, v: bigint): boolean => command.post!.choices![name]!(t, v);
 const withOutput = (t: T, name: string, v: bigint): T => (t.out.kind === 'return' ? { ...t, out: { ...t.out, outputs: { ...t.out.outputs, [name]: v } } } : t);
 const withX0 = (t: T, x0: bigint): T => (t.out.kind === 'return' ? { ...t, out: { ...t.out, x0 } } : t);

@@ -7,36 +7,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import * as E from 'fp-ts/lib/Either.js';
 import {
   InternalError,
-  catalogue,
   rsiFeatures,
   rsiIpaStateGet,
   rsiIpaStateSet,
   rsiMeasurementExtend,
   rsiMeasurementRead,
   rsiVersion,
-  type RealmCallInput,
-  type RealmCommand,
-  type RealmOutcome,
   type RmmState,
-  type Transition,
 } from '../../src/index.js';
 import { updateRealm, updateState } from '../../src/internal.js';
 import { R } from '../support/fixtures.js';
 import { P, REC_GI, WORLD, patchRec, world } from '../realm/support.js';
+import { call, type Cmd, type T } from './realm-support.js';
 
-type T = Transition<RealmCallInput, RealmOutcome>;
-type Cmd = Pick<RealmCommand, 'post' | 'verify'> & ((s: RmmState, i: RealmCallInput) => E.Either<unknown, readonly [RmmState, RealmOutcome]>);
 
-/** Calls `command` from R.rec with inputs `regs` on `pre`: the transition. */
-function call(command: Cmd, name: string, regs: Record<string, bigint>, pre: RmmState = WORLD): T {
-  const input = { recGi: REC_GI, fid: catalogue.byName.get(name)!.fids[0]!, regs };
-  const r = command(pre, input);
-  if (E.isLeft(r)) throw new Error(`${name} failed`);
-  return { pre, input, post: r.right[0], out: r.right[1] };
-}
 
 function holds(command: Cmd, label: string, t: T): boolean | 'n/a' {
   const p = command.post!.success[label];
